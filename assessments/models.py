@@ -1,0 +1,1 @@
+"""Measures, readings, checks, involvement and reflection sessions (built on stages)."""

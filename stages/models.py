@@ -1,0 +1,402 @@
+"""Organisations, the six stages, innovations, their parts and the moves of each part."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.text import slugify
+from simple_history.models import HistoricalRecords
+
+
+class Role(models.TextChoices):
+    VIEWER = "viewer", "Viewer"
+    LEADER = "leader", "Leader"
+    FACILITATOR = "facilitator", "Facilitator"
+    MANAGER = "manager", "Manager"
+
+
+# Each role may do what the roles before it may do.
+ROLE_RANK = {Role.VIEWER: 0, Role.LEADER: 1, Role.FACILITATOR: 2, Role.MANAGER: 3}
+
+
+class MeasureKind(models.TextChoices):
+    ENGAGEMENT = "engagement", "Engagement"
+    SHORT_TERM_PROCESS = "short_term_process", "Short-term process"
+    SHORT_TERM_PROGRESS = "short_term_progress", "Short-term progress"
+    MEDIUM_TERM_LOCAL_IMPACT = "medium_term_local_impact", "Medium-term local impact"
+    LONG_TERM_CHANGE = "long_term_change", "Long-term change"
+    PERMANENT_MACRO_SYSTEM = (
+        "permanent_macro_system",
+        "Permanent macro-system transformation",
+    )
+
+
+class State(models.TextChoices):
+    ACTIVE = "active", "Active"
+    PAUSED = "paused", "Paused"
+    STOPPED = "stopped", "Stopped"
+
+
+class MoveKind(models.TextChoices):
+    START = "start", "Start"
+    ADVANCE = "advance", "Advance"
+    JUMP = "jump", "Jump ahead"
+    REWIND = "rewind", "Rewind"
+    NEW_CYCLE = "new_cycle", "Go round again"
+    PAUSE = "pause", "Pause"
+    RESUME = "resume", "Resume"
+    STOP = "stop", "Stop"
+    RESTART = "restart", "Restart"
+    VOID = "void", "Void a mistaken move"
+
+
+class Reason(models.TextChoices):
+    FUNDING = "funding", "Funding"
+    WORKFORCE = "workforce", "Workforce or capacity"
+    LEADERSHIP = "leadership", "Leadership change"
+    INSPECTION = "inspection", "Inspection or regulatory change"
+    POLICY = "policy", "Policy change"
+    PARTNER = "partner", "Partner withdrawal"
+    HARM_OR_NO_BENEFIT = "harm_or_no_benefit", "Evidence of harm or of no benefit"
+    LEARNING = "learning", "Learning from testing"
+    MOMENTUM = "momentum", "Loss of momentum"
+    PLANNED_PAUSE = "planned_pause", "Planned pause"
+    RECORDING_ERROR = "recording_error", "Recording error"
+    OTHER = "other", "Other"
+
+
+class PartKind(models.TextChoices):
+    TEAM = "team", "Team"
+    LOCALITY = "locality", "Locality"
+    SITE = "site", "Site"
+    SERVICE = "service", "Service"
+    PARTNER = "partner", "Partner organisation"
+
+
+class Organisation(models.Model):
+    """A local authority, trust, charity or partnership. Everything else carries its id."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80, unique=True)
+    # Bumped by every write to the organisation's data; cache keys include it.
+    version = models.PositiveBigIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords(excluded_fields=["version"])
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class MembershipQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True, user__is_active=True)
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="memberships"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.VIEWER)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation"], name="membership_one_per_user_and_organisation"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.get_role_display()} at {self.organisation}"
+
+    def may(self, need):
+        """True when this membership's role is at least `need`."""
+        return ROLE_RANK[Role(self.role)] >= ROLE_RANK[Role(need)]
+
+
+class Stage(models.Model):
+    """One of the six stages of the wheel. The text is the framework's, edited in the admin."""
+
+    number = models.PositiveSmallIntegerField(unique=True)
+    slug = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=60)
+    activities = models.CharField(max_length=200, blank=True)
+    criterion = models.CharField(max_length=100, blank=True)
+    key_question = models.TextField(blank=True)
+    focus_and_purpose = models.TextField(blank=True)
+    success_measured_by = models.TextField(blank=True)
+    measure_kind = models.CharField(max_length=40, choices=MeasureKind.choices)
+    reflection_prompts = models.TextField(
+        blank=True,
+        help_text="One prompt a line. These are the product's own wording, not the framework's.",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(number__gte=1) & Q(number__lte=6), name="stage_number_one_to_six"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("framework") + f"#{self.slug}"
+
+    @property
+    def prompts(self):
+        return [line.strip() for line in self.reflection_prompts.splitlines() if line.strip()]
+
+    @property
+    def focus_paragraphs(self):
+        return [p.strip() for p in self.focus_and_purpose.split("\n\n") if p.strip()]
+
+
+class InnovationStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    CLOSED = "closed", "Closed"
+
+
+class InnovationQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status=InnovationStatus.OPEN)
+
+    def for_user(self, user):
+        return self.filter(
+            organisation__memberships__user=user, organisation__memberships__is_active=True
+        )
+
+
+class Innovation(models.Model):
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="innovations"
+    )
+    title = models.CharField(max_length=200)
+    summary = models.TextField(blank=True)
+    prompted_by = models.TextField(
+        "What prompted it", blank=True, help_text="The push and pull factors behind it."
+    )
+    better_for_whom = models.TextField(
+        "Who it is meant to benefit", blank=True, help_text="Better for whom? How?"
+    )
+    lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="led_innovations",
+    )
+    # Stored as ",tag one,tag two," so a tag filter is one `contains` on both databases.
+    tags_text = models.CharField("Tags", max_length=500, blank=True, default="")
+    status = models.CharField(
+        max_length=10, choices=InnovationStatus.choices, default=InnovationStatus.OPEN
+    )
+    learning = models.TextField("What we learned", blank=True)
+    closed_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = InnovationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "title"], name="innovation_title_unique_in_organisation"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="open") | ~Q(learning=""),
+                name="closed_innovation_has_learning",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("innovations:detail", args=[self.pk])
+
+    @property
+    def tags(self):
+        return [t for t in self.tags_text.split(",") if t]
+
+    @tags.setter
+    def tags(self, values):
+        cleaned = []
+        for value in values:
+            tag = " ".join(value.replace(",", " ").split()).lower()
+            if tag and tag not in cleaned:
+                cleaned.append(tag)
+        self.tags_text = f",{','.join(cleaned)}," if cleaned else ""
+
+    @property
+    def is_closed(self):
+        return self.status == InnovationStatus.CLOSED
+
+
+class PartQuerySet(models.QuerySet):
+    def in_stage(self, number):
+        return self.filter(stage__number=number)
+
+    def paused(self):
+        return self.filter(state=State.PAUSED)
+
+
+class Part(models.Model):
+    """A team, locality, site, service or partner, and where it stands on the wheel now."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="parts")
+    innovation = models.ForeignKey(Innovation, on_delete=models.PROTECT, related_name="parts")
+    name = models.CharField(max_length=120)
+    kind = models.CharField(max_length=20, choices=PartKind.choices, default=PartKind.TEAM)
+    lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="led_parts",
+    )
+    next_review_on = models.DateField("Next review", null=True, blank=True)
+    # The current position, written only by stages.services.move_part.
+    stage = models.ForeignKey(Stage, on_delete=models.PROTECT, related_name="+")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.ACTIVE)
+    cycle = models.PositiveIntegerField(default=1)
+    stage_since = models.DateField()
+    state_since = models.DateField()
+    review_on = models.DateField("Revisit the pause on", null=True, blank=True)
+    version = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = PartQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["innovation", "name"], name="part_name_unique_in_innovation"
+            ),
+            models.CheckConstraint(condition=Q(cycle__gte=1), name="part_cycle_positive"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("innovations:detail", args=[self.innovation_id]) + f"#part-{self.pk}"
+
+
+class MoveQuerySet(models.QuerySet):
+    def live(self):
+        """Moves that count: neither a void nor voided by one."""
+        return self.exclude(kind=MoveKind.VOID).filter(voided_by__isnull=True)
+
+
+class Move(models.Model):
+    """One decision on a part's journey. Append-only: never updated, never deleted."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    part = models.ForeignKey(Part, on_delete=models.PROTECT, related_name="moves")
+    seq = models.PositiveIntegerField()
+    kind = models.CharField(max_length=20, choices=MoveKind.choices)
+    from_stage = models.ForeignKey(
+        Stage, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    to_stage = models.ForeignKey(Stage, on_delete=models.PROTECT, related_name="+")
+    from_state = models.CharField(max_length=10, choices=State.choices, blank=True)
+    to_state = models.CharField(max_length=10, choices=State.choices)
+    from_cycle = models.PositiveIntegerField(null=True, blank=True)
+    cycle = models.PositiveIntegerField()
+    reason = models.CharField(max_length=30, choices=Reason.choices, blank=True)
+    rationale = models.TextField(blank=True)
+    evidence = models.TextField(blank=True)
+    effective_on = models.DateField()
+    review_on = models.DateField(null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    voids = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="voided_by"
+    )
+
+    objects = MoveQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["part", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["part", "seq"], name="move_seq_unique_per_part"),
+            models.CheckConstraint(
+                condition=Q(kind="void", voids__isnull=False)
+                | (~Q(kind="void") & Q(voids__isnull=True)),
+                name="move_void_names_what_it_voids",
+            ),
+            models.CheckConstraint(
+                condition=Q(review_on__isnull=True) | Q(kind="pause"),
+                name="move_review_only_on_pause",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organisation", "effective_on"], name="move_org_effective_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.part} #{self.seq}: {self.get_kind_display()}"
+
+    @property
+    def is_live(self):
+        """Whether the move counts. Queries unless `voided_by` was selected or prefetched."""
+        if self.kind == MoveKind.VOID:
+            return False
+        try:
+            return self.voided_by is None
+        except Move.DoesNotExist:
+            return True
+
+    def describe(self):
+        """The move in plain words. Reads `part`, `to_stage` (and `voids` for a void)."""
+        part, stage = self.part.name, self.to_stage.name
+        words = {
+            MoveKind.START: f"{part} started in {stage}",
+            MoveKind.ADVANCE: f"{part} advanced to {stage}",
+            MoveKind.JUMP: f"{part} jumped ahead to {stage}",
+            MoveKind.REWIND: f"{part} rewound to {stage}",
+            MoveKind.NEW_CYCLE: f"{part} went round again to {stage}, cycle {self.cycle}",
+            MoveKind.PAUSE: f"{part} paused in {stage}",
+            MoveKind.RESUME: f"{part} resumed in {stage}",
+            MoveKind.STOP: f"{part} stopped in {stage}",
+            MoveKind.RESTART: f"{part} restarted in {stage}",
+        }
+        if self.kind == MoveKind.VOID:
+            text = (
+                f"{part}: move {self.voids.seq} voided, back to "
+                f"{State(self.to_state).label.lower()} in {stage}"
+            )
+        else:
+            text = words[MoveKind(self.kind)]
+        if self.reason:
+            text += f": {self.get_reason_display().lower()}"
+        if self.review_on:
+            text += f", to revisit on {self.review_on:%-d %B %Y}"
+        return text
+
+
+def unique_slug(model, text, **scope):
+    base = slugify(text)[:70] or "organisation"
+    slug, n = base, 2
+    while model.objects.filter(slug=slug, **scope).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug

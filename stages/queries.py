@@ -1,0 +1,173 @@
+"""Reads that aggregate an organisation's journey. Each runs a fixed number of queries,
+whatever the number of parts or moves, on PostgreSQL and SQLite alike."""
+
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import F, Window
+from django.db.models.functions import Lead, RowNumber
+
+from stages.models import Move, Part, State
+
+
+@dataclass(frozen=True)
+class AsOf:
+    part_id: int
+    stage: int
+    state: str
+    cycle: int
+    effective_on: date
+    seq: int
+
+
+def _moves(organisation, *, innovation=None, part=None):
+    moves = Move.objects.live().filter(organisation=organisation)
+    if innovation is not None:
+        moves = moves.filter(part__innovation=innovation)
+    if part is not None:
+        moves = moves.filter(part=part)
+    return moves
+
+
+def positions_as_of(organisation, on, *, innovation=None):
+    """{part id: AsOf} at the end of day `on`: each part's last live move dated on or before
+    it. Parts that started later are absent. One query."""
+    rows = (
+        _moves(organisation, innovation=innovation)
+        .filter(effective_on__lte=on)
+        .annotate(
+            rank=Window(RowNumber(), partition_by=[F("part_id")], order_by=F("seq").desc())
+        )
+        .filter(rank=1)
+        .values_list("part_id", "to_stage__number", "to_state", "cycle", "effective_on", "seq")
+    )
+    return {row[0]: AsOf(*row) for row in rows}
+
+
+def wheel_counts(organisation, on=None, *, innovation=None):
+    """{stage number: {state: count}} for every stage, now or as of `on`. One query."""
+    counts = {n: {s: 0 for s in State.values} for n in range(1, 7)}
+    if on is None:
+        parts = Part.objects.filter(organisation=organisation)
+        if innovation is not None:
+            parts = parts.filter(innovation=innovation)
+        for stage, state in parts.values_list("stage__number", "state"):
+            counts[stage][state] += 1
+    else:
+        for pos in positions_as_of(organisation, on, innovation=innovation).values():
+            counts[pos.stage][pos.state] += 1
+    return counts
+
+
+@dataclass
+class StageTime:
+    active_days: int = 0
+    paused_days: int = 0
+    visits: int = 0
+    by_cycle: dict = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
+
+
+@dataclass
+class Visit:
+    part_id: int
+    stage: int
+    cycle: int
+    started_on: date
+    active_days: int = 0
+    paused_days: int = 0
+    open: bool = False
+
+
+@dataclass
+class PartTimes:
+    stages: dict = field(default_factory=lambda: defaultdict(StageTime))
+    visits: list = field(default_factory=list)
+    rewinds: int = 0
+    pauses: int = 0
+    stopped_days: int = 0
+
+    @property
+    def current(self):
+        return self.visits[-1] if self.visits and self.visits[-1].open else None
+
+
+def spans(organisation, on, *, innovation=None, part=None):
+    """Live moves dated on or before `on` with the date of the next one (None for the last),
+    ordered by part and seq. One query."""
+    return (
+        _moves(organisation, innovation=innovation, part=part)
+        .filter(effective_on__lte=on)
+        .annotate(
+            next_on=Window(Lead("effective_on"), partition_by=[F("part_id")], order_by=F("seq"))
+        )
+        .order_by("part_id", "seq")
+        .values("part_id", "kind", "to_stage__number", "to_state", "cycle", "effective_on", "next_on")
+    )
+
+
+def durations(organisation, on, *, innovation=None, part=None):
+    """{part id: PartTimes} as of the end of day `on`.
+
+    Days run between consecutive moves' dates; the open span ends at `on`. A visit to a stage
+    ends when the stage or the cycle changes (a pause does not end it); paused days are
+    counted apart; stopped days belong to no stage. One query."""
+    result = defaultdict(PartTimes)
+    for row in spans(organisation, on, innovation=innovation, part=part):
+        times = result[row["part_id"]]
+        stage, cycle, state = row["to_stage__number"], row["cycle"], row["to_state"]
+        end = row["next_on"] or on
+        days = (end - row["effective_on"]).days
+        if row["kind"] == "rewind":
+            times.rewinds += 1
+        if row["kind"] == "pause":
+            times.pauses += 1
+        visit = times.visits[-1] if times.visits else None
+        if visit is None or (visit.stage, visit.cycle) != (stage, cycle):
+            if visit is not None:
+                visit.open = False
+            visit = Visit(row["part_id"], stage, cycle, row["effective_on"])
+            times.visits.append(visit)
+            times.stages[stage].visits += 1
+        visit.open = row["next_on"] is None
+        stage_time = times.stages[stage]
+        if state == State.ACTIVE:
+            visit.active_days += days
+            stage_time.active_days += days
+            stage_time.by_cycle[cycle][0] += days
+        elif state == State.PAUSED:
+            visit.paused_days += days
+            stage_time.paused_days += days
+            stage_time.by_cycle[cycle][1] += days
+        else:
+            times.stopped_days += days
+    return dict(result)
+
+
+def stuck_parts(organisation, on, *, innovation=None):
+    """{part id: (current visit's active days, 80th percentile)} for parts whose current visit
+    has lasted longer, in active days, than 80% of the organisation's completed visits to that
+    stage; only stages with at least 5 completed visits count. Parts paused or stopped now are
+    not stuck: they are where someone decided they would be."""
+    all_times = durations(organisation, on)
+    completed = defaultdict(list)
+    for times in all_times.values():
+        for visit in times.visits:
+            if not visit.open:
+                completed[visit.stage].append(visit.active_days)
+    limits = {
+        stage: statistics.quantiles(days, n=5, method="inclusive")[3]
+        for stage, days in completed.items()
+        if len(days) >= 5
+    }
+    current_states = positions_as_of(organisation, on, innovation=innovation)
+    stuck = {}
+    for part_id, pos in current_states.items():
+        times = all_times.get(part_id)
+        visit = times.current if times else None
+        if visit is None or pos.state != State.ACTIVE or visit.stage not in limits:
+            continue
+        if visit.active_days > limits[visit.stage]:
+            stuck[part_id] = (visit.active_days, limits[visit.stage])
+    return stuck
