@@ -1,6 +1,11 @@
+from innovate.access import current_membership, memberships
+
+
 def organisation(request):
     """The organisation the person is working in, and the others they may switch to."""
+    if not getattr(request, "user", None) or not request.user.is_authenticated:
+        return {}
     return {
-        "current_membership": getattr(request, "membership", None),
-        "memberships": getattr(request, "memberships", ()),
+        "current_membership": getattr(request, "membership", None) or current_membership(request),
+        "memberships": memberships(request),
     }

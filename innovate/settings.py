@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "django_htmx",
     "template_partials",
     "simple_history",
@@ -97,6 +98,7 @@ TEMPLATES = [
                 "csp.context_processors.nonce",
                 "innovate.context_processors.organisation",
             ],
+            "builtins": ["innovate.templatetags.innovate_tags"],
         },
     },
 ]
@@ -209,3 +211,4 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+FORM_RENDERER = "innovate.forms.GovukRenderer"

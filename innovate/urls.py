@@ -1,6 +1,51 @@
 from django.contrib import admin
-from django.urls import path
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from innovate.views import core, framework, innovations, journey, parts
+
+innovation_urls = (
+    [
+        path("", innovations.innovation_list, name="list"),
+        path("new/", innovations.innovation_create, name="create"),
+        path("<int:pk>/", innovations.innovation_detail, name="detail"),
+        path("<int:pk>/edit/", innovations.innovation_edit, name="edit"),
+        path("<int:pk>/close/", innovations.innovation_close, name="close"),
+        path("<int:pk>/reopen/", innovations.innovation_reopen, name="reopen"),
+        path("<int:pk>/timeline/", journey.timeline, name="timeline"),
+        path("<int:pk>/history/", journey.history, name="history"),
+        path("<int:pk>/parts/new/", parts.part_create, name="add-part"),
+        path("<int:pk>/parts/many/", parts.part_bulk_create, name="add-parts"),
+    ],
+    "innovations",
+)
+
+part_urls = (
+    [
+        path("<int:pk>/edit/", parts.part_edit, name="edit"),
+        path("<int:pk>/move/", parts.part_move, name="move"),
+        path("<int:pk>/void/", parts.part_void, name="void"),
+    ],
+    "parts",
+)
 
 urlpatterns = [
+    path("", core.home, name="home"),
+    path("health", core.health, name="health"),
+    path("framework/", framework.framework, name="framework"),
+    path("organisation/", core.switch_organisation, name="switch-organisation"),
+    path("innovations/", include(innovation_urls)),
+    path("parts/", include(part_urls)),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
 ]
+
+handler400 = "innovate.views.core.bad_request"
+handler403 = "innovate.views.core.permission_denied"
+handler404 = "innovate.views.core.page_not_found"
+handler500 = "innovate.views.core.server_error"

@@ -260,6 +260,7 @@ def move_part(
         save_with_history(locked, by=by, reason=f"Move {seq}: {move.describe()}")
         bump_version(locked.organisation_id)
     part.__dict__.update({k: v for k, v in locked.__dict__.items() if not k.startswith("_")})
+    part._state.fields_cache.update(locked._state.fields_cache)
     return move
 
 

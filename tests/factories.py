@@ -64,3 +64,16 @@ def make_part(innovation, *, by, name="North team", stage=1, on=None, rationale=
         rationale=rationale,
         **fields,
     )
+
+
+def make_move(part, kind, *, by, on, to_stage=None, **fields):
+    """A move through the write path, with the reason and rationale its kind needs."""
+    if kind in {"jump", "rewind", "pause", "stop", "restart", "void"}:
+        default_reason = {"pause": "planned_pause", "void": "recording_error"}.get(kind, "learning")
+        fields.setdefault("reason", default_reason)
+        fields.setdefault("rationale", "Agreed at the review.")
+    if kind == "new_cycle":
+        fields.setdefault("rationale", "Policy changed; the wheel turns again.")
+    return services.move_part(
+        part, kind=kind, by=by, to_stage=to_stage, effective_on=on, **fields
+    )

@@ -1,0 +1,66 @@
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from innovate.access import SESSION_KEY, memberships
+from innovate.http import HttpRequest
+
+
+@require_GET
+@never_cache
+def health(request: HttpRequest):
+    """200 when the database answers, 503 when it does not. No login, no session."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:
+        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
+    return HttpResponse("ok\n", content_type="text/plain")
+
+
+@require_GET
+@login_required
+def home(request: HttpRequest):
+    return redirect("innovations:list")
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def switch_organisation(request: HttpRequest):
+    found = memberships(request)
+    if request.method == "POST":
+        try:
+            chosen = int(request.POST.get("organisation", ""))
+        except ValueError:
+            chosen = None
+        if chosen in {m.organisation_id for m in found}:
+            request.session[SESSION_KEY] = chosen
+            return redirect("innovations:list", permanent=False)
+        return render(
+            request,
+            "switch_organisation.html",
+            {"choices": found, "error": "Choose one of your organisations."},
+            status=422,
+        )
+    return render(request, "switch_organisation.html", {"choices": found})
+
+
+def bad_request(request, exception=None):
+    return render(request, "errors/400.html", status=400)
+
+
+def permission_denied(request, exception=None):
+    message = str(exception) if exception else ""
+    return render(request, "errors/403.html", {"message": message}, status=403)
+
+
+def page_not_found(request, exception=None):
+    return render(request, "errors/404.html", status=404)
+
+
+def server_error(request):
+    return render(request, "errors/500.html", status=500)

@@ -1,0 +1,223 @@
+from collections import defaultdict
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import F, OuterRef, Subquery, Window
+from django.db.models.functions import RowNumber
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from innovate.access import get_innovation_for, organisation_for
+from innovate.forms import CloseForm, InnovationFilterForm, InnovationForm
+from innovate.http import HttpRequest, respond
+from innovate.pictures import Marker, wheel_svg
+from stages import services
+from stages.models import Innovation, Move, MoveKind, Part, Role, Stage, State
+from stages.rules import STAGE_NAMES, MoveRefused
+
+PAGE_SIZE = 25
+
+
+@require_GET
+@login_required
+def innovation_list(request: HttpRequest):
+    membership = organisation_for(request)
+    organisation = membership.organisation
+    form = InnovationFilterForm(request.GET or None)
+    last_move = (
+        Move.objects.filter(part__innovation=OuterRef("pk"))
+        .order_by("-effective_on", "-seq")
+        .values("effective_on")[:1]
+    )
+    innovations = (
+        form.filter(Innovation.objects.filter(organisation=organisation))
+        .select_related("lead")
+        .annotate(last_moved_on=Subquery(last_move))
+        .order_by("title")
+    )
+    page = Paginator(innovations, PAGE_SIZE).get_page(request.GET.get("page"))
+    parts = defaultdict(list)
+    for part in (
+        Part.objects.filter(innovation__in=[i.pk for i in page])
+        .select_related("stage")
+        .order_by("stage__number", "name")
+    ):
+        parts[part.innovation_id].append(part)
+    rows = [(innovation, _where(parts[innovation.pk])) for innovation in page]
+    tags = sorted(
+        {
+            tag
+            for text in Innovation.objects.filter(organisation=organisation).values_list(
+                "tags_text", flat=True
+            )
+            for tag in text.split(",")
+            if tag
+        }
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return respond(
+        request,
+        "innovations/list.html",
+        {
+            "nav": "innovations",
+            "form": form,
+            "rows": rows,
+            "page": page,
+            "tags": tags,
+            "query": query.urlencode(),
+            "may_write": membership.may(Role.LEADER),
+        },
+        partial="results",
+    )
+
+
+def _where(parts):
+    """[(stage number, stage name, counts by state)] for a row of the list."""
+    grouped = {}
+    for part in parts:
+        entry = grouped.setdefault(part.stage.number, {s: 0 for s in State.values})
+        entry[part.state] += 1
+    return [(n, STAGE_NAMES[n], grouped[n]) for n in sorted(grouped)]
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def innovation_create(request: HttpRequest):
+    membership = organisation_for(request, need=Role.LEADER)
+    form = InnovationForm(request.POST or None, organisation=membership.organisation)
+    if request.method == "POST":
+        if form.is_valid():
+            innovation = form.save(commit=False)
+            created = services.create_innovation(
+                membership.organisation,
+                by=request.user,
+                title=innovation.title,
+                summary=innovation.summary,
+                prompted_by=innovation.prompted_by,
+                better_for_whom=innovation.better_for_whom,
+                lead=innovation.lead,
+                tags=innovation.tags,
+            )
+            messages.success(request, f"{created.title} created. Now add its parts.")
+            return redirect(created.get_absolute_url(), permanent=False)
+        return respond(request, "innovations/form.html", {"form": form}, status=422)
+    return respond(request, "innovations/form.html", {"form": form, "nav": "innovations"})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def innovation_edit(request: HttpRequest, pk: int):
+    innovation, membership = get_innovation_for(request, pk, need=Role.LEADER)
+    form = InnovationForm(
+        request.POST or None, instance=innovation, organisation=membership.organisation
+    )
+    context = {"form": form, "innovation": innovation, "nav": "innovations"}
+    if request.method == "POST":
+        if form.is_valid():
+            services.update_innovation(form.save(commit=False), by=request.user)
+            messages.success(request, "Changes saved.")
+            return redirect(innovation.get_absolute_url(), permanent=False)
+        return respond(request, "innovations/form.html", context, status=422)
+    return respond(request, "innovations/form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def innovation_close(request: HttpRequest, pk: int):
+    innovation, membership = get_innovation_for(request, pk, need=Role.LEADER)
+    form = CloseForm(request.POST or None, initial={"learning": innovation.learning})
+    context = {"form": form, "innovation": innovation, "nav": "innovations"}
+    if innovation.is_closed:
+        messages.info(request, "This innovation is already closed.")
+        return redirect(innovation.get_absolute_url(), permanent=False)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.close_innovation(
+                    innovation, by=request.user, learning=form.cleaned_data["learning"]
+                )
+            except MoveRefused as refusal:
+                form.refuse(refusal)
+            else:
+                messages.success(request, f"{innovation.title} is closed. Its learning is kept.")
+                return redirect(innovation.get_absolute_url(), permanent=False)
+        return respond(request, "innovations/close.html", context, status=422)
+    return respond(request, "innovations/close.html", context)
+
+
+@require_POST
+@login_required
+def innovation_reopen(request: HttpRequest, pk: int):
+    innovation, membership = get_innovation_for(request, pk, need=Role.LEADER)
+    if innovation.is_closed:
+        services.reopen_innovation(innovation, by=request.user)
+        messages.success(request, f"{innovation.title} is open again.")
+    return redirect(innovation.get_absolute_url(), permanent=False)
+
+
+def overview_context(innovation, membership):
+    """The wheel and the parts table of an innovation: a fixed number of queries."""
+    parts = list(
+        Part.objects.filter(innovation=innovation)
+        .select_related("stage", "lead")
+        .order_by("name")
+    )
+    latest = {
+        m.part_id: m
+        for m in Move.objects.live()
+        .filter(part__innovation=innovation)
+        .annotate(rank=Window(RowNumber(), partition_by=[F("part_id")], order_by=F("seq").desc()))
+        .filter(rank=1)
+    }
+    last_rewind = (
+        Move.objects.live()
+        .filter(part__innovation=innovation, kind=MoveKind.REWIND)
+        .select_related("part", "from_stage", "to_stage")
+        .order_by("-effective_on", "-recorded_at")
+        .first()
+    )
+    today = timezone.localdate()
+    rows = []
+    markers = []
+    for number, part in enumerate(parts, start=1):
+        move = latest.get(part.pk)
+        rows.append(
+            {
+                "number": number,
+                "part": part,
+                "days_in_stage": (today - part.stage_since).days,
+                "last_move": move,
+                "review_due": part.next_review_on and part.next_review_on <= today,
+            }
+        )
+        markers.append(Marker(number, part.name, part.stage.number, part.state, part.cycle))
+    rewind = None
+    if last_rewind is not None:
+        rewind = (
+            last_rewind.from_stage.number,
+            last_rewind.to_stage.number,
+            f"Last rewind: {last_rewind.part.name} from {last_rewind.from_stage.name} to "
+            f"{last_rewind.to_stage.name} on {last_rewind.effective_on:%-d %B %Y}",
+        )
+    return {
+        "innovation": innovation,
+        "rows": rows,
+        "wheel": wheel_svg(markers, title=f"Where the parts of {innovation.title} stand now",
+                           rewind=rewind),
+        "last_rewind": last_rewind,
+        "may_write": membership.may(Role.LEADER) and not innovation.is_closed,
+        "today": today,
+    }
+
+
+@require_GET
+@login_required
+def innovation_detail(request: HttpRequest, pk: int):
+    innovation, membership = get_innovation_for(request, pk)
+    context = overview_context(innovation, membership)
+    context["nav"] = "innovations"
+    context["stages"] = list(Stage.objects.all())
+    return respond(request, "innovations/detail.html", context, partial="overview")

@@ -1,0 +1,229 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.shortcuts import redirect
+from django.views.decorators.http import require_http_methods
+from django_htmx.http import reswap, retarget
+
+from innovate.access import get_innovation_for, get_part_for
+from innovate.forms import BulkPartsForm, MoveForm, NewPartForm, PartForm, VoidForm
+from innovate.http import HttpRequest, respond
+from innovate.views.innovations import overview_context
+from stages import services
+from stages.models import Move, MoveKind, Part, Role, Stage
+from stages.rules import Position, allowed_kinds
+from stages.services import MoveConflict, MoveRefused
+
+
+def _closed(request, innovation):
+    messages.info(request, "This innovation is closed: reopen it to change its parts.")
+    return redirect(innovation.get_absolute_url(), permanent=False)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def part_create(request: HttpRequest, pk: int):
+    innovation, membership = get_innovation_for(request, pk, need=Role.LEADER)
+    if innovation.is_closed:
+        return _closed(request, innovation)
+    form = NewPartForm(request.POST or None, innovation=innovation)
+    context = {"form": form, "innovation": innovation, "nav": "innovations"}
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                part = services.start_part(
+                    innovation,
+                    by=request.user,
+                    name=data["name"],
+                    kind=data["kind"],
+                    lead=data["lead"],
+                    next_review_on=data["next_review_on"],
+                    stage=data["stage"],
+                    effective_on=data["effective_on"],
+                    rationale=data["rationale"],
+                )
+            except MoveRefused as refusal:
+                form.refuse(refusal)
+            else:
+                messages.success(request, f"{part.name} added in {part.stage.name}.")
+                return redirect(innovation.get_absolute_url(), permanent=False)
+        return respond(request, "parts/form.html", context, status=422)
+    return respond(request, "parts/form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def part_bulk_create(request: HttpRequest, pk: int):
+    innovation, membership = get_innovation_for(request, pk, need=Role.LEADER)
+    if innovation.is_closed:
+        return _closed(request, innovation)
+    form = BulkPartsForm(request.POST or None, innovation=innovation)
+    context = {"form": form, "innovation": innovation, "nav": "innovations"}
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                with transaction.atomic():
+                    for name in data["names"]:
+                        services.start_part(
+                            innovation,
+                            by=request.user,
+                            name=name,
+                            kind=data["kind"],
+                            stage=data["stage"],
+                            effective_on=data["effective_on"],
+                            rationale=data["rationale"],
+                        )
+            except MoveRefused as refusal:
+                form.refuse(refusal)
+            else:
+                count = len(data["names"])
+                messages.success(request, f"{count} part{'s' if count != 1 else ''} added.")
+                return redirect(innovation.get_absolute_url(), permanent=False)
+        return respond(request, "parts/bulk.html", context, status=422)
+    return respond(request, "parts/bulk.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def part_edit(request: HttpRequest, pk: int):
+    part, membership = get_part_for(request, pk, need=Role.LEADER)
+    innovation = part.innovation
+    form = PartForm(request.POST or None, instance=part, innovation=innovation)
+    context = {"form": form, "innovation": innovation, "part": part, "nav": "innovations"}
+    if request.method == "POST":
+        if form.is_valid():
+            services.update_part(form.save(commit=False), by=request.user)
+            messages.success(request, "Changes saved.")
+            return redirect(innovation.get_absolute_url(), permanent=False)
+        return respond(request, "parts/form.html", context, status=422)
+    return respond(request, "parts/form.html", context)
+
+
+def _overview_response(request, innovation, membership):
+    """After a successful htmx move: the innovation's wheel and parts, swapped in place."""
+    context = overview_context(innovation, membership)
+    response = respond(request, "innovations/detail.html", context, partial="overview")
+    return reswap(retarget(response, "#overview"), "innerHTML")
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def part_move(request: HttpRequest, pk: int):
+    part, membership = get_part_for(request, pk, need=Role.LEADER)
+    innovation = part.innovation
+    if innovation.is_closed:
+        return _closed(request, innovation)
+    position = Position(part.stage.number, part.state, part.cycle)
+    kinds = [k for k in allowed_kinds(position) if k != MoveKind.VOID]
+    siblings = list(
+        Part.objects.filter(innovation=innovation).exclude(pk=part.pk).select_related("stage")
+    )
+    form = MoveForm(request.POST or None, part=part, kinds=kinds, siblings=siblings)
+    stages = {s.number: s for s in Stage.objects.all()}
+    context = {
+        "form": form,
+        "part": part,
+        "innovation": innovation,
+        "current_stage": stages[part.stage.number],
+        "stages": stages,
+        "nav": "innovations",
+    }
+    if request.method == "GET":
+        return respond(request, "parts/move.html", context, partial="move-form")
+    if not form.is_valid():
+        return respond(request, "parts/move.html", context, partial="move-form", status=422)
+    data = form.cleaned_data
+    decision = {
+        "kind": data["kind"],
+        "to_stage": data["to_stage"],
+        "reason": data["reason"],
+        "rationale": data["rationale"],
+        "evidence": data["evidence"],
+        "effective_on": data["effective_on"],
+        "review_on": data["review_on"],
+    }
+    try:
+        move = services.move_part(
+            part, by=request.user, expected_version=data["expected_version"], **decision
+        )
+    except MoveRefused as refusal:
+        form.refuse(refusal)
+        return respond(request, "parts/move.html", context, partial="move-form", status=422)
+    except MoveConflict as conflict:
+        context["conflict"] = conflict
+        form.data = form.data.copy()
+        form.data["expected_version"] = conflict.part.version
+        return respond(request, "parts/move.html", context, partial="move-form", status=409)
+
+    moved, not_moved = [move.describe()], []
+    others = {p.pk: p for p in siblings}
+    for other_pk, version in form.also_parts():
+        other = others.get(other_pk)
+        if other is None:
+            not_moved.append(("A part", "it is not part of this innovation."))
+            continue
+        try:
+            other_move = services.move_part(
+                other, by=request.user, expected_version=version, **decision
+            )
+        except (MoveRefused, MoveConflict) as refusal:
+            not_moved.append((other.name, refusal.message))
+        else:
+            moved.append(other_move.describe())
+    messages.success(request, "Moved: " + "; ".join(moved) + ".")
+    for name, why in not_moved:
+        messages.warning(request, f"{name} did not move: {why}")
+    if request.htmx:
+        return _overview_response(request, innovation, membership)
+    return redirect(innovation.get_absolute_url(), permanent=False)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def part_void(request: HttpRequest, pk: int):
+    part, membership = get_part_for(request, pk, need=Role.LEADER)
+    innovation = part.innovation
+    if innovation.is_closed:
+        return _closed(request, innovation)
+    latest = (
+        Move.objects.live()
+        .filter(part=part)
+        .select_related("to_stage", "from_stage", "recorded_by", "part")
+        .order_by("-seq")
+        .first()
+    )
+    form = VoidForm(request.POST or None, initial={"expected_version": part.version})
+    context = {
+        "form": form,
+        "part": part,
+        "innovation": innovation,
+        "latest": latest if latest and latest.kind != MoveKind.START else None,
+        "nav": "innovations",
+    }
+    if request.method == "GET":
+        return respond(request, "parts/void.html", context, partial="void-form")
+    if not form.is_valid():
+        return respond(request, "parts/void.html", context, partial="void-form", status=422)
+    try:
+        move = services.move_part(
+            part,
+            kind=MoveKind.VOID,
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+            rationale=form.cleaned_data["rationale"],
+            expected_version=form.cleaned_data["expected_version"],
+        )
+    except MoveRefused as refusal:
+        form.refuse(refusal)
+        return respond(request, "parts/void.html", context, partial="void-form", status=422)
+    except MoveConflict as conflict:
+        context["conflict"] = conflict
+        form.data = form.data.copy()
+        form.data["expected_version"] = conflict.part.version
+        return respond(request, "parts/void.html", context, partial="void-form", status=409)
+    messages.success(request, move.describe() + ".")
+    if request.htmx:
+        return _overview_response(request, innovation, membership)
+    return redirect(innovation.get_absolute_url(), permanent=False)
