@@ -1,1 +1,297 @@
-"""Measures, readings, checks, involvement and reflection sessions (built on stages)."""
+"""Measures, readings, checks, involvement and ethics notes: the evidence for every stage.
+
+Rows are written only through assessments.services. Readings, checks and involvement records
+are append-only in use: a later row supersedes an earlier one, which is kept."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from assessments.status import format_number, measure_status
+from stages.models import Innovation, MeasureKind, Organisation, Part, Stage
+
+
+class Scale(models.TextChoices):
+    NUMERIC = "numeric", "A number"
+    RATED = "rated", "A rated judgement (on track, some concern, off track)"
+
+
+class Direction(models.TextChoices):
+    HIGHER = "higher", "Higher is better"
+    LOWER = "lower", "Lower is better"
+
+
+class Rating(models.TextChoices):
+    ON_TRACK = "on_track", "On track"
+    SOME_CONCERN = "some_concern", "Some concern"
+    OFF_TRACK = "off_track", "Off track"
+
+
+class Answer(models.TextChoices):
+    YES = "yes", "Yes"
+    PARTLY = "partly", "Partly"
+    NO = "no", "No"
+    UNKNOWN = "unknown", "Unknown"
+
+
+class Level(models.TextChoices):
+    INFORMED = "informed", "Informed"
+    CONSULTED = "consulted", "Consulted"
+    CO_DESIGNING = "co_designing", "Co-designing"
+    CO_EVALUATING = "co_evaluating", "Co-evaluating"
+
+
+# How a level reads after who took part: "families consulted", "young people co-designed".
+LEVEL_DONE = {
+    Level.INFORMED: "informed",
+    Level.CONSULTED: "consulted",
+    Level.CO_DESIGNING: "co-designed",
+    Level.CO_EVALUATING: "co-evaluated",
+}
+
+
+class Who(models.TextChoices):
+    """Who took part."""
+
+    CHILDREN = "children", "Children"
+    YOUNG_PEOPLE = "young_people", "Young people"
+    FAMILIES = "families", "Families"
+    YOUNG_PEOPLE_AND_FAMILIES = "young_people_and_families", "Young people and families"
+
+
+class MeasureQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+    def in_stage(self, number):
+        return self.filter(stage__number=number)
+
+
+class Measure(models.Model):
+    """How success is measured at one stage of an innovation, for one part or the whole."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    innovation = models.ForeignKey(Innovation, on_delete=models.PROTECT, related_name="measures")
+    stage = models.ForeignKey(Stage, on_delete=models.PROTECT, related_name="+")
+    part = models.ForeignKey(
+        Part,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="measures",
+        help_text="Leave empty for a measure of the whole innovation.",
+    )
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=40, choices=MeasureKind.choices)
+    scale = models.CharField(max_length=10, choices=Scale.choices, default=Scale.NUMERIC)
+    unit = models.CharField(max_length=40, blank=True)
+    direction = models.CharField(max_length=10, choices=Direction.choices, default=Direction.HIGHER)
+    baseline_value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    baseline_on = models.DateField("Baseline date", null=True, blank=True)
+    target_value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    target_on = models.DateField("Target date", null=True, blank=True)
+    collection = models.TextField("How it is collected", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Measures are never deleted: one no longer in use is made inactive.
+    is_active = models.BooleanField("In use", default=True)
+    history = HistoricalRecords()
+
+    objects = MeasureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["innovation", "stage__number", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["innovation", "stage", "part", "name"],
+                condition=Q(is_active=True, part__isnull=False),
+                name="measure_name_unique_per_part_and_stage",
+            ),
+            models.UniqueConstraint(
+                fields=["innovation", "stage", "name"],
+                condition=Q(is_active=True, part__isnull=True),
+                name="measure_name_unique_per_whole_and_stage",
+            ),
+            models.CheckConstraint(
+                condition=Q(scale="numeric")
+                | Q(baseline_value__isnull=True, target_value__isnull=True),
+                name="measure_rated_has_no_baseline_or_target",
+            ),
+            models.CheckConstraint(
+                condition=Q(baseline_on__isnull=True)
+                | Q(target_on__isnull=True)
+                | Q(target_on__gt=F("baseline_on")),
+                name="measure_target_date_after_baseline_date",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("innovations:detail", args=[self.innovation_id]) + f"#measure-{self.pk}"
+
+    @property
+    def is_rated(self):
+        return self.scale == Scale.RATED
+
+    def where(self):
+        """ "Developing, North team" or "Developing, whole innovation". Reads stage and part."""
+        return f"{self.stage.name}, {self.part.name if self.part_id else 'whole innovation'}"
+
+    def status_from(self, reading, today, *, stale_after_days=120):
+        """The measure's status given its latest reading (or None). No query."""
+        return measure_status(
+            scale=self.scale,
+            direction=self.direction,
+            baseline_value=self.baseline_value,
+            baseline_on=self.baseline_on,
+            target_value=self.target_value,
+            target_on=self.target_on,
+            latest_value=reading.value if reading else None,
+            latest_rating=reading.rating if reading else "",
+            latest_on=reading.observed_on if reading else None,
+            today=today,
+            stale_after_days=stale_after_days,
+            unit=self.unit,
+        )
+
+
+class Reading(models.Model):
+    """One observation of a measure: a number or a rated judgement, for a part or the whole."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    measure = models.ForeignKey(Measure, on_delete=models.PROTECT, related_name="readings")
+    part = models.ForeignKey(
+        Part, on_delete=models.PROTECT, null=True, blank=True, related_name="readings"
+    )
+    observed_on = models.DateField("Date observed")
+    value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    rating = models.CharField(max_length=20, choices=Rating.choices, blank=True)
+    story = models.TextField("The story behind it", blank=True)
+    evidence_url = models.URLField("Evidence link", max_length=500, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["measure", "observed_on", "recorded_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(value__isnull=False) & Q(rating=""))
+                | (Q(value__isnull=True) & Q(rating__in=Rating.values)),
+                name="reading_value_or_rating",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["measure", "observed_on"], name="reading_measure_observed_idx"),
+        ]
+
+    def __str__(self):
+        return f"Reading of measure {self.measure_id} on {self.observed_on:%Y-%m-%d}: {self.shown}"
+
+    @property
+    def shown(self):
+        """The value (without its unit) or the rating, as words."""
+        return self.get_rating_display() if self.rating else format_number(self.value)
+
+
+class Check(models.Model):
+    """A part's answer to its stage's criterion and key question. A new row per answer; the
+    latest for a part and stage is current, and earlier answers are kept."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    part = models.ForeignKey(Part, on_delete=models.PROTECT, related_name="checks")
+    stage = models.ForeignKey(Stage, on_delete=models.PROTECT, related_name="+")
+    answer = models.CharField(max_length=10, choices=Answer.choices)
+    evidence = models.TextField(blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    answered_on = models.DateField()
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["part", "stage__number", "-answered_on", "-recorded_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(answer__in=Answer.values), name="check_answer_known"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["part", "stage", "answered_on"], name="check_part_stage_idx"),
+        ]
+
+    def __str__(self):
+        return f"Check of part {self.part_id} at stage {self.stage_id}: {self.get_answer_display()}"
+
+
+class Involvement(models.Model):
+    """How children, young people or families took part in a part's work at a stage. A new
+    row per record; the latest for a part and stage is current."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    part = models.ForeignKey(Part, on_delete=models.PROTECT, related_name="involvements")
+    stage = models.ForeignKey(Stage, on_delete=models.PROTECT, related_name="+")
+    level = models.CharField(max_length=20, choices=Level.choices)
+    who = models.CharField("Who took part", max_length=30, choices=Who.choices)
+    note = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_on = models.DateField()
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["part", "stage__number", "-recorded_on", "-recorded_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(level__in=Level.values), name="involvement_level_known"
+            ),
+            models.CheckConstraint(condition=Q(who__in=Who.values), name="involvement_who_known"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["part", "stage", "recorded_on"], name="involvement_part_stage_idx"
+            ),
+        ]
+
+    def __str__(self):
+        return self.describe()
+
+    def describe(self):
+        """ "Families consulted", "Young people co-designed"."""
+        return f"{self.get_who_display()} {LEVEL_DONE[Level(self.level)]}"
+
+
+class EthicsNote(models.Model):
+    """Per innovation and stage: better for whom? What risks, whose power? One row, edited in
+    place; its history keeps every earlier wording."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    innovation = models.ForeignKey(
+        Innovation, on_delete=models.PROTECT, related_name="ethics_notes"
+    )
+    stage = models.ForeignKey(Stage, on_delete=models.PROTECT, related_name="+")
+    note = models.TextField(help_text="Better for whom? What risks, whose power?")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["innovation", "stage__number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["innovation", "stage"], name="ethics_note_one_per_innovation_and_stage"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Ethics note of innovation {self.innovation_id} at stage {self.stage_id}"

@@ -163,7 +163,9 @@ class InnovationForm(GovukModelForm):
         if self.instance.pk:
             clash = clash.exclude(pk=self.instance.pk)
         if clash.exists():
-            raise forms.ValidationError("Your organisation already has an innovation of this title.")
+            raise forms.ValidationError(
+                "Your organisation already has an innovation of this title."
+            )
         return title
 
     def save(self, commit=True):
@@ -269,15 +271,25 @@ class BulkPartsForm(GovukForm, StartFields):
             raise forms.ValidationError("Enter at least one name.")
         if len(names) > 50:
             raise forms.ValidationError("Add at most 50 parts at a time.")
-        taken = set(
-            Part.objects.filter(innovation=self.innovation).values_list("name", flat=True)
-        )
+        taken = set(Part.objects.filter(innovation=self.innovation).values_list("name", flat=True))
         clashes = [n for n in names if n.lower() in {t.lower() for t in taken}]
         if clashes:
             raise forms.ValidationError(
                 "This innovation already has parts named: " + ", ".join(clashes) + "."
             )
         return names
+
+
+class PartVersionsField(forms.MultipleChoiceField):
+    """Checkboxes whose values are "part id:version". A part of the innovation is a valid
+    choice whatever the version it was shown at: a stale version is reported for that part
+    alone when the decision is applied."""
+
+    def valid_value(self, value):
+        pk, sep, version = str(value).partition(":")
+        if not (sep and pk.isdigit() and version.isdigit() and len(value) < 40):
+            return False
+        return any(str(choice).split(":", 1)[0] == pk for choice, _ in self.choices)
 
 
 class MoveForm(GovukForm):
@@ -315,12 +327,11 @@ class MoveForm(GovukForm):
         required=False,
     )
     expected_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
-    also = forms.MultipleChoiceField(
+    also = PartVersionsField(
         label="Apply the same decision to other parts",
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Each part is checked on its own; the page says which moved and which could "
-        "not.",
+        help_text="Each part is checked on its own; the page says which moved and which could not.",
     )
 
     def __init__(self, *args, part, kinds, siblings=(), **kwargs):
@@ -363,7 +374,9 @@ class VoidForm(GovukForm):
 class InnovationFilterForm(forms.Form):
     q = forms.CharField(label="Search by title", required=False, max_length=200)
     stage = forms.TypedChoiceField(
-        choices=[("", "Any stage"), *stage_choices()], coerce=int, required=False,
+        choices=[("", "Any stage"), *stage_choices()],
+        coerce=int,
+        required=False,
         empty_value=None,
     )
     state = forms.ChoiceField(choices=[("", "Any state"), *State.choices], required=False)

@@ -72,7 +72,8 @@ def _band_path(stage, outer=R_OUT, inner=R_OUT - 10):
 def _marker_shape(state, x, y):
     if state == State.PAUSED:
         return format_html(
-            '<rect x="{}" y="{}" width="20" height="20" rx="2" class="app-marker app-marker--paused"/>',
+            '<rect x="{}" y="{}" width="20" height="20" rx="2" '
+            'class="app-marker app-marker--paused"/>',
             f"{x - 10:.1f}",
             f"{y - 10:.1f}",
         )
@@ -157,7 +158,8 @@ def wheel_svg(markers, *, title, rewind=None, counts_text=""):
             hx, hy = _point(R_IN + 14, (a0 + a1) / 2)
             parts.append(
                 format_html(
-                    '<text x="{}" y="{}" text-anchor="middle" class="app-wheel__more">+{} more</text>',
+                    '<text x="{}" y="{}" text-anchor="middle" class="app-wheel__more">'
+                    "+{} more</text>",
                     f"{hx:.1f}",
                     f"{hy:.1f}",
                     len(hidden),
@@ -315,7 +317,8 @@ def timeline_svg(lanes, *, start, end, title):
                 out.append(
                     format_html(
                         '<g class="app-timeline__voided"><title>{}</title>'
-                        '<circle cx="{}" cy="{}" r="6"/><line x1="{}" y1="{}" x2="{}" y2="{}"/></g>',
+                        '<circle cx="{}" cy="{}" r="6"/>'
+                        '<line x1="{}" y1="{}" x2="{}" y2="{}"/></g>',
                         label,
                         f"{x:.1f}",
                         f"{cy:.1f}",

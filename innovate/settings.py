@@ -212,3 +212,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 FORM_RENDERER = "innovate.forms.GovukRenderer"
+
+# Change reasons describe moves in plain words; they can be longer than 100 characters.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True

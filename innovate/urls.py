@@ -38,7 +38,7 @@ urlpatterns = [
     path("parts/", include(part_urls)),
     path(
         "login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        core.LoginView.as_view(),
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -38,6 +38,6 @@ def install_triggers(using="default", **kwargs):
             if table not in existing:
                 continue
             cursor.execute(
-                f'CREATE OR REPLACE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE '
+                f"CREATE OR REPLACE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE "
                 f'ON "{table}" FOR EACH ROW EXECUTE FUNCTION {FUNCTION}()'
             )

@@ -37,9 +37,7 @@ def positions_as_of(organisation, on, *, innovation=None):
     rows = (
         _moves(organisation, innovation=innovation)
         .filter(effective_on__lte=on)
-        .annotate(
-            rank=Window(RowNumber(), partition_by=[F("part_id")], order_by=F("seq").desc())
-        )
+        .annotate(rank=Window(RowNumber(), partition_by=[F("part_id")], order_by=F("seq").desc()))
         .filter(rank=1)
         .values_list("part_id", "to_stage__number", "to_state", "cycle", "effective_on", "seq")
     )
@@ -99,11 +97,11 @@ def spans(organisation, on, *, innovation=None, part=None):
     return (
         _moves(organisation, innovation=innovation, part=part)
         .filter(effective_on__lte=on)
-        .annotate(
-            next_on=Window(Lead("effective_on"), partition_by=[F("part_id")], order_by=F("seq"))
-        )
+        .annotate(next_on=Window(Lead("effective_on"), partition_by=[F("part_id")], order_by="seq"))
         .order_by("part_id", "seq")
-        .values("part_id", "kind", "to_stage__number", "to_state", "cycle", "effective_on", "next_on")
+        .values(
+            "part_id", "kind", "to_stage__number", "to_state", "cycle", "effective_on", "next_on"
+        )
     )
 
 

@@ -95,8 +95,9 @@ def target_stages(position, kind):
     return []
 
 
-def next_position(current, kind, to_stage=None, *, reason="", rationale="", review_on=None,
-                  effective_on=None):
+def next_position(
+    current, kind, to_stage=None, *, reason="", rationale="", review_on=None, effective_on=None
+):
     """Where a part at `current` stands after a move of `kind`; raises MoveRefused.
 
     Voids are not handled here: their result is the position before the voided move."""

@@ -185,7 +185,7 @@ def move_part(
     effective_on = effective_on or today
     rationale = (rationale or "").strip()
     with transaction.atomic():
-        locked = Part.objects.select_for_update().select_related("stage").get(pk=part.pk)
+        locked = Part.objects.select_for_update().get(pk=part.pk)
         if expected_version is not None and locked.version != expected_version:
             raise MoveConflict(locked, _latest_move(locked))
         live = list(
@@ -203,6 +203,8 @@ def move_part(
                     "There is no move to void: a part's start cannot be voided.", "kind"
                 )
             rules.check_reason(kind, reason, rationale)
+            if review_on is not None:
+                raise MoveRefused("A date to revisit belongs only to a pause.", "review_on")
             voided = latest
             new = Position(voided.from_stage.number, voided.from_state, voided.from_cycle)
         else:

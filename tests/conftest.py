@@ -21,9 +21,7 @@ def pytest_runtest_logreport(report):
     if not report.skipped:
         return
     keywords = report.keywords
-    if (REQUIRE_POSTGRES and "postgres" in keywords) or (
-        REQUIRE_BROWSER and "browser" in keywords
-    ):
+    if (REQUIRE_POSTGRES and "postgres" in keywords) or (REQUIRE_BROWSER and "browser" in keywords):
         _required_skips.append(report.nodeid)
 
 

@@ -74,6 +74,4 @@ def make_move(part, kind, *, by, on, to_stage=None, **fields):
         fields.setdefault("rationale", "Agreed at the review.")
     if kind == "new_cycle":
         fields.setdefault("rationale", "Policy changed; the wheel turns again.")
-    return services.move_part(
-        part, kind=kind, by=by, to_stage=to_stage, effective_on=on, **fields
-    )
+    return services.move_part(part, kind=kind, by=by, to_stage=to_stage, effective_on=on, **fields)

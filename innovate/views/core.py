@@ -1,3 +1,4 @@
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpResponse
@@ -7,6 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from innovate.access import SESSION_KEY, memberships
 from innovate.http import HttpRequest
+from innovate.views import see_other
 
 
 @require_GET
@@ -39,7 +41,7 @@ def switch_organisation(request: HttpRequest):
             chosen = None
         if chosen in {m.organisation_id for m in found}:
             request.session[SESSION_KEY] = chosen
-            return redirect("innovations:list", permanent=False)
+            return see_other("innovations:list")
         return render(
             request,
             "switch_organisation.html",
@@ -64,3 +66,14 @@ def page_not_found(request, exception=None):
 
 def server_error(request):
     return render(request, "errors/500.html", status=500)
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login, answering 422 when the username or password is wrong."""
+
+    redirect_authenticated_user = True
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        response.status_code = 422
+        return response

@@ -5,7 +5,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import F, OuterRef, Subquery, Window
 from django.db.models.functions import RowNumber
-from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -13,6 +12,7 @@ from innovate.access import get_innovation_for, organisation_for
 from innovate.forms import CloseForm, InnovationFilterForm, InnovationForm
 from innovate.http import HttpRequest, respond
 from innovate.pictures import Marker, wheel_svg
+from innovate.views import see_other
 from stages import services
 from stages.models import Innovation, Move, MoveKind, Part, Role, Stage, State
 from stages.rules import STAGE_NAMES, MoveRefused
@@ -102,7 +102,7 @@ def innovation_create(request: HttpRequest):
                 tags=innovation.tags,
             )
             messages.success(request, f"{created.title} created. Now add its parts.")
-            return redirect(created.get_absolute_url(), permanent=False)
+            return see_other(created.get_absolute_url())
         return respond(request, "innovations/form.html", {"form": form}, status=422)
     return respond(request, "innovations/form.html", {"form": form, "nav": "innovations"})
 
@@ -119,7 +119,7 @@ def innovation_edit(request: HttpRequest, pk: int):
         if form.is_valid():
             services.update_innovation(form.save(commit=False), by=request.user)
             messages.success(request, "Changes saved.")
-            return redirect(innovation.get_absolute_url(), permanent=False)
+            return see_other(innovation.get_absolute_url())
         return respond(request, "innovations/form.html", context, status=422)
     return respond(request, "innovations/form.html", context)
 
@@ -132,7 +132,7 @@ def innovation_close(request: HttpRequest, pk: int):
     context = {"form": form, "innovation": innovation, "nav": "innovations"}
     if innovation.is_closed:
         messages.info(request, "This innovation is already closed.")
-        return redirect(innovation.get_absolute_url(), permanent=False)
+        return see_other(innovation.get_absolute_url())
     if request.method == "POST":
         if form.is_valid():
             try:
@@ -143,7 +143,7 @@ def innovation_close(request: HttpRequest, pk: int):
                 form.refuse(refusal)
             else:
                 messages.success(request, f"{innovation.title} is closed. Its learning is kept.")
-                return redirect(innovation.get_absolute_url(), permanent=False)
+                return see_other(innovation.get_absolute_url())
         return respond(request, "innovations/close.html", context, status=422)
     return respond(request, "innovations/close.html", context)
 
@@ -155,15 +155,13 @@ def innovation_reopen(request: HttpRequest, pk: int):
     if innovation.is_closed:
         services.reopen_innovation(innovation, by=request.user)
         messages.success(request, f"{innovation.title} is open again.")
-    return redirect(innovation.get_absolute_url(), permanent=False)
+    return see_other(innovation.get_absolute_url())
 
 
 def overview_context(innovation, membership):
     """The wheel and the parts table of an innovation: a fixed number of queries."""
     parts = list(
-        Part.objects.filter(innovation=innovation)
-        .select_related("stage", "lead")
-        .order_by("name")
+        Part.objects.filter(innovation=innovation).select_related("stage", "lead").order_by("name")
     )
     latest = {
         m.part_id: m
@@ -205,8 +203,9 @@ def overview_context(innovation, membership):
     return {
         "innovation": innovation,
         "rows": rows,
-        "wheel": wheel_svg(markers, title=f"Where the parts of {innovation.title} stand now",
-                           rewind=rewind),
+        "wheel": wheel_svg(
+            markers, title=f"Where the parts of {innovation.title} stand now", rewind=rewind
+        ),
         "last_rewind": last_rewind,
         "may_write": membership.may(Role.LEADER) and not innovation.is_closed,
         "today": today,

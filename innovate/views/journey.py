@@ -40,7 +40,9 @@ def timeline(request: HttpRequest, pk: int):
         journey = by_part[part.pk]
         live = [m for m in journey if m.is_live]
         segments = []
-        for move, following in zip(live, [*live[1:], None], strict=True):
+        # A part that started after the as-of date has no live moves, and no segments.
+        followers = [*live[1:], None] if live else []
+        for move, following in zip(live, followers, strict=True):
             segments.append(
                 {
                     "start": move.effective_on,
@@ -118,9 +120,13 @@ def history(request: HttpRequest, pk: int):
             "part", "to_stage", "from_stage", "voids", "recorded_by"
         )
     }
-    entries += _feed(part_rows, "part", skip={"stage", "state", "cycle", "stage_since",
-                                              "state_since", "review_on", "version"},
-                     moves=moves, people=people)
+    entries += _feed(
+        part_rows,
+        "part",
+        skip={"stage", "state", "cycle", "stage_since", "state_since", "review_on", "version"},
+        moves=moves,
+        people=people,
+    )
     entries.sort(key=lambda e: e["when"], reverse=True)
     page = Paginator(entries, HISTORY_PAGE).get_page(request.GET.get("page"))
     return respond(
@@ -174,12 +180,15 @@ def _feed(rows, what, *, skip, people, moves=None):
         else:
             entry["action"] = "Moved" if entry["move"] else f"{what.capitalize()} edited"
             for name, label in LABELS.items():
-                if name in skip or not hasattr(row, name) and not hasattr(row, f"{name}_id"):
-                    continue
+                # The lead is compared by id: reading `row.lead` would fetch the user per row.
                 attr = f"{name}_id" if name == "lead" else name
+                if name in skip or not hasattr(row, attr):
+                    continue
                 old, new = getattr(before, attr, None), getattr(row, attr, None)
                 if old != new:
-                    entry["changes"].append((label, _show(name, old, people), _show(name, new, people)))
+                    entry["changes"].append(
+                        (label, _show(name, old, people), _show(name, new, people))
+                    )
         if entry["move"] or entry["changes"] or before is None:
             entries.append(entry)
     return entries
@@ -196,4 +205,3 @@ def _show(name, value, people):
         return people.get(value, "a former member")
     text = str(value)
     return text if len(text) <= 200 else text[:199] + "…"
-

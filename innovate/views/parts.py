@@ -1,13 +1,15 @@
+from urllib.parse import urlsplit
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.shortcuts import redirect
 from django.views.decorators.http import require_http_methods
-from django_htmx.http import reswap, retarget
+from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
 from innovate.access import get_innovation_for, get_part_for
 from innovate.forms import BulkPartsForm, MoveForm, NewPartForm, PartForm, VoidForm
 from innovate.http import HttpRequest, respond
+from innovate.views import see_other
 from innovate.views.innovations import overview_context
 from stages import services
 from stages.models import Move, MoveKind, Part, Role, Stage
@@ -17,7 +19,7 @@ from stages.services import MoveConflict, MoveRefused
 
 def _closed(request, innovation):
     messages.info(request, "This innovation is closed: reopen it to change its parts.")
-    return redirect(innovation.get_absolute_url(), permanent=False)
+    return see_other(innovation.get_absolute_url())
 
 
 @require_http_methods(["GET", "POST"])
@@ -47,7 +49,7 @@ def part_create(request: HttpRequest, pk: int):
                 form.refuse(refusal)
             else:
                 messages.success(request, f"{part.name} added in {part.stage.name}.")
-                return redirect(innovation.get_absolute_url(), permanent=False)
+                return see_other(innovation.get_absolute_url())
         return respond(request, "parts/form.html", context, status=422)
     return respond(request, "parts/form.html", context)
 
@@ -80,7 +82,7 @@ def part_bulk_create(request: HttpRequest, pk: int):
             else:
                 count = len(data["names"])
                 messages.success(request, f"{count} part{'s' if count != 1 else ''} added.")
-                return redirect(innovation.get_absolute_url(), permanent=False)
+                return see_other(innovation.get_absolute_url())
         return respond(request, "parts/bulk.html", context, status=422)
     return respond(request, "parts/bulk.html", context)
 
@@ -96,13 +98,26 @@ def part_edit(request: HttpRequest, pk: int):
         if form.is_valid():
             services.update_part(form.save(commit=False), by=request.user)
             messages.success(request, "Changes saved.")
-            return redirect(innovation.get_absolute_url(), permanent=False)
+            return see_other(innovation.get_absolute_url())
         return respond(request, "parts/form.html", context, status=422)
     return respond(request, "parts/form.html", context)
 
 
+def _embedded(request):
+    """True when the form is shown inside another page (the innovation page's move panel),
+    False when the form is the page itself: then it has the page's h1, and a success takes
+    the browser to the innovation page."""
+    if not request.htmx:
+        return False
+    current = request.htmx.current_url_abs_path
+    return current is None or urlsplit(current).path != request.path
+
+
 def _overview_response(request, innovation, membership):
-    """After a successful htmx move: the innovation's wheel and parts, swapped in place."""
+    """After a successful htmx move: the innovation's wheel and parts, swapped in place; or,
+    from the form's own page, the innovation page."""
+    if not _embedded(request):
+        return HttpResponseClientRedirect(innovation.get_absolute_url())
     context = overview_context(innovation, membership)
     response = respond(request, "innovations/detail.html", context, partial="overview")
     return reswap(retarget(response, "#overview"), "innerHTML")
@@ -128,6 +143,7 @@ def part_move(request: HttpRequest, pk: int):
         "innovation": innovation,
         "current_stage": stages[part.stage.number],
         "stages": stages,
+        "embedded": _embedded(request),
         "nav": "innovations",
     }
     if request.method == "GET":
@@ -177,7 +193,7 @@ def part_move(request: HttpRequest, pk: int):
         messages.warning(request, f"{name} did not move: {why}")
     if request.htmx:
         return _overview_response(request, innovation, membership)
-    return redirect(innovation.get_absolute_url(), permanent=False)
+    return see_other(innovation.get_absolute_url())
 
 
 @require_http_methods(["GET", "POST"])
@@ -200,6 +216,7 @@ def part_void(request: HttpRequest, pk: int):
         "part": part,
         "innovation": innovation,
         "latest": latest if latest and latest.kind != MoveKind.START else None,
+        "embedded": _embedded(request),
         "nav": "innovations",
     }
     if request.method == "GET":
@@ -226,4 +243,4 @@ def part_void(request: HttpRequest, pk: int):
     messages.success(request, move.describe() + ".")
     if request.htmx:
         return _overview_response(request, innovation, membership)
-    return redirect(innovation.get_absolute_url(), permanent=False)
+    return see_other(innovation.get_absolute_url())

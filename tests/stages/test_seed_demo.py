@@ -167,15 +167,3 @@ def test_demo_logins_work_and_organisations_are_kept_apart():
     south_parts = set(Part.objects.filter(organisation=southdale).values_list("pk", flat=True))
     assert north_parts and south_parts and not north_parts & south_parts
     assert not Innovation.objects.filter(organisation=southdale, parts__organisation=northshire)
-
-
-def test_change_reasons_fit_the_history_column_whatever_the_date():
-    seed()
-    max_length = Part.history.model._meta.get_field("history_change_reason").max_length
-    longest_date = len("22 September 2026")
-    for move in Move.objects.select_related("part", "to_stage", "voids"):
-        text = f"Move {move.seq}: {move.describe()}"
-        length = len(text)
-        if move.review_on:
-            length += longest_date - len(f"{move.review_on:%-d %B %Y}")
-        assert length <= max_length, text

@@ -1,0 +1,238 @@
+"""Reads of measures, readings, checks and involvement. Each runs a fixed number of queries,
+whatever the number of measures, readings, parts or answers, on PostgreSQL and SQLite alike."""
+
+from collections import Counter
+from typing import NamedTuple
+
+from django.db.models import F, Prefetch, Window
+from django.db.models.functions import RowNumber
+
+from assessments.models import LEVEL_DONE, Check, Involvement, Level, Measure, Reading
+from assessments.status import ON_TRACK, MeasureStatus
+from stages.models import Part, Stage, State
+
+LAST_STAGE = 6
+
+
+def _measures(innovation, *, include_inactive=False):
+    readings = Reading.objects.select_related("part", "recorded_by").order_by(
+        "observed_on", "recorded_at", "id"
+    )
+    measures = (
+        Measure.objects.filter(innovation=innovation)
+        .select_related("stage", "part")
+        .prefetch_related(Prefetch("readings", queryset=readings, to_attr="readings_in_order"))
+        .order_by("stage__number", F("part__name").asc(nulls_first=True), "name", "id")
+    )
+    if not include_inactive:
+        measures = measures.filter(is_active=True)
+    return measures
+
+
+def _with_status(measure, today):
+    series = {}
+    for reading in measure.readings_in_order:
+        series.setdefault(reading.part_id, []).append(reading)
+    measure.series = series
+    measure.latest = measure.readings_in_order[-1] if measure.readings_in_order else None
+    measure.latest_by_part = {part_id: readings[-1] for part_id, readings in series.items()}
+    measure.status = measure.status_from(measure.latest, today)
+    measure.status_by_part = {
+        part_id: measure.status_from(reading, today)
+        for part_id, reading in measure.latest_by_part.items()
+    }
+    return measure
+
+
+def measures_with_status(innovation, today, *, include_inactive=False):
+    """The innovation's measures in use (all of them with `include_inactive`), ordered by
+    stage, part (the whole innovation first) and name. Two queries. Each measure carries:
+
+    - `readings_in_order`: its readings, oldest first (part and recorded_by selected);
+    - `series`: {part id, or None for the whole: [readings, oldest first]};
+    - `latest`: the latest reading of any series, or None;
+    - `latest_by_part`: {part id or None: latest reading of that series};
+    - `status`: a MeasureStatus (code, explanation, label) from `latest`;
+    - `status_by_part`: {part id or None: MeasureStatus of that series}.
+
+    "Latest" is the latest date observed; on the same date, the one recorded last."""
+    return [
+        _with_status(m, today) for m in _measures(innovation, include_inactive=include_inactive)
+    ]
+
+
+def status_for_part(measure, part_id, today):
+    """A measure's status for one part: that part's own latest reading, else (for a measure of
+    the whole innovation) the latest reading of the whole. Needs `_with_status` attributes."""
+    reading = measure.latest_by_part.get(part_id)
+    if reading is None and measure.part_id is None:
+        reading = measure.latest_by_part.get(None)
+    return reading, measure.status_from(reading, today)
+
+
+class CoverageGap(NamedTuple):
+    stage: Stage
+    parts_here: int
+    next_for: int
+
+    def describe(self):
+        """ "Developing: 2 parts, no measure yet", "Integrating: next for 1 part, no measure
+        yet"."""
+        said = []
+        if self.parts_here:
+            said.append(_count(self.parts_here, "part"))
+        if self.next_for:
+            said.append(f"next for {_count(self.next_for, 'part')}")
+        return f"{self.stage.name}: {', '.join(said)}, no measure yet"
+
+
+def _count(n, noun):
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def coverage(innovation):
+    """[CoverageGap(stage, parts here, next for)] for each stage, in wheel order, that has no
+    measure in use and either holds parts that are active or paused (a stopped part needs no
+    measure to go on) or is the next stage of an active part (none is next after System
+    Change: going round again is a decision of its own). Three queries."""
+    stages = list(Stage.objects.order_by("number"))
+    here, next_for = Counter(), Counter()
+    for number, state in Part.objects.filter(innovation=innovation).values_list(
+        "stage__number", "state"
+    ):
+        if state != State.STOPPED:
+            here[number] += 1
+        if state == State.ACTIVE and number < LAST_STAGE:
+            next_for[number + 1] += 1
+    measured = set(
+        Measure.objects.active()
+        .filter(innovation=innovation)
+        .values_list("stage__number", flat=True)
+    )
+    return [
+        CoverageGap(stage, here[stage.number], next_for[stage.number])
+        for stage in stages
+        if stage.number not in measured and (here[stage.number] or next_for[stage.number])
+    ]
+
+
+def check_history(part, *, stage=None):
+    """Every answer the part has given, newest first (by date answered, then when recorded),
+    at every stage or at `stage`. One query (stage and answered_by selected)."""
+    checks = Check.objects.filter(part=part).select_related("stage", "answered_by")
+    if stage is not None:
+        checks = checks.filter(stage=stage)
+    return list(checks.order_by("-answered_on", "-recorded_at", "-id"))
+
+
+def _latest_at_current_stage(model, date_field, parts_filter, select):
+    rows = (
+        model.objects.filter(**parts_filter, stage_id=F("part__stage_id"))
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("part_id")],
+                order_by=[F(date_field).desc(), F("recorded_at").desc(), F("id").desc()],
+            )
+        )
+        .filter(rank=1)
+        .select_related(*select)
+    )
+    return {row.part_id: row for row in rows}
+
+
+def current_checks(innovation):
+    """{part id: the latest Check of the part at its current stage}; parts with no answer
+    there are absent. One query (stage and answered_by selected)."""
+    return _latest_at_current_stage(
+        Check, "answered_on", {"part__innovation": innovation}, ("stage", "answered_by")
+    )
+
+
+def involvement_by_part(innovation):
+    """{part id: the latest Involvement of the part at its current stage}; parts with none
+    recorded there are absent. One query (stage and recorded_by selected)."""
+    return _latest_at_current_stage(
+        Involvement, "recorded_on", {"part__innovation": innovation}, ("stage", "recorded_by")
+    )
+
+
+class PartMeasure(NamedTuple):
+    measure: Measure
+    latest: Reading | None
+    status: MeasureStatus
+
+
+def readiness_summary(stage, measures, check, involvement):
+    """The readiness in plain words: "2 of 3 measures on track; viability answered 'partly';
+    families consulted". No query."""
+    if measures:
+        on_track = sum(1 for line in measures if line.status.code == ON_TRACK)
+        said = [f"{on_track} of {_count(len(measures), 'measure')} on track"]
+    else:
+        said = ["no measure yet"]
+    if check is not None:
+        subject = stage.criterion.strip().lower() or "the key question"
+        said.append(f"{subject} answered '{check.get_answer_display().lower()}'")
+    else:
+        said.append("key question not answered yet")
+    if involvement is not None:
+        said.append(
+            f"{involvement.get_who_display().lower()} {LEVEL_DONE[Level(involvement.level)]}"
+        )
+    else:
+        said.append("no involvement recorded")
+    return "; ".join(said)
+
+
+def _readiness(part, measures, check, involvement, today):
+    lines = [
+        PartMeasure(measure, *status_for_part(measure, part.pk, today))
+        for measure in measures
+        if measure.stage_id == part.stage_id
+    ]
+    return {
+        "part": part,
+        "stage": part.stage,
+        "check": check,
+        "measures": lines,
+        "measures_on_track": sum(1 for line in lines if line.status.code == ON_TRACK),
+        "involvement": involvement,
+        "summary": readiness_summary(part.stage, lines, check, involvement),
+    }
+
+
+def readiness(part, today):
+    """What is known about the part's readiness at its current stage. It informs a move and
+    never makes one. Five queries. A dict:
+
+    - `part`, `stage` (the part's current stage: its criterion, key question and prompts);
+    - `check`: the latest answer at this stage, or None;
+    - `measures`: [PartMeasure(measure, latest reading, MeasureStatus)] for the measures in
+      use at this stage for this part or the whole innovation (see `status_for_part`);
+    - `measures_on_track`: how many of them are on track;
+    - `involvement`: the latest Involvement at this stage, or None;
+    - `summary`: all of it in plain words (see `readiness_summary`)."""
+    part = Part.objects.select_related("stage").get(pk=part.pk)
+    measures = [
+        _with_status(m, today) for m in _measures(part.innovation_id).filter(stage_id=part.stage_id)
+    ]
+    parts_filter = {"part": part}
+    check = _latest_at_current_stage(Check, "answered_on", parts_filter, ("answered_by",))
+    involvement = _latest_at_current_stage(
+        Involvement, "recorded_on", parts_filter, ("recorded_by",)
+    )
+    return _readiness(part, measures, check.get(part.pk), involvement.get(part.pk), today)
+
+
+def readiness_for_parts(innovation, today):
+    """{part id: readiness dict (as `readiness`)} for every part of the innovation, in the
+    parts' name order. Five queries."""
+    parts = list(Part.objects.filter(innovation=innovation).select_related("stage"))
+    measures = measures_with_status(innovation, today)
+    checks = current_checks(innovation)
+    involvement = involvement_by_part(innovation)
+    return {
+        part.pk: _readiness(part, measures, checks.get(part.pk), involvement.get(part.pk), today)
+        for part in parts
+    }

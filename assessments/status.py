@@ -1,0 +1,149 @@
+"""A measure's status from its latest reading, target and direction. Pure: no database, so the
+pages, the readiness summary and the tests judge a measure the same way."""
+
+from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
+
+ON_TRACK = "on_track"
+SOME_CONCERN = "some_concern"
+OFF_TRACK = "off_track"
+NO_RECENT_DATA = "no_recent_data"
+NO_DATA = "no_data"
+NO_TARGET = "no_target"
+
+LABELS = {
+    ON_TRACK: "On track",
+    SOME_CONCERN: "Some concern",
+    OFF_TRACK: "Off track",
+    NO_RECENT_DATA: "No recent data",
+    NO_DATA: "No data",
+    NO_TARGET: "No target",
+}
+
+STALE_AFTER_DAYS = 120
+
+
+class MeasureStatus(NamedTuple):
+    code: str
+    explanation: str
+
+    @property
+    def label(self):
+        return LABELS[self.code]
+
+
+def format_number(value, unit=""):
+    """A Decimal as plain digits, at most four decimal places, never in exponent form:
+    Decimal("12.5000") -> "12.5"; with a unit, "12.5 families"."""
+    if value is None:
+        return ""
+    value = Decimal(value).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+    text = format(value.normalize(), "f")
+    if text == "-0":
+        text = "0"
+    return f"{text} {unit}".strip() if unit else text
+
+
+def format_date(on):
+    return f"{on.day} {on:%B %Y}"
+
+
+def measure_status(
+    *,
+    scale,
+    direction,
+    baseline_value,
+    baseline_on,
+    target_value,
+    target_on,
+    latest_value,
+    latest_rating,
+    latest_on,
+    today,
+    stale_after_days=STALE_AFTER_DAYS,
+    unit="",
+):
+    """(code, explanation) for a measure whose latest reading is `latest_*`.
+
+    In this order:
+
+    1. No reading: `no_data`.
+    2. The latest reading is more than `stale_after_days` days before `today`:
+       `no_recent_data` (exactly `stale_after_days` old still counts).
+    3. A rated measure: the latest rating itself (`on_track`, `some_concern`, `off_track`).
+    4. A numeric measure with no target value: `no_target`.
+    5. The target is met (latest >= target when higher is better, <= when lower is better):
+       `on_track`, whatever the date.
+    6. Not met and `today` is after the target date: `off_track`.
+    7. Not met, with a baseline value and both dates: the value expected on the latest
+       reading's date is read off the straight line from (baseline date, baseline value) to
+       (target date, target value), held at the baseline before the baseline date. At or
+       better than expected: `on_track`; worse: `off_track`.
+    8. Not met, and no straight line to judge the pace against (no baseline value, or a
+       missing date): if there is a baseline value and the latest is no better than it, the
+       measure has not moved the right way: `off_track`. Otherwise the pace cannot be judged,
+       so neither "on track" nor "off track" would be honest: `some_concern`, with an
+       explanation that says what is missing.
+    """
+    if latest_on is None:
+        return MeasureStatus(NO_DATA, "No reading yet.")
+    age = (today - latest_on).days
+    if age > stale_after_days:
+        return MeasureStatus(
+            NO_RECENT_DATA,
+            f"The latest reading is from {format_date(latest_on)}, {age} days ago: "
+            f"more than {stale_after_days} days.",
+        )
+    if scale == "rated":
+        return MeasureStatus(
+            latest_rating,
+            f"Rated {LABELS[latest_rating].lower()} on {format_date(latest_on)}.",
+        )
+    latest = f"{format_number(latest_value, unit)} on {format_date(latest_on)}"
+    if target_value is None:
+        return MeasureStatus(NO_TARGET, f"Latest reading {latest}; no target is set.")
+    higher = direction == "higher"
+    target = format_number(target_value, unit)
+    by = f" by {format_date(target_on)}" if target_on else ""
+
+    def at_least_as_good(value, than):
+        return value >= than if higher else value <= than
+
+    if at_least_as_good(latest_value, target_value):
+        return MeasureStatus(ON_TRACK, f"Target of {target}{by} met: {latest}.")
+    if target_on is not None and today > target_on:
+        return MeasureStatus(
+            OFF_TRACK,
+            f"Target of {target}{by} not met: {latest}, and the target date has passed.",
+        )
+    if baseline_value is not None and baseline_on is not None and target_on is not None:
+        span = (target_on - baseline_on).days
+        elapsed = min(max((latest_on - baseline_on).days, 0), span)
+        expected = baseline_value + (target_value - baseline_value) * Decimal(elapsed) / span
+        line = (
+            f"the straight line from the baseline of {format_number(baseline_value, unit)} "
+            f"on {format_date(baseline_on)} to the target of {target}{by} expects "
+            f"{format_number(expected.quantize(Decimal('0.01')), unit)} by then"
+        )
+        if at_least_as_good(latest_value, expected):
+            return MeasureStatus(ON_TRACK, f"Latest reading {latest}: at or better than {line}.")
+        return MeasureStatus(OFF_TRACK, f"Latest reading {latest}: behind {line}.")
+    if baseline_value is not None and at_least_as_good(baseline_value, latest_value):
+        return MeasureStatus(
+            OFF_TRACK,
+            f"Latest reading {latest}: no better than the baseline of "
+            f"{format_number(baseline_value, unit)}; the target is {target}{by}.",
+        )
+    if baseline_value is None:
+        missing = "a baseline"
+    else:
+        missing = " and ".join(
+            what
+            for what, on in (("a baseline date", baseline_on), ("a target date", target_on))
+            if on is None
+        )
+    return MeasureStatus(
+        SOME_CONCERN,
+        f"Target of {target}{by} not met yet: {latest}. Without {missing} the pace "
+        "cannot be judged.",
+    )

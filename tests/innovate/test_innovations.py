@@ -1,0 +1,490 @@
+import datetime
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from stages.models import Innovation, InnovationStatus, Move
+from tests.factories import InnovationFactory, make_move, make_part
+from tests.innovate.helpers import HTMX, csrf_post, error_at, login_url, row_counts
+
+
+def detail_url(innovation):
+    return reverse("innovations:detail", args=[innovation.pk])
+
+
+# The list
+
+
+def test_the_list_shows_the_organisations_open_innovations_with_where_their_parts_stand(
+    client_for, viewer, part
+):
+    response = client_for(viewer).get(reverse("innovations:list"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Family group conferencing" in html
+    assert "Mobilising: 1 active" in html
+    assert "1 innovation" in html
+
+
+def test_the_list_offers_to_add_an_innovation_only_to_those_who_may(
+    client_for, viewer, leader, innovation
+):
+    add = reverse("innovations:create")
+    assert add not in client_for(viewer).get(reverse("innovations:list")).content.decode()
+    assert add in client_for(leader).get(reverse("innovations:list")).content.decode()
+
+
+def test_the_list_asks_an_anonymous_person_to_sign_in(client, innovation):
+    url = reverse("innovations:list")
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"] == login_url(url)
+
+
+def test_the_list_never_shows_another_organisations_innovations(client_for, outsider, innovation):
+    response = client_for(outsider).get(reverse("innovations:list"))
+    assert response.status_code == 200
+    assert "Family group conferencing" not in response.content.decode()
+
+
+def test_the_list_answers_only_get(client_for, leader, innovation):
+    client = client_for(leader)
+    assert client.post(reverse("innovations:list")).status_code == 405
+    assert client.put(reverse("innovations:list")).status_code == 405
+
+
+@pytest.fixture
+def shelf(organisation, leader):
+    """Three innovations: one with a part paused in Developing, one at Mobilising, one
+    closed."""
+    respite = InnovationFactory(organisation=organisation, title="Respite foster carers")
+    respite.tags = ["edge of care", "fostering"]
+    respite.save()
+    paused = make_part(respite, by=leader, name="East team", stage=3)
+    make_move(paused, "pause", by=leader, on=datetime.date(2024, 2, 1))
+    hubs = InnovationFactory(organisation=organisation, title="Family hubs")
+    hubs.tags = ["early help"]
+    hubs.save()
+    make_part(hubs, by=leader, name="West team")
+    closed = InnovationFactory(
+        organisation=organisation,
+        title="Old helpline",
+        status=InnovationStatus.CLOSED,
+        learning="Families preferred texting.",
+    )
+    return respite, hubs, closed
+
+
+def titles(response):
+    html = response.content.decode()
+    return {t for t in ("Respite foster carers", "Family hubs", "Old helpline") if t in html}
+
+
+@pytest.mark.parametrize(
+    ("query", "shown"),
+    [
+        ({}, {"Respite foster carers", "Family hubs"}),
+        ({"q": "hubs"}, {"Family hubs"}),
+        ({"q": "RESPITE"}, {"Respite foster carers"}),
+        ({"stage": "3"}, {"Respite foster carers"}),
+        ({"stage": "1"}, {"Family hubs"}),
+        ({"state": "paused"}, {"Respite foster carers"}),
+        ({"tag": "early help"}, {"Family hubs"}),
+        ({"tag": "fostering"}, {"Respite foster carers"}),
+        ({"status": "closed"}, {"Old helpline"}),
+        ({"status": "all"}, {"Respite foster carers", "Family hubs", "Old helpline"}),
+        ({"stage": "9"}, {"Respite foster carers", "Family hubs"}),
+    ],
+)
+def test_the_list_searches_and_filters(client_for, viewer, shelf, query, shown):
+    response = client_for(viewer).get(reverse("innovations:list"), query)
+    assert response.status_code == 200
+    assert titles(response) == shown
+
+
+def test_the_list_offers_the_organisations_tags_to_filter_by(client_for, viewer, shelf):
+    html = client_for(viewer).get(reverse("innovations:list")).content.decode()
+    for tag in ("edge of care", "fostering", "early help"):
+        assert f'<option value="{tag}">{tag}</option>' in html
+
+
+def test_the_list_for_htmx_is_the_results_fragment(client_for, viewer, shelf):
+    response = client_for(viewer).get(reverse("innovations:list"), {"q": "hubs"}, **HTMX)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<html" not in html
+    assert "1 innovation" in html
+    assert "Family hubs" in html
+    assert 'name="q"' not in html
+
+
+# Adding an innovation
+
+
+def test_a_leader_adds_an_innovation_with_tags(client_for, leader, organisation):
+    client = client_for(leader)
+    form = client.get(reverse("innovations:create"))
+    assert form.status_code == 200
+    assert "Add an innovation" in form.content.decode()
+    response = client.post(
+        reverse("innovations:create"),
+        {
+            "title": "Mockingbird constellations",
+            "summary": "Hub homes supporting foster families.",
+            "tags": "Fostering, edge  of care, fostering",
+            "lead": leader.pk,
+        },
+    )
+    created = Innovation.objects.get(title="Mockingbird constellations")
+    assert response.status_code == 303
+    assert response["Location"] == detail_url(created)
+    assert created.organisation == organisation
+    assert created.lead == leader
+    assert created.tags == ["fostering", "edge of care"]
+    assert created.history.get().history_user == leader
+    page = client.get(response["Location"]).content.decode()
+    assert "Mockingbird constellations created. Now add its parts." in page
+    assert '<strong class="govuk-tag govuk-tag--grey">edge of care</strong>' in page
+
+
+def test_a_title_already_used_in_the_organisation_is_refused(client_for, leader, innovation):
+    before = row_counts()
+    response = client_for(leader).post(
+        reverse("innovations:create"),
+        {"title": "family group CONFERENCING", "summary": "A second try at it."},
+    )
+    html = error_at(response, "title", "Your organisation already has an innovation of this title.")
+    assert 'value="family group CONFERENCING"' in html
+    assert "A second try at it." in html
+    assert row_counts() == before
+
+
+def test_a_title_used_by_another_organisation_is_allowed(client_for, outsider, innovation):
+    response = client_for(outsider).post(
+        reverse("innovations:create"), {"title": "Family group conferencing"}
+    )
+    assert response.status_code == 303
+    assert Innovation.objects.filter(title="Family group conferencing").count() == 2
+
+
+def test_an_innovation_needs_a_title(client_for, leader, organisation):
+    before = row_counts()
+    response = client_for(leader).post(
+        reverse("innovations:create"), {"title": "  ", "tags": "kinship"}
+    )
+    html = error_at(response, "title", "This field is required.")
+    assert 'value="kinship"' in html
+    assert row_counts() == before
+
+
+def test_a_refused_innovation_keeps_the_token_and_input_under_csrf_checks(leader, innovation):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(leader)
+    before = row_counts()
+    response = csrf_post(
+        client, reverse("innovations:create"), {"title": "Family group conferencing"}
+    )
+    error_at(response, "title", "Your organisation already has an innovation of this title.")
+    assert row_counts() == before
+    created = csrf_post(client, reverse("innovations:create"), {"title": "Kinship navigators"})
+    assert created.status_code == 303
+
+
+def test_a_post_without_the_csrf_token_is_refused(leader, organisation):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(leader)
+    before = row_counts()
+    response = client.post(reverse("innovations:create"), {"title": "Kinship navigators"})
+    assert response.status_code == 403
+    assert row_counts() == before
+
+
+def test_a_viewer_may_not_add_an_innovation(client_for, viewer, organisation):
+    client = client_for(viewer)
+    assert client.get(reverse("innovations:create")).status_code == 403
+    before = row_counts()
+    response = client.post(reverse("innovations:create"), {"title": "Kinship navigators"})
+    assert response.status_code == 403
+    assert "Only a leader or a role above it" in response.content.decode()
+    assert row_counts() == before
+
+
+def test_adding_an_innovation_asks_an_anonymous_person_to_sign_in(client, organisation):
+    url = reverse("innovations:create")
+    assert client.get(url)["Location"] == login_url(url)
+    before = row_counts()
+    response = client.post(url, {"title": "Kinship navigators"})
+    assert response.status_code == 302
+    assert row_counts() == before
+
+
+def test_adding_an_innovation_answers_only_get_and_post(client_for, leader, organisation):
+    assert client_for(leader).put(reverse("innovations:create")).status_code == 405
+
+
+# The innovation page
+
+
+def test_the_innovation_page_shows_the_wheel_and_the_parts(client_for, viewer, part):
+    response = client_for(viewer).get(detail_url(part.innovation))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<h1 class="govuk-heading-l">Family group conferencing</h1>' in html
+    assert 'role="img"' in html
+    assert "1. North team: active in Mobilising" in html
+    assert 'id="overview"' in html
+
+
+def test_the_innovation_page_offers_moves_only_to_those_who_may(client_for, viewer, leader, part):
+    move = reverse("parts:move", args=[part.pk])
+    assert move not in client_for(viewer).get(detail_url(part.innovation)).content.decode()
+    assert move in client_for(leader).get(detail_url(part.innovation)).content.decode()
+
+
+def test_the_innovation_page_for_htmx_is_the_overview_fragment(client_for, viewer, part):
+    response = client_for(viewer).get(detail_url(part.innovation), **HTMX)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<html" not in html
+    assert "Where the parts stand on the wheel" in html
+    assert "North team" in html
+    assert "<h1" not in html
+
+
+def test_the_innovation_page_of_another_organisation_is_not_found(client_for, outsider, part):
+    assert client_for(outsider).get(detail_url(part.innovation)).status_code == 404
+
+
+def test_a_missing_innovation_is_not_found(client_for, leader, innovation):
+    url = reverse("innovations:detail", args=[innovation.pk + 1000])
+    assert client_for(leader).get(url).status_code == 404
+
+
+def test_the_innovation_page_asks_an_anonymous_person_to_sign_in(client, innovation):
+    url = detail_url(innovation)
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"] == login_url(url)
+
+
+def test_the_innovation_page_answers_only_get(client_for, leader, innovation):
+    assert client_for(leader).post(detail_url(innovation)).status_code == 405
+
+
+# Editing
+
+
+def test_a_leader_edits_an_innovation(client_for, leader, innovation):
+    innovation.tags = ["kinship", "edge of care"]
+    innovation.save()
+    url = reverse("innovations:edit", args=[innovation.pk])
+    client = client_for(leader)
+    form = client.get(url).content.decode()
+    assert 'value="kinship, edge of care"' in form
+    response = client.post(url, {"title": "Family group decision making", "tags": "kinship"})
+    assert response.status_code == 303
+    assert response["Location"] == detail_url(innovation)
+    innovation.refresh_from_db()
+    assert innovation.title == "Family group decision making"
+    assert innovation.tags == ["kinship"]
+    assert innovation.history.first().history_user == leader
+
+
+def test_an_edit_to_a_blank_title_is_refused(client_for, leader, innovation):
+    before = row_counts()
+    response = client_for(leader).post(
+        reverse("innovations:edit", args=[innovation.pk]), {"title": "", "summary": "Kept words"}
+    )
+    html = error_at(response, "title", "This field is required.")
+    assert "Kept words" in html
+    innovation.refresh_from_db()
+    assert innovation.title == "Family group conferencing"
+    assert row_counts() == before
+
+
+def test_an_edit_to_another_innovations_title_is_refused(client_for, leader, innovation):
+    InnovationFactory(organisation=innovation.organisation, title="Family hubs")
+    before = row_counts()
+    response = client_for(leader).post(
+        reverse("innovations:edit", args=[innovation.pk]), {"title": "Family Hubs"}
+    )
+    error_at(response, "title", "Your organisation already has an innovation of this title.")
+    assert row_counts() == before
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"), [("leader", 200), ("manager", 200), ("viewer", 403), ("outsider", 404)]
+)
+def test_who_may_open_the_edit_form(request, client_for, innovation, persona, status):
+    user = request.getfixturevalue(persona)
+    url = reverse("innovations:edit", args=[innovation.pk])
+    assert client_for(user).get(url).status_code == status
+
+
+@pytest.mark.parametrize(("persona", "status"), [("viewer", 403), ("outsider", 404)])
+def test_who_may_not_edit_changes_nothing(request, client_for, innovation, persona, status):
+    user = request.getfixturevalue(persona)
+    before = row_counts()
+    response = client_for(user).post(
+        reverse("innovations:edit", args=[innovation.pk]), {"title": "Taken over"}
+    )
+    assert response.status_code == status
+    assert row_counts() == before
+    innovation.refresh_from_db()
+    assert innovation.title == "Family group conferencing"
+
+
+def test_editing_asks_an_anonymous_person_to_sign_in(client, innovation):
+    url = reverse("innovations:edit", args=[innovation.pk])
+    assert client.get(url)["Location"] == login_url(url)
+
+
+def test_editing_answers_only_get_and_post(client_for, leader, innovation):
+    url = reverse("innovations:edit", args=[innovation.pk])
+    assert client_for(leader).put(url).status_code == 405
+
+
+# Closing and reopening
+
+
+def test_closing_needs_what_was_learned(client_for, leader, innovation):
+    before = row_counts()
+    response = client_for(leader).post(
+        reverse("innovations:close", args=[innovation.pk]), {"learning": "   "}
+    )
+    error_at(response, "learning", "Say what was learned before closing.")
+    innovation.refresh_from_db()
+    assert innovation.status == InnovationStatus.OPEN
+    assert row_counts() == before
+
+
+def test_a_leader_closes_an_innovation_with_its_learning(client_for, leader, innovation):
+    client = client_for(leader)
+    url = reverse("innovations:close", args=[innovation.pk])
+    assert "Close the innovation" in client.get(url).content.decode()
+    response = client.post(url, {"learning": "Families wanted evening meetings."})
+    assert response.status_code == 303
+    assert response["Location"] == detail_url(innovation)
+    innovation.refresh_from_db()
+    assert innovation.status == InnovationStatus.CLOSED
+    assert innovation.learning == "Families wanted evening meetings."
+    assert innovation.closed_on == timezone.localdate()
+    page = client.get(detail_url(innovation)).content.decode()
+    assert "What we learned" in page
+    assert "Families wanted evening meetings." in page
+    assert "is closed. Its learning is kept." in page
+    listing = client.get(reverse("innovations:list")).content.decode()
+    assert "Family group conferencing" not in listing
+
+
+def test_closing_a_closed_innovation_goes_back_to_it(client_for, leader, innovation):
+    innovation.status, innovation.learning = InnovationStatus.CLOSED, "Done."
+    innovation.save()
+    client = client_for(leader)
+    response = client.get(reverse("innovations:close", args=[innovation.pk]))
+    assert response.status_code == 303
+    assert response["Location"] == detail_url(innovation)
+    assert (
+        "This innovation is already closed." in client.get(detail_url(innovation)).content.decode()
+    )
+
+
+@pytest.mark.parametrize(("persona", "status"), [("viewer", 403), ("outsider", 404)])
+def test_who_may_not_close_changes_nothing(request, client_for, innovation, persona, status):
+    user = request.getfixturevalue(persona)
+    url = reverse("innovations:close", args=[innovation.pk])
+    client = client_for(user)
+    assert client.get(url).status_code == status
+    assert client.post(url, {"learning": "Nothing."}).status_code == status
+    innovation.refresh_from_db()
+    assert innovation.status == InnovationStatus.OPEN
+
+
+def test_closing_asks_an_anonymous_person_to_sign_in(client, innovation):
+    url = reverse("innovations:close", args=[innovation.pk])
+    assert client.post(url, {"learning": "x"})["Location"] == login_url(url)
+    innovation.refresh_from_db()
+    assert innovation.status == InnovationStatus.OPEN
+
+
+def test_closing_answers_only_get_and_post(client_for, leader, innovation):
+    url = reverse("innovations:close", args=[innovation.pk])
+    assert client_for(leader).put(url).status_code == 405
+
+
+@pytest.fixture
+def closed(innovation):
+    innovation.status = InnovationStatus.CLOSED
+    innovation.learning = "Families wanted evening meetings."
+    innovation.closed_on = datetime.date(2024, 6, 1)
+    innovation.save()
+    return innovation
+
+
+def test_a_leader_reopens_a_closed_innovation(client_for, leader, closed):
+    client = client_for(leader)
+    assert "Reopen the innovation" in client.get(detail_url(closed)).content.decode()
+    response = client.post(reverse("innovations:reopen", args=[closed.pk]))
+    assert response.status_code == 303
+    assert response["Location"] == detail_url(closed)
+    closed.refresh_from_db()
+    assert closed.status == InnovationStatus.OPEN
+    assert closed.closed_on is None
+    assert closed.learning == "Families wanted evening meetings."
+    assert (
+        "Family group conferencing is open again."
+        in client.get(detail_url(closed)).content.decode()
+    )
+
+
+def test_reopening_answers_only_post(client_for, leader, closed):
+    assert (
+        client_for(leader).get(reverse("innovations:reopen", args=[closed.pk])).status_code == 405
+    )
+    closed.refresh_from_db()
+    assert closed.status == InnovationStatus.CLOSED
+
+
+@pytest.mark.parametrize(("persona", "status"), [("viewer", 403), ("outsider", 404)])
+def test_who_may_not_reopen_changes_nothing(request, client_for, closed, persona, status):
+    user = request.getfixturevalue(persona)
+    response = client_for(user).post(reverse("innovations:reopen", args=[closed.pk]))
+    assert response.status_code == status
+    closed.refresh_from_db()
+    assert closed.status == InnovationStatus.CLOSED
+
+
+def test_reopening_asks_an_anonymous_person_to_sign_in(client, closed):
+    url = reverse("innovations:reopen", args=[closed.pk])
+    assert client.post(url)["Location"] == login_url(url)
+
+
+def test_a_viewer_is_not_offered_to_reopen(client_for, viewer, closed):
+    assert (
+        "Reopen the innovation" not in client_for(viewer).get(detail_url(closed)).content.decode()
+    )
+
+
+def test_a_closed_innovation_refuses_moves(client_for, leader, part, closed):
+    client = client_for(leader)
+    response = client.post(
+        reverse("parts:move", args=[part.pk]),
+        {"kind": "advance", "effective_on": "2024-02-01", "expected_version": 1},
+    )
+    assert response.status_code == 303
+    assert response["Location"] == detail_url(closed)
+    assert Move.objects.filter(part=part).count() == 1
+    page = client.get(response["Location"]).content.decode()
+    assert "This innovation is closed: reopen it to change its parts." in page
+
+
+def test_a_closed_innovation_refuses_new_parts(client_for, leader, closed):
+    before = row_counts()
+    response = client_for(leader).post(
+        reverse("innovations:add-part", args=[closed.pk]),
+        {"name": "South team", "kind": "team", "stage": 1, "effective_on": "2024-02-01"},
+    )
+    assert response.status_code == 303
+    assert row_counts() == before

@@ -1,0 +1,76 @@
+"""Two people move the same part at the same moment: the database lets one through."""
+
+import threading
+from datetime import date
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from stages import services
+from stages.models import Move, Part
+from tests.factories import make_part
+
+
+@pytest.fixture(scope="module")
+def migrated_rows_reloadable(django_db_setup, django_db_blocker):
+    """serialized_rollback reloads the migrated rows (the stages and their history) before the
+    test by saving them again. Saving a history row that is still there is an UPDATE, which
+    the append-only trigger refuses, so the tables are emptied first (TRUNCATE is allowed).
+    Afterwards the rows are put back for whatever runs next."""
+    with django_db_blocker.unblock():
+        call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
+    yield
+    with django_db_blocker.unblock():
+        call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
+        connection.creation.deserialize_db_from_string(connection._test_serialized_contents)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_moves_of_the_same_part_at_once_write_one_move_and_raise_one_conflict(
+    migrated_rows_reloadable, postgres, innovation, leader, manager
+):
+    leader.first_name, leader.last_name = "Lee", "Jones"
+    leader.save()
+    manager.first_name, manager.last_name = "Asha", "Khan"
+    manager.save()
+    part = make_part(innovation, by=leader)
+    barrier = threading.Barrier(2)
+    outcomes = {}
+
+    def advance(who):
+        # Each thread has its own copy of the part, as two open forms would.
+        shown = Part.objects.get(pk=part.pk)
+        try:
+            barrier.wait(timeout=10)
+            services.move_part(
+                shown, kind="advance", by=who, effective_on=date(2024, 2, 1), expected_version=1
+            )
+            outcomes[who.get_full_name()] = "moved"
+        except Exception as error:
+            outcomes[who.get_full_name()] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=advance, args=(who,)) for who in (leader, manager)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert sorted(type(outcome).__name__ for outcome in outcomes.values()) == [
+        "MoveConflict",
+        "str",
+    ], outcomes
+    (winner,) = [name for name, outcome in outcomes.items() if outcome == "moved"]
+    (conflict,) = [outcome for outcome in outcomes.values() if outcome != "moved"]
+    assert list(Move.objects.filter(part=part).values_list("seq", "kind")) == [
+        (1, "start"),
+        (2, "advance"),
+    ]
+    part.refresh_from_db()
+    assert (part.version, part.stage.number) == (2, 2)
+    assert conflict.message.startswith(f"North team was moved by {winner} on ")
+    assert conflict.message.endswith(
+        ": North team advanced to Designing. It is now active in Designing, cycle 1."
+    )
