@@ -3,8 +3,8 @@ import os
 import pytest
 from django.db import connection
 
-from tests.factories import InnovationFactory, MembershipFactory, OrganisationFactory, UserFactory
 from stages.models import Role
+from tests.factories import InnovationFactory, MembershipFactory, OrganisationFactory, UserFactory
 
 REQUIRE_POSTGRES = os.environ.get("REQUIRE_POSTGRES") == "1"
 REQUIRE_BROWSER = os.environ.get("REQUIRE_BROWSER") == "1"
