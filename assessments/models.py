@@ -9,7 +9,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from assessments.status import format_number, measure_status
+from assessments.status import STALE_AFTER_DAYS, format_number, measure_status
 from stages.models import Innovation, MeasureKind, Organisation, Part, Stage
 
 
@@ -140,7 +140,7 @@ class Measure(models.Model):
         """ "Developing, North team" or "Developing, whole innovation". Reads stage and part."""
         return f"{self.stage.name}, {self.part.name if self.part_id else 'whole innovation'}"
 
-    def status_from(self, reading, today, *, stale_after_days=120):
+    def status_from(self, reading, today, *, stale_after_days=STALE_AFTER_DAYS):
         """The measure's status given its latest reading (or None). No query."""
         return measure_status(
             scale=self.scale,

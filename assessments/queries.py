@@ -189,7 +189,7 @@ def _readiness(part, measures, check, involvement, today):
     lines = [
         PartMeasure(measure, *status_for_part(measure, part.pk, today))
         for measure in measures
-        if measure.stage_id == part.stage_id
+        if measure.stage_id == part.stage_id and measure.part_id in (None, part.pk)
     ]
     return {
         "part": part,

@@ -143,6 +143,11 @@ def next_position(
             )
         return Position(current.stage + 1, State.ACTIVE, current.cycle)
     if kind == MoveKind.JUMP:
+        if current.stage >= LAST - 1:
+            raise MoveRefused(
+                f"No stage lies beyond the one after {here}: there is nothing to jump to.",
+                "to_stage",
+            )
         if to_stage <= current.stage + 1:
             raise MoveRefused(
                 f"A jump goes to a stage beyond the one after {here}; "
@@ -177,7 +182,8 @@ def next_position(
 
 def check_reason(kind, reason, rationale, *, to_stage=None):
     if kind in NEEDS_REASON and not reason:
-        raise MoveRefused(f"Choose a reason for this {MoveKind(kind).label.lower()}.", "reason")
+        noun = "void" if kind == MoveKind.VOID else MoveKind(kind).label.lower()
+        raise MoveRefused(f"Choose a reason for this {noun}.", "reason")
     needs_rationale = kind in NEEDS_RATIONALE or (
         kind == MoveKind.START and to_stage is not None and to_stage > FIRST
     )
@@ -192,7 +198,9 @@ def check_effective_on(effective_on, *, today, latest=None):
     if effective_on > today:
         raise MoveRefused("The date it took effect cannot be in the future.", "effective_on")
     if effective_on < date(1990, 1, 1):
-        raise MoveRefused("The date it took effect must be after 1 January 1990.", "effective_on")
+        raise MoveRefused(
+            "The date it took effect must be on or after 1 January 1990.", "effective_on"
+        )
     if latest is not None and effective_on < latest[1]:
         label, on = latest
         raise MoveRefused(

@@ -6,9 +6,10 @@ from decimal import Decimal
 
 import pytest
 from django.contrib import admin
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.test import RequestFactory
 
+from assessments import services
 from assessments.models import Check, EthicsNote, Involvement, Measure, Reading
 from stages.models import Stage
 from tests.assessments.factories import (
@@ -114,3 +115,20 @@ def test_every_model_reads_as_words(innovation, leader, north):
         "Young people and families consulted"
     )
     assert str(make_check(north, by=leader)).endswith(": Partly")
+
+
+@pytest.mark.parametrize("model", [Measure, Reading, Check, Involvement, EthicsNote])
+def test_the_history_of_evidence_cannot_be_rewritten_on_postgresql(
+    postgres, innovation, leader, north, model
+):
+    measure = make_measure(innovation, by=leader, part=north)
+    make_reading(measure, by=leader)
+    make_check(north, by=leader)
+    make_involvement(north, by=leader)
+    services.set_ethics_note(innovation, 3, by=leader, note="Risks.")
+    history = model.history.model.objects.all()
+    assert history.exists()
+    with pytest.raises(DatabaseError), transaction.atomic():
+        history.update(history_change_reason="Rewritten")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        history.delete()

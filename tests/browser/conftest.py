@@ -48,14 +48,8 @@ def stages(live_server):
         for fields in read_stages():
             number = fields.pop("number")
             Stage.objects.update_or_create(number=number, defaults=fields)
-    assert list(Stage.objects.order_by("number").values_list("number", flat=True)) == [
-        1,
-        2,
-        3,
-        4,
-        5,
-        6,
-    ]
+    numbers = list(Stage.objects.order_by("number").values_list("number", flat=True))
+    assert numbers == [1, 2, 3, 4, 5, 6], f"the stages are missing: {numbers}"
     return {s.number: s for s in Stage.objects.all()}
 
 
@@ -88,17 +82,22 @@ def page(chromium, live_server, stages):
     (a 422 or 409 the page answers a form with on purpose is expected)."""
     context, page = _page(chromium)
     yield page
-    context.close()
-    problems = [e for e in page.script_errors if not EXPECTED_STATUS.search(e)]
-    assert not problems, "Errors in the browser:\n" + "\n".join(problems)
+    _close(context, page)
 
 
 @pytest.fixture
 def no_js_page(chromium, live_server, stages):
-    """A Chromium page with JavaScript turned off: links and plain form posts only."""
+    """A Chromium page with JavaScript turned off: links and plain form posts only. Fails the
+    test on a 5xx answer."""
     context, page = _page(chromium, java_script_enabled=False)
     yield page
+    _close(context, page)
+
+
+def _close(context, page):
     context.close()
+    problems = [e for e in page.script_errors if not EXPECTED_STATUS.search(e)]
+    assert not problems, "Errors in the browser:\n" + "\n".join(problems)
 
 
 def axe(page):

@@ -402,7 +402,7 @@ def test_a_second_void_voids_the_move_before(innovation, leader):
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
-        ({"reason": ""}, "Choose a reason for this void a mistaken move."),
+        ({"reason": ""}, "Choose a reason for this void."),
         ({"rationale": ""}, "Say why, in your own words."),
     ],
 )

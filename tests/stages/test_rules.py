@@ -113,8 +113,7 @@ TABLE = {
     ),
     ("active", 6, "jump"): (
         6,
-        "A jump goes to a stage beyond the one after System Change; "
-        "to go to the next stage, advance.",
+        "No stage lies beyond the one after System Change: there is nothing to jump to.",
     ),
     ("active", 6, "rewind"): (3, (3, "active", 2)),
     ("active", 6, "new_cycle"): (None, (1, "active", 3)),
@@ -439,6 +438,31 @@ def test_a_restart_goes_to_the_stopped_stage_or_an_earlier_one():
     )
 
 
+@pytest.mark.parametrize(
+    ("stage", "message"),
+    [
+        (
+            4,
+            "A part that is active cannot resume. "
+            "Allowed now: advance, jump ahead, rewind, pause, stop, void a mistaken move.",
+        ),
+        (
+            5,
+            "A part that is active cannot resume. "
+            "Allowed now: advance, rewind, pause, stop, void a mistaken move.",
+        ),
+    ],
+)
+def test_jumping_is_offered_while_a_stage_beyond_the_next_remains(stage, message):
+    with pytest.raises(MoveRefused) as refused:
+        next_position(Position(stage, "active", 1), "resume")
+    assert refused.value.message == message
+
+
+def test_a_jump_from_integrating_reaches_system_change():
+    assert next_position(Position(4, "active", 1), "jump", 6, **WORDS) == Position(6, "active", 1)
+
+
 def test_a_void_is_not_a_move_to_a_stage():
     with pytest.raises(MoveRefused) as refused:
         next_position(Position(3, "active", 1), "void", 2, **WORDS)
@@ -584,7 +608,7 @@ def test_today_is_allowed():
 def test_a_date_before_1990_is_refused():
     with pytest.raises(MoveRefused) as refused:
         check_effective_on(date(1989, 12, 31), today=TODAY)
-    assert refused.value.message == "The date it took effect must be after 1 January 1990."
+    assert refused.value.message == "The date it took effect must be on or after 1 January 1990."
 
 
 @pytest.mark.parametrize(
