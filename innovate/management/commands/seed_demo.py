@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from stages import services
 from stages.models import Membership, MoveKind, Organisation, PartKind, Reason, Role
@@ -458,6 +459,11 @@ SOUTHDALE_INNOVATIONS = [
 # fmt: on
 
 
+# Further demo data (measures, sessions, ...) is added by loaders that each take
+# (organisation, people by username, today) after the journeys are written.
+EXTRA_LOADERS = []
+
+
 class Command(BaseCommand):
     help = "Load demo organisations, people, innovations and journeys (once; safe to rerun)."
 
@@ -525,6 +531,9 @@ class Command(BaseCommand):
                     learning=data["learning"],
                     closed_on=today - timedelta(days=data["closed_ago"]),
                 )
+        people = {username: user for username, (user, _role) in users.items()}
+        for loader in EXTRA_LOADERS:
+            import_string(loader)(organisation, people, today)
         return len(innovations), n_parts, n_moves
 
     def journey(self, innovation, item, by, today):
