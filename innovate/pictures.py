@@ -72,25 +72,25 @@ def _band_path(stage, outer=R_OUT, inner=R_OUT - 10):
 def _marker_shape(state, x, y):
     if state == State.PAUSED:
         return format_html(
-            '<rect x="{}" y="{}" width="20" height="20" rx="2" '
+            '<rect x="{}" y="{}" width="24" height="24" rx="2" '
             'class="app-marker app-marker--paused"/>',
-            f"{x - 10:.1f}",
-            f"{y - 10:.1f}",
+            f"{x - 12:.1f}",
+            f"{y - 12:.1f}",
         )
     if state == State.STOPPED:
-        pts = f"{x:.1f},{y - 13:.1f} {x + 13:.1f},{y:.1f} {x:.1f},{y + 13:.1f} {x - 13:.1f},{y:.1f}"
+        pts = f"{x:.1f},{y - 15:.1f} {x + 15:.1f},{y:.1f} {x:.1f},{y + 15:.1f} {x - 15:.1f},{y:.1f}"
         return format_html(
-            '<polygon points="{}" class="app-marker app-marker--stopped" fill="url(#app-hatch)"/>',
+            '<polygon points="{}" class="app-marker app-marker--stopped"/>',
             pts,
         )
     return format_html(
-        '<circle cx="{}" cy="{}" r="11" class="app-marker app-marker--active"/>',
+        '<circle cx="{}" cy="{}" r="13" class="app-marker app-marker--active"/>',
         f"{x:.1f}",
         f"{y:.1f}",
     )
 
 
-def wheel_svg(markers, *, title, rewind=None, counts_text=""):
+def wheel_svg(markers, *, title, rewind=None, counts_text="", uid="wheel"):
     """The wheel: six segments clockwise from the top, each part a numbered marker in its
     stage (circle active, square paused, hatched diamond stopped), a cycle badge past the
     first cycle, and the last rewind (from stage, to stage) as a back-arc inside."""
@@ -149,7 +149,7 @@ def wheel_svg(markers, *, title, rewind=None, counts_text=""):
                     label,
                     _marker_shape(marker.state, x, y),
                     f"{x:.1f}",
-                    f"{y + 4:.1f}",
+                    f"{y + 4.5:.1f}",
                     marker.number,
                     badge,
                 )
@@ -204,18 +204,18 @@ def wheel_svg(markers, *, title, rewind=None, counts_text=""):
         "<defs>"
         '<pattern id="app-hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
         'patternTransform="rotate(45)"><rect width="6" height="6" fill="#ffffff"/>'
-        '<line x1="0" y1="0" x2="0" y2="6" stroke="#0b0c0c" stroke-width="3"/></pattern>'
+        '<line x1="0" y1="0" x2="0" y2="6" stroke="#505a5f" stroke-width="1.5"/></pattern>'
         '<marker id="app-arrow" viewBox="0 0 10 10" refX="8" refY="5" markerWidth="7" '
         'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" '
         'fill="#0b0c0c"/></marker>'
         "</defs>{}{}</svg>",
         CX * 2,
         CY * 2,
-        "wheel",
-        "wheel",
-        "wheel",
+        uid,
+        uid,
+        uid,
         title,
-        "wheel",
+        uid,
         description or "No parts yet.",
         mark_safe("".join(parts)),
         centre,
