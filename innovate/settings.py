@@ -215,3 +215,8 @@ FORM_RENDERER = "innovate.forms.GovukRenderer"
 
 # Change reasons describe moves in plain words; they can be longer than 100 characters.
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
+# The benchmark's instruments (bench/timing.py); never on in production.
+BENCH = env_flag("INNOVATE_BENCH")
+if BENCH:
+    MIDDLEWARE.insert(0, "innovate.bench.QueryTimingMiddleware")

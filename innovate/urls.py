@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -44,6 +45,11 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
 ]
+
+if settings.BENCH:
+    from innovate import bench
+
+    urlpatterns.append(path("bench/bare", bench.bare))
 
 handler400 = "innovate.views.core.bad_request"
 handler403 = "innovate.views.core.permission_denied"

@@ -1,0 +1,458 @@
+"""Measure the product on the database in DATABASE_URL, served by gunicorn on loopback with
+debug off, against a bare Django view served by the same server in the same run.
+
+For each page: median and p95 latency, requests per second under concurrent clients, queries
+per request and the share of time spent in SQL; warm (repeated reads) and cold (each read
+follows a move in the same organisation). Writes bench/results.json and bench/README.md.
+
+    python bench/timing.py                 # the full run (after bench/generate.py)
+    python bench/timing.py --smoke         # a few seconds, to prove the script works
+"""
+
+import argparse
+import http.client
+import json
+import os
+import platform
+import random
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "innovate.settings")
+os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
+os.environ.setdefault("INNOVATE_ALLOW_HTTP", "1")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.db.models import Count  # noqa: E402
+from django.utils.module_loading import import_string  # noqa: E402
+
+from stages.models import Innovation, Membership, Move, Organisation, Part, Role, State  # noqa: E402
+
+CSRF = "b" * 32
+
+
+class Server:
+    def __init__(self, port, workers):
+        self.port = port
+        env = dict(os.environ, INNOVATE_BENCH="1", DJANGO_DEBUG="0")
+        env.setdefault("SECRET_KEY", "bench-only-not-secret")
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+        )
+        gunicorn = Path(sys.executable).with_name("gunicorn")
+        self.process = subprocess.Popen(
+            [
+                str(gunicorn),
+                "innovate.wsgi",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                str(workers),
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=env,
+        )
+        for _ in range(100):
+            try:
+                status, *_ = request(port, "GET", "/health")
+                if status == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.1)
+        self.stop()
+        raise SystemExit("gunicorn did not start")
+
+    def worker_rss_mb(self):
+        rss = []
+        for child in Path("/proc").iterdir():
+            if not child.name.isdigit():
+                continue
+            try:
+                status = (child / "status").read_text()
+            except OSError:
+                continue
+            if f"PPid:\t{self.process.pid}\n" in status:
+                kb = int(status.split("VmRSS:")[1].split()[0])
+                rss.append(kb / 1024)
+        return rss
+
+    def stop(self):
+        self.process.send_signal(signal.SIGTERM)
+        self.process.wait(timeout=20)
+
+
+def request(port, method, path, *, cookie="", body=None):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    headers = {"Host": "localhost", "Cookie": cookie}
+    if body is not None:
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+        headers["X-CSRFToken"] = CSRF
+    started = time.perf_counter()
+    conn.request(method, path, body=body, headers=headers)
+    response = conn.getresponse()
+    size = 0
+    while chunk := response.read(65536):
+        size += len(chunk)
+    elapsed = time.perf_counter() - started
+    result = (
+        response.status,
+        elapsed,
+        int(response.getheader("X-Bench-Queries", "0") or 0),
+        float(response.getheader("X-Bench-SQL-ms", "0") or 0),
+        float(response.getheader("X-Bench-Total-ms", "0") or 0),
+        size,
+    )
+    conn.close()
+    return result
+
+
+def session_cookie(user):
+    store = import_string(f"{settings.SESSION_ENGINE}.SessionStore")()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.create()
+    return f"{settings.SESSION_COOKIE_NAME}={store.session_key}; {settings.CSRF_COOKIE_NAME}={CSRF}"
+
+
+def load(port, make_request, *, clients, seconds, max_requests):
+    """Run `make_request(client_index, n)` -> (method, path, body, cookie) from `clients`
+    threads for `seconds` (or `max_requests` in all); returns the samples."""
+    samples, errors = [], []
+    lock = threading.Lock()
+    deadline = time.perf_counter() + seconds
+    counter = iter(range(max_requests))
+
+    def worker(index):
+        n = 0
+        while time.perf_counter() < deadline:
+            with lock:
+                if next(counter, None) is None:
+                    return
+            for method, path, body, cookie, record in make_request(index, n):
+                status, elapsed, queries, sql_ms, total_ms, size = request(
+                    port, method, path, cookie=cookie, body=body
+                )
+                if status >= 400:
+                    with lock:
+                        errors.append((status, path))
+                elif record:
+                    with lock:
+                        samples.append((elapsed, queries, sql_ms, total_ms, size))
+            n += 1
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - started
+    return samples, errors, wall
+
+
+def summarise(name, samples, errors, wall, bare_rps=None):
+    if not samples:
+        return {"page": name, "requests": 0, "errors": len(errors)}
+    latencies = sorted(s[0] * 1000 for s in samples)
+    p95 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.95))]
+    total = sum(s[3] for s in samples) or 1
+    row = {
+        "page": name,
+        "requests": len(samples),
+        "errors": len(errors),
+        "median_ms": round(statistics.median(latencies), 1),
+        "p95_ms": round(p95, 1),
+        "rps": round(len(samples) / wall, 1),
+        "queries": round(statistics.median(s[1] for s in samples), 1),
+        "sql_share": round(sum(s[2] for s in samples) / total, 2),
+        "bytes": int(statistics.median(s[4] for s in samples)),
+    }
+    if bare_rps:
+        row["rps_vs_bare"] = round(row["rps"] / bare_rps, 3)
+    return row
+
+
+def pick_organisation():
+    org = (
+        Organisation.objects.annotate(n=Count("parts")).filter(n__gt=0).order_by("-n", "pk").first()
+    )
+    if org is None:
+        raise SystemExit("No data: run bench/generate.py first.")
+    return org
+
+
+def run(args):
+    org = pick_organisation()
+    manager = (
+        Membership.objects.filter(organisation=org, role=Role.MANAGER, is_active=True)
+        .select_related("user")
+        .first()
+        .user
+    )
+    leader = (
+        Membership.objects.filter(organisation=org, role=Role.LEADER, is_active=True)
+        .select_related("user")
+        .first()
+        .user
+    )
+    innovation = Innovation.objects.filter(organisation=org).order_by("pk").first()
+    cookie = session_cookie(manager)
+    leader_cookie = session_cookie(leader)
+    movable = list(
+        Part.objects.filter(organisation=org, state__in=[State.ACTIVE, State.PAUSED])
+        .order_by("pk")
+        .values_list("pk", flat=True)[: args.clients * 4]
+    )
+    versions = dict(Part.objects.filter(pk__in=movable).values_list("pk", "version"))
+    states = dict(Part.objects.filter(pk__in=movable).values_list("pk", "state"))
+    version_lock = threading.Lock()
+
+    def move_request(index):
+        """A pause or a resume of one of this client's own parts, with its version."""
+        mine = movable[index :: args.clients]
+        if not mine:
+            return None
+        pk = random.choice(mine)
+        with version_lock:
+            version, state = versions[pk], states[pk]
+            versions[pk] = version + 1
+            states[pk] = State.ACTIVE if state == State.PAUSED else State.PAUSED
+        fields = {"expected_version": version, "effective_on": str(datetime.now().date())}
+        if state == State.PAUSED:
+            fields["kind"] = "resume"
+        else:
+            fields.update(kind="pause", reason="planned_pause", rationale="Bench pause.")
+        return ("POST", f"/parts/{pk}/move/", urlencode(fields), leader_cookie, True)
+
+    pages = {
+        "bare view": "/bench/bare",
+        "dashboard": "/dashboard/",
+        "innovation page": f"/innovations/{innovation.pk}/",
+        "timeline": f"/innovations/{innovation.pk}/timeline/",
+        "moves CSV": "/dashboard/export/moves.csv",
+    }
+    server = Server(args.port, args.workers)
+    results = {"warm": [], "cold": []}
+    try:
+        # Warm each page once, then measure it.
+        for path in pages.values():
+            request(args.port, "GET", path, cookie=cookie)
+        rss_before = server.worker_rss_mb()
+        bare_rps = None
+        for name, path in pages.items():
+            clients = 1 if name == "moves CSV" else args.clients
+
+            def make(index, n, path=path):
+                return [("GET", path, None, cookie, True)]
+
+            samples, errors, wall = load(
+                args.port,
+                make,
+                clients=clients,
+                seconds=args.seconds / (3 if name == "moves CSV" else 1),
+                max_requests=args.max_requests,
+            )
+            row = summarise(name, samples, errors, wall, bare_rps)
+            if name == "bare view":
+                bare_rps = row.get("rps")
+            results["warm"].append(row)
+            print(json.dumps(row), flush=True)
+        rss_after_csv = server.worker_rss_mb()
+
+        def make_move(index, n):
+            move = move_request(index)
+            return [move] if move else []
+
+        samples, errors, wall = load(
+            args.port,
+            make_move,
+            clients=args.clients,
+            seconds=args.seconds,
+            max_requests=args.max_requests,
+        )
+        row = summarise("move POST", [s for s in samples], errors, wall, bare_rps)
+        results["warm"].append(row)
+        print(json.dumps(row), flush=True)
+        # Cold: each read follows a move in the same organisation.
+        for name in ("dashboard", "innovation page", "timeline"):
+            path = pages[name]
+
+            def make_cold(index, n, path=path):
+                move = move_request(index)
+                steps = [(*move[:4], False)] if move else []
+                return [*steps, ("GET", path, None, cookie, True)]
+
+            samples, errors, wall = load(
+                args.port,
+                make_cold,
+                clients=args.clients,
+                seconds=args.seconds,
+                max_requests=args.max_requests,
+            )
+            row = summarise(name, samples, errors, wall)
+            results["cold"].append(row)
+            print(json.dumps({"cold": True, **row}), flush=True)
+        results["memory_mb"] = {
+            "workers_before": [round(x, 1) for x in rss_before],
+            "workers_after_csv": [round(x, 1) for x in rss_after_csv],
+            "workers_end": [round(x, 1) for x in server.worker_rss_mb()],
+        }
+    finally:
+        server.stop()
+    results["organisation"] = {
+        "slug": org.slug,
+        "parts": Part.objects.filter(organisation=org).count(),
+        "moves": Move.objects.filter(organisation=org).count(),
+    }
+    return results
+
+
+def row_counts():
+    from assessments.models import Check, Measure, Reading
+
+    counts = {}
+    for model in (Organisation, Innovation, Part, Move, Measure, Reading, Check):
+        counts[model._meta.verbose_name_plural] = model.objects.count()
+    try:
+        from assessments.models import ReflectionSession
+
+        counts["reflection sessions"] = ReflectionSession.objects.count()
+    except ImportError:
+        pass
+    return counts
+
+
+def machine():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT version()")
+        db = cursor.fetchone()[0] if connection.vendor == "postgresql" else "SQLite"
+    memory = ""
+    meminfo = Path("/proc/meminfo")
+    if meminfo.exists():
+        kb = int(meminfo.read_text().split("MemTotal:")[1].split()[0])
+        memory = f"{kb / 1024 / 1024:.0f} GiB"
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.strip()
+    return {
+        "cpus": os.cpu_count(),
+        "memory": memory,
+        "python": platform.python_version(),
+        "database": db.split(" on ")[0],
+        "commit": commit or "unknown",
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    }
+
+
+TARGETS = {
+    ("warm", "dashboard"): ("median ≤ 50 ms and ≥ 20% of the bare view's throughput", 50),
+    ("cold", "dashboard"): ("median ≤ 150 ms", 150),
+    ("warm", "move POST"): ("median ≤ 30 ms", 30),
+}
+
+
+def write_readme(report, path):
+    lines = [
+        "# Benchmark",
+        "",
+        "Written by `bench/timing.py`; do not edit by hand. `make bench` builds the "
+        "national-scale database (`bench/generate.py`) and measures it.",
+        "",
+        "## Machine and data",
+        "",
+    ]
+    m = report["machine"]
+    lines += [
+        f"- {m['date']}, commit `{m['commit']}`",
+        f"- {m['cpus']} CPUs, {m['memory']} memory, Python {m['python']}, {m['database']}",
+        f"- gunicorn with {report['workers']} sync workers on loopback, debug off; "
+        f"{report['clients']} concurrent clients for {report['seconds']} s per page",
+        "- rows: " + ", ".join(f"{v:,} {k}" for k, v in report["rows"].items()),
+        f"- measured organisation: {report['results']['organisation']['slug']} with "
+        f"{report['results']['organisation']['parts']:,} parts and "
+        f"{report['results']['organisation']['moves']:,} moves",
+        "",
+        "## Results",
+        "",
+        "| run | page | median ms | p95 ms | requests/s | vs bare view | queries | SQL share |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for run_name in ("warm", "cold"):
+        for row in report["results"][run_name]:
+            lines.append(
+                f"| {run_name} | {row['page']} | {row.get('median_ms', '–')} | "
+                f"{row.get('p95_ms', '–')} | {row.get('rps', '–')} | "
+                f"{row.get('rps_vs_bare', '–')} | {row.get('queries', '–')} | "
+                f"{row.get('sql_share', '–')} |"
+            )
+    memory = report["results"]["memory_mb"]
+    lines += [
+        "",
+        f"Worker memory (MB): before {memory['workers_before']}, after the moves CSV "
+        f"{memory['workers_after_csv']}, at the end {memory['workers_end']}.",
+        "",
+        "## Targets",
+        "",
+    ]
+    for (run_name, page), (text, limit) in TARGETS.items():
+        row = next((r for r in report["results"][run_name] if r["page"] == page), {})
+        median = row.get("median_ms")
+        verdict = "met" if median is not None and median <= limit else "missed"
+        lines.append(f"- {page} ({run_name}): {text}: measured {median} ms, {verdict}")
+    lines += ["", "## Raw results", "", "```json", json.dumps(report, indent=2), "```", ""]
+    path.write_text("\n".join(lines))
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--port", type=int, default=8931)
+    parser.add_argument("--max-requests", type=int, default=10**9)
+    parser.add_argument("--smoke", action="store_true", help="a short run; writes no README")
+    parser.add_argument("--output", type=Path, default=ROOT / "bench")
+    args = parser.parse_args(argv)
+    if args.smoke:
+        args.clients, args.seconds, args.workers = 2, 1, 1
+    report = {
+        "machine": machine(),
+        "rows": row_counts(),
+        "workers": args.workers,
+        "clients": args.clients,
+        "seconds": args.seconds,
+        "results": run(args),
+    }
+    args.output.mkdir(parents=True, exist_ok=True)
+    (args.output / "results.json").write_text(json.dumps(report, indent=2))
+    if not args.smoke:
+        write_readme(report, args.output / "README.md")
+    errors = sum(r.get("errors", 0) for run in ("warm", "cold") for r in report["results"][run])
+    print(f"errors: {errors}")
+    return report
+
+
+if __name__ == "__main__":
+    main()
