@@ -1,3 +1,5 @@
+from django.conf import settings
+
 from innovate.access import current_membership, memberships
 
 
@@ -6,6 +8,7 @@ def organisation(request):
     if not getattr(request, "user", None) or not request.user.is_authenticated:
         return {}
     return {
+        "session_seconds": settings.SESSION_COOKIE_AGE,
         "current_membership": getattr(request, "membership", None) or current_membership(request),
         "memberships": memberships(request),
     }

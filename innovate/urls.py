@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from innovate.views import core, framework, innovations, journey, parts
+from innovate.views import core, framework, innovations, journey, notices, parts
 
 innovation_urls = (
     [
@@ -30,13 +30,25 @@ part_urls = (
     "parts",
 )
 
+notice_urls = (
+    [
+        path("accessibility/", notices.accessibility, name="accessibility"),
+        path("privacy/", notices.privacy, name="privacy"),
+        path("cookies/", notices.cookies, name="cookies"),
+    ],
+    "notices",
+)
+
 urlpatterns = [
+    path("", include(notice_urls)),
+    path("session/keepalive", notices.keepalive, name="keepalive"),
     path("", core.home, name="home"),
     path("health", core.health, name="health"),
     path("framework/", framework.framework, name="framework"),
     path("organisation/", core.switch_organisation, name="switch-organisation"),
     path("innovations/", include(innovation_urls)),
     path("parts/", include(part_urls)),
+    path("", include("innovate.people_urls", namespace="people")),
     path(
         "login/",
         core.LoginView.as_view(),
