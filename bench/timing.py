@@ -27,6 +27,7 @@ from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "innovate.settings")
 os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
 os.environ.setdefault("INNOVATE_ALLOW_HTTP", "1")
@@ -44,6 +45,12 @@ from django.utils.module_loading import import_string  # noqa: E402
 from stages.models import Innovation, Membership, Move, Organisation, Part, Role, State  # noqa: E402
 
 CSRF = "b" * 32
+
+
+def today():
+    from django.utils import timezone as tz
+
+    return str(tz.localdate())
 
 
 class Server:
@@ -239,7 +246,7 @@ def run(args):
             version, state = versions[pk], states[pk]
             versions[pk] = version + 1
             states[pk] = State.ACTIVE if state == State.PAUSED else State.PAUSED
-        fields = {"expected_version": version, "effective_on": str(datetime.now().date())}
+        fields = {"expected_version": version, "effective_on": today()}
         if state == State.PAUSED:
             fields["kind"] = "resume"
         else:
@@ -366,65 +373,6 @@ def machine():
     }
 
 
-TARGETS = {
-    ("warm", "dashboard"): ("median ≤ 50 ms and ≥ 20% of the bare view's throughput", 50),
-    ("cold", "dashboard"): ("median ≤ 150 ms", 150),
-    ("warm", "move POST"): ("median ≤ 30 ms", 30),
-}
-
-
-def write_readme(report, path):
-    lines = [
-        "# Benchmark",
-        "",
-        "Written by `bench/timing.py`; do not edit by hand. `make bench` builds the "
-        "national-scale database (`bench/generate.py`) and measures it.",
-        "",
-        "## Machine and data",
-        "",
-    ]
-    m = report["machine"]
-    lines += [
-        f"- {m['date']}, commit `{m['commit']}`",
-        f"- {m['cpus']} CPUs, {m['memory']} memory, Python {m['python']}, {m['database']}",
-        f"- gunicorn with {report['workers']} sync workers on loopback, debug off; "
-        f"{report['clients']} concurrent clients for {report['seconds']} s per page",
-        "- rows: " + ", ".join(f"{v:,} {k}" for k, v in report["rows"].items()),
-        f"- measured organisation: {report['results']['organisation']['slug']} with "
-        f"{report['results']['organisation']['parts']:,} parts and "
-        f"{report['results']['organisation']['moves']:,} moves",
-        "",
-        "## Results",
-        "",
-        "| run | page | median ms | p95 ms | requests/s | vs bare view | queries | SQL share |",
-        "|---|---|---|---|---|---|---|---|",
-    ]
-    for run_name in ("warm", "cold"):
-        for row in report["results"][run_name]:
-            lines.append(
-                f"| {run_name} | {row['page']} | {row.get('median_ms', '–')} | "
-                f"{row.get('p95_ms', '–')} | {row.get('rps', '–')} | "
-                f"{row.get('rps_vs_bare', '–')} | {row.get('queries', '–')} | "
-                f"{row.get('sql_share', '–')} |"
-            )
-    memory = report["results"]["memory_mb"]
-    lines += [
-        "",
-        f"Worker memory (MB): before {memory['workers_before']}, after the moves CSV "
-        f"{memory['workers_after_csv']}, at the end {memory['workers_end']}.",
-        "",
-        "## Targets",
-        "",
-    ]
-    for (run_name, page), (text, limit) in TARGETS.items():
-        row = next((r for r in report["results"][run_name] if r["page"] == page), {})
-        median = row.get("median_ms")
-        verdict = "met" if median is not None and median <= limit else "missed"
-        lines.append(f"- {page} ({run_name}): {text}: measured {median} ms, {verdict}")
-    lines += ["", "## Raw results", "", "```json", json.dumps(report, indent=2), "```", ""]
-    path.write_text("\n".join(lines))
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=16)
@@ -448,7 +396,9 @@ def main(argv=None):
     args.output.mkdir(parents=True, exist_ok=True)
     (args.output / "results.json").write_text(json.dumps(report, indent=2))
     if not args.smoke:
-        write_readme(report, args.output / "README.md")
+        import report as readme
+
+        readme.write(args.output)
     errors = sum(r.get("errors", 0) for run in ("warm", "cold") for r in report["results"][run])
     print(f"errors: {errors}")
     return report
