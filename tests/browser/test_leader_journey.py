@@ -13,7 +13,7 @@ from stages.models import Innovation, Move, Part, Role
 from tests.browser.conftest import axe, axe_page, login
 from tests.factories import PASSWORD, InnovationFactory, MembershipFactory, UserFactory, make_part
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "innovation-page.png"
 TITLE = "Family group conferencing at the front door"

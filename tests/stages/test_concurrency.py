@@ -4,7 +4,6 @@ import threading
 from datetime import date
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 
 from stages import services
@@ -12,23 +11,9 @@ from stages.models import Move, Part
 from tests.factories import make_part
 
 
-@pytest.fixture(scope="module")
-def migrated_rows_reloadable(django_db_setup, django_db_blocker):
-    """serialized_rollback reloads the migrated rows (the stages and their history) before the
-    test by saving them again. Saving a history row that is still there is an UPDATE, which
-    the append-only trigger refuses, so the tables are emptied first (TRUNCATE is allowed).
-    Afterwards the rows are put back for whatever runs next."""
-    with django_db_blocker.unblock():
-        call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
-    yield
-    with django_db_blocker.unblock():
-        call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
-        connection.creation.deserialize_db_from_string(connection._test_serialized_contents)
-
-
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_moves_of_the_same_part_at_once_write_one_move_and_raise_one_conflict(
-    migrated_rows_reloadable, postgres, innovation, leader, manager
+    postgres, innovation, leader, manager
 ):
     leader.first_name, leader.last_name = "Lee", "Jones"
     leader.save()
