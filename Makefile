@@ -40,5 +40,14 @@ assets:
 	npm run build:css
 	npm run vendor
 
+## bench: build the national-scale PostgreSQL database, then time the pages and run mixed load
+## (DATABASE_URL must name an empty PostgreSQL database)
+bench: $(STAMP)
+	@test -n "$(DATABASE_URL)" || (echo "Set DATABASE_URL to an empty PostgreSQL database"; exit 1)
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python bench/generate.py
+	$(BIN)/python bench/timing.py
+	$(BIN)/python bench/load.py
+
 clean:
 	rm -rf $(VENV) staticfiles

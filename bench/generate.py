@@ -11,6 +11,7 @@ stored moves and checked against the stored positions.
 """
 
 import argparse
+import multiprocessing
 import os
 import random
 import sys
@@ -30,7 +31,7 @@ django.setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.auth.hashers import make_password  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
+from django.db import connection, connections, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from simple_history.utils import bulk_create_with_history  # noqa: E402
 
@@ -151,20 +152,44 @@ def journey(rng, start_on, today, target_moves):
 def generate(args):
     started = time.monotonic()
     rng = random.Random(args.seed)
-    today = timezone.localdate()
     stages = {s.number: s for s in Stage.objects.all()}
     if len(stages) != 6:
         raise SystemExit("The six stages are missing: run manage.py migrate first.")
-    User = get_user_model()
-    password = make_password(PASSWORD)
     existing = Organisation.objects.filter(slug__startswith="bench-").count()
     if existing and not args.append:
         raise SystemExit(
             f"{existing} bench organisations already exist; use a fresh database or --append."
         )
-    offset = existing
+    indexes = list(range(existing, existing + args.organisations))
+    jobs = max(1, min(args.jobs, len(indexes)))
+    chunks = [indexes[j::jobs] for j in range(jobs)]
+    connections.close_all()
+    if jobs == 1:
+        results = [build(chunks[0], args, started)]
+    else:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            results = pool.starmap(build, [(chunk, args, started) for chunk in chunks])
+    totals = {key: sum(r[key] for r in results) for key in results[0]}
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    checked = replay_sample(rng, args.sample)
+    progress(f"done: {totals}; replayed {checked} parts and all matched", started)
+    return totals
+
+
+def build(indexes, args, started):
+    """Write the organisations numbered `indexes`; returns the counts written."""
+    connections.close_all()
+    rng = random.Random(args.seed + indexes[0])
+    today = timezone.localdate()
+    stages = {s.number: s for s in Stage.objects.all()}
+    User = get_user_model()
+    password = (
+        make_password(PASSWORD, hasher="md5") if args.fast_passwords else make_password(PASSWORD)
+    )
     totals = dict(organisations=0, innovations=0, parts=0, moves=0, readings=0, checks=0)
-    for index in range(offset, offset + args.organisations):
+    for done, index in enumerate(indexes, 1):
         with transaction.atomic():
             org = Organisation(name=f"Bench Borough {index + 1:03d}", slug=f"bench-{index + 1:03d}")
             [org] = bulk_create_with_history([org], Organisation, default_change_reason="Bench")
@@ -266,19 +291,13 @@ def generate(args):
         totals["moves"] += len(moves) + len(voids)
         totals["readings"] += n_readings
         totals["checks"] += n_checks
-        if (index - offset + 1) % max(1, args.organisations // 20) == 0 or (
-            index - offset + 1 == args.organisations
-        ):
+        if done % max(1, len(indexes) // 10) == 0 or done == len(indexes):
             progress(
-                f"{index - offset + 1}/{args.organisations} organisations, "
-                f"{totals['moves']:,} moves, {totals['readings']:,} readings",
+                f"worker {indexes[0] % max(args.jobs, 1) + 1}: {done}/{len(indexes)} "
+                f"organisations, {totals['moves']:,} moves, {totals['readings']:,} readings",
                 started,
             )
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-    checked = replay_sample(rng, args.sample)
-    progress(f"done: {totals}; replayed {checked} parts and all matched", started)
+    connections.close_all()
     return totals
 
 
@@ -406,6 +425,8 @@ def _sessions(org, innovations, parts, rng, people, today):
             held_on=today - timedelta(days=rng.randint(10, 400)),
             title="Quarterly reflection",
             facilitator=facilitator,
+            created_by=facilitator,
+            status="held",
         )
         for innovation in innovations
     ]
@@ -457,6 +478,10 @@ def main(argv=None):
     parser.add_argument("--sample", type=int, default=500, help="parts to replay")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--append", action="store_true")
+    parser.add_argument("--jobs", type=int, default=2, help="processes writing in parallel")
+    parser.add_argument(
+        "--fast-passwords", action="store_true", help="a cheap password hash (smoke runs)"
+    )
     args = parser.parse_args(argv)
     return generate(args)
 
