@@ -295,3 +295,300 @@ class EthicsNote(models.Model):
 
     def __str__(self):
         return f"Ethics note of innovation {self.innovation_id} at stage {self.stage_id}"
+
+
+# ---------------------------------------------------------------------------
+# Reflection sessions: a facilitator brings the levels of the service together, the group
+# reflects on each part in scope and decides; the decisions are applied as moves.
+# ---------------------------------------------------------------------------
+
+
+class SessionStatus(models.TextChoices):
+    PLANNED = "planned", "Planned"
+    HELD = "held", "Held"
+    APPLIED = "applied", "Decisions applied"
+
+
+class AttendeeLevel(models.TextChoices):
+    STRATEGIC = "strategic", "Strategic"
+    OPERATIONAL = "operational", "Operational"
+    PRACTICE = "practice", "Practice"
+    PARTNER_AGENCY = "partner_agency", "Partner agency"
+    YOUNG_PERSON_OR_FAMILY = "young_person_or_family", "Young person or family"
+    OTHER = "other", "Other"
+
+
+class DecisionKind(models.TextChoices):
+    """What the session decided for a part: to stay where it is, or one of the moves a person
+    may record (a part's start and a void are not session decisions)."""
+
+    STAY = "stay", "Stay where it is"
+    ADVANCE = "advance", "Advance"
+    JUMP = "jump", "Jump ahead"
+    REWIND = "rewind", "Rewind"
+    NEW_CYCLE = "new_cycle", "Go round again"
+    PAUSE = "pause", "Pause"
+    RESUME = "resume", "Resume"
+    STOP = "stop", "Stop"
+    RESTART = "restart", "Restart"
+
+
+class DecisionStatus(models.TextChoices):
+    PENDING = "pending", "Waiting to be applied"
+    APPLIED = "applied", "Applied"
+    NOT_APPLIED = "not_applied", "Not applied"
+    STAY = "stay", "Stays where it is"
+    REPLACED = "replaced", "Replaced by a later decision"
+
+
+class ReflectionSessionQuerySet(models.QuerySet):
+    def held(self):
+        """Sessions that took place: held, or held and their decisions applied."""
+        return self.exclude(status=SessionStatus.PLANNED)
+
+
+class ReflectionSession(models.Model):
+    """A reflection session on one innovation: its date, facilitator and the parts in scope.
+    (Never just "Session": that word belongs to login sessions.)"""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    innovation = models.ForeignKey(
+        Innovation, on_delete=models.PROTECT, related_name="reflection_sessions"
+    )
+    held_on = models.DateField("Date")
+    title = models.CharField(max_length=200)
+    facilitator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    parts = models.ManyToManyField(
+        Part, through="SessionPart", related_name="reflection_sessions", blank=True
+    )
+    status = models.CharField(
+        max_length=10, choices=SessionStatus.choices, default=SessionStatus.PLANNED
+    )
+    notes = models.TextField("Purpose and notes", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = ReflectionSessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=SessionStatus.values), name="reflection_session_status_known"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["innovation", "held_on"], name="session_innovation_held_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.held_on:%-d %B %Y})"
+
+    def get_absolute_url(self):
+        return reverse("sessions:detail", args=[self.pk])
+
+
+class SessionPart(models.Model):
+    """A part in a session's scope."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    session = models.ForeignKey(ReflectionSession, on_delete=models.PROTECT, related_name="scope")
+    part = models.ForeignKey(Part, on_delete=models.PROTECT, related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["session", "part__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "part"], name="session_part_once_per_session"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Part {self.part_id} in session {self.session_id}"
+
+
+class Attendee(models.Model):
+    """Who came, by name or role and level. No personal details beyond that."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    session = models.ForeignKey(
+        ReflectionSession, on_delete=models.PROTECT, related_name="attendees"
+    )
+    name_or_role = models.CharField("Name or role", max_length=120)
+    level = models.CharField(max_length=30, choices=AttendeeLevel.choices)
+    part = models.ForeignKey(
+        Part, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["session", "level", "name_or_role", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(level__in=AttendeeLevel.values), name="attendee_level_known"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name_or_role} ({self.get_level_display().lower()})"
+
+
+class Note(models.Model):
+    """What was said: about one part (or the whole session), answering one prompt (or none)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    session = models.ForeignKey(
+        ReflectionSession, on_delete=models.PROTECT, related_name="notes_made"
+    )
+    part = models.ForeignKey(
+        Part, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # The prompt's words when the note was taken: prompts are data and may be reworded later.
+    prompt = models.CharField(max_length=500, blank=True)
+    text = models.TextField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["session", "recorded_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(text=""), name="note_has_text"),
+        ]
+
+    def __str__(self):
+        return f"Note {self.pk} of session {self.session_id}"
+
+
+class Decision(models.Model):
+    """What the session decided for a part. It keeps the part's version and the session's date
+    from when it was recorded, and is applied later through the one write path; `move` is the
+    Move it created."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    session = models.ForeignKey(
+        ReflectionSession, on_delete=models.PROTECT, related_name="decisions"
+    )
+    part = models.ForeignKey(Part, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=20, choices=DecisionKind.choices)
+    to_stage = models.ForeignKey(
+        Stage, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reason = models.CharField(max_length=30, blank=True)
+    rationale = models.TextField(blank=True)
+    minority_view = models.TextField(blank=True)
+    review_on = models.DateField("Revisit the pause on", null=True, blank=True)
+    part_version = models.PositiveIntegerField()
+    decided_on = models.DateField()
+    move = models.ForeignKey(
+        "stages.Move",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="session_decisions",
+    )
+    status = models.CharField(
+        max_length=12, choices=DecisionStatus.choices, default=DecisionStatus.PENDING
+    )
+    outcome = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["session", "part__name", "recorded_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=DecisionKind.values), name="decision_kind_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=DecisionStatus.values), name="decision_status_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(move__isnull=True) | Q(status="applied"),
+                name="decision_move_only_when_applied",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="stay") | Q(move__isnull=True, to_stage__isnull=True),
+                name="decision_stay_moves_nothing",
+            ),
+            models.CheckConstraint(
+                condition=Q(review_on__isnull=True) | Q(kind="pause"),
+                name="decision_review_only_on_pause",
+            ),
+            models.UniqueConstraint(
+                fields=["session", "part"],
+                condition=Q(status="pending"),
+                name="decision_one_pending_per_part",
+            ),
+            models.UniqueConstraint(
+                fields=["move"], condition=Q(move__isnull=False), name="decision_one_per_move"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Decision {self.pk}: {self.get_kind_display()} for part {self.part_id}"
+
+    def describe(self):
+        """The decision in plain words. Reads `part` and `to_stage`."""
+        name = self.part.name
+        kind = DecisionKind(self.kind)
+        if kind == DecisionKind.STAY:
+            return f"{name} stays where it is"
+        if self.to_stage_id:
+            return f"{name}: {kind.label.lower()} to {self.to_stage.name}"
+        return f"{name}: {kind.label.lower()}"
+
+
+class ActionQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(done=False)
+
+
+class Action(models.Model):
+    """Something a member agreed to do, with a due date; open ones carry into the next
+    session's agenda."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    session = models.ForeignKey(ReflectionSession, on_delete=models.PROTECT, related_name="actions")
+    text = models.TextField("What is to be done")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    due_on = models.DateField("Due", null=True, blank=True)
+    done = models.BooleanField(default=False)
+    done_on = models.DateField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = ActionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["done", F("due_on").asc(nulls_last=True), "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(done=True, done_on__isnull=False) | Q(done=False, done_on__isnull=True),
+                name="action_done_has_a_date",
+            ),
+            models.CheckConstraint(condition=~Q(text=""), name="action_has_text"),
+        ]
+        indexes = [
+            models.Index(fields=["owner", "done"], name="action_owner_done_idx"),
+        ]
+
+    def __str__(self):
+        return self.text[:60]
+
+    def is_overdue(self, today):
+        return not self.done and self.due_on is not None and self.due_on < today

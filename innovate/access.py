@@ -5,7 +5,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from stages.models import Innovation, Membership, Part, Role
+from assessments.models import Action, Measure, ReflectionSession
+from stages.models import Innovation, Invitation, Membership, Part, Role
 
 SESSION_KEY = "organisation_id"
 
@@ -92,8 +93,80 @@ def get_part_for(request, pk, need=Role.VIEWER):
     return part, membership
 
 
+def get_measure_for(request, pk, need=Role.VIEWER):
+    """(measure, membership) for a measure of an innovation in one of the person's
+    organisations; its innovation, stage and part are selected."""
+    ids = [m.organisation_id for m in memberships(request)]
+    measure = get_object_or_404(
+        Measure.objects.select_related("innovation__organisation", "stage", "part"),
+        pk=pk,
+        organisation_id__in=ids,
+    )
+    membership = membership_for(request, measure.organisation_id, need)
+    _follow(request, membership)
+    return measure, membership
+
+
+def get_membership_for(request, pk, need=Role.MANAGER):
+    """(their membership, the person's own) for a member of one of the person's organisations,
+    whether the member is active or has left."""
+    ids = [m.organisation_id for m in memberships(request)]
+    found = get_object_or_404(
+        Membership.objects.select_related("user", "organisation"), pk=pk, organisation_id__in=ids
+    )
+    membership = membership_for(request, found.organisation_id, need)
+    _follow(request, membership)
+    return found, membership
+
+
+def get_invitation_for(request, pk, need=Role.MANAGER):
+    """(invitation, membership) for an invitation to one of the person's organisations."""
+    ids = [m.organisation_id for m in memberships(request)]
+    invitation = get_object_or_404(
+        Invitation.objects.select_related("organisation", "invited_by"),
+        pk=pk,
+        organisation_id__in=ids,
+    )
+    membership = membership_for(request, invitation.organisation_id, need)
+    _follow(request, membership)
+    return invitation, membership
+
+
 def _follow(request, membership):
     """Opening an object of another of the person's organisations switches to it."""
     if request.session.get(SESSION_KEY) != membership.organisation_id:
         request.session[SESSION_KEY] = membership.organisation_id
     request.membership = membership
+
+
+def get_session_for(request, pk, need=Role.VIEWER):
+    """(reflection session, membership) for a session in one of the person's organisations;
+    its innovation, organisation and facilitator are selected."""
+    ids = [m.organisation_id for m in memberships(request)]
+    session = get_object_or_404(
+        ReflectionSession.objects.select_related("innovation", "organisation", "facilitator"),
+        pk=pk,
+        organisation_id__in=ids,
+    )
+    membership = membership_for(request, session.organisation_id, need)
+    _follow(request, membership)
+    return session, membership
+
+
+def get_action_for(request, pk):
+    """(action, membership) for a session's action that the person may mark done or not done:
+    its owner, a facilitator or a manager."""
+    ids = [m.organisation_id for m in memberships(request)]
+    action = get_object_or_404(
+        Action.objects.select_related("session__innovation", "owner"),
+        pk=pk,
+        organisation_id__in=ids,
+    )
+    membership = membership_for(request, action.organisation_id)
+    if action.owner_id != request.user.pk and not membership.may(Role.FACILITATOR):
+        raise PermissionDenied(
+            "Only the action's owner, a facilitator or a manager may mark it done. Your role at "
+            f"{membership.organisation} is {membership.get_role_display().lower()}."
+        )
+    _follow(request, membership)
+    return action, membership

@@ -416,7 +416,12 @@ class InnovationFilterForm(forms.Form):
 
 
 class AsOfForm(forms.Form):
-    as_of = forms.DateField(label="As of", required=False, widget=DateInput())
+    as_of = forms.DateField(
+        label="As of",
+        required=False,
+        widget=DateInput(),
+        help_text="A past date. Leave empty for today.",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

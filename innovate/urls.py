@@ -48,7 +48,10 @@ urlpatterns = [
     path("organisation/", core.switch_organisation, name="switch-organisation"),
     path("innovations/", include(innovation_urls)),
     path("parts/", include(part_urls)),
+    path("sessions/", include("innovate.session_urls", namespace="sessions")),
+    path("", include("innovate.evidence_urls", namespace="evidence")),
     path("", include("innovate.people_urls", namespace="people")),
+    path("", include("innovate.dashboard_urls", namespace="dashboard")),
     path(
         "login/",
         core.LoginView.as_view(),

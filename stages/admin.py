@@ -3,7 +3,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from stages.models import Innovation, Membership, Move, Organisation, Part, Stage
+from stages.models import Innovation, Invitation, Membership, Move, Organisation, Part, Stage
 
 
 @admin.register(Organisation)
@@ -77,6 +77,25 @@ class MoveAdmin(admin.ModelAdmin):
     list_filter = ["kind", "organisation"]
     search_fields = ["part__name", "rationale"]
     list_select_related = ["part", "to_stage", "recorded_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Invitation)
+class InvitationAdmin(SimpleHistoryAdmin):
+    """Read only: managers invite and revoke from the People page, through the write path."""
+
+    list_display = ["email", "organisation", "role", "created_at", "expires_at", "accepted_at"]
+    list_filter = ["role", "organisation"]
+    search_fields = ["email"]
+    exclude = ["token_hash"]
 
     def has_add_permission(self, request):
         return False

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
@@ -400,3 +401,89 @@ def unique_slug(model, text, **scope):
     while model.objects.filter(slug=slug, **scope).exists():
         slug, n = f"{base}-{n}", n + 1
     return slug
+
+
+class InvitationQuerySet(models.QuerySet):
+    def pending(self):
+        """Neither accepted nor revoked: open, or expired without being used."""
+        return self.filter(accepted_at__isnull=True, revoked_at__isnull=True)
+
+    def open(self, now=None):
+        return self.pending().filter(expires_at__gt=now or timezone.now())
+
+    def expired(self, now=None):
+        return self.pending().filter(expires_at__lte=now or timezone.now())
+
+
+class Invitation(models.Model):
+    """A manager's invitation to join an organisation with a role: a single-use link that
+    expires. Only a hash of the link's token is stored, so the table gives no one a way in."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="invitations"
+    )
+    email = models.EmailField()
+    role = models.CharField(max_length=20, choices=Role.choices)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    token_hash = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["token_hash"])
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["token_hash"], name="invitation_token_hash_unique"),
+            models.UniqueConstraint(
+                fields=["organisation", "email"],
+                condition=Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="invitation_one_pending_per_email",
+            ),
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=models.F("created_at")),
+                name="invitation_expires_after_created",
+            ),
+            models.CheckConstraint(
+                condition=Q(accepted_at__isnull=True) | Q(revoked_at__isnull=True),
+                name="invitation_not_both_accepted_and_revoked",
+            ),
+            models.CheckConstraint(
+                condition=Q(accepted_at__isnull=True, accepted_by__isnull=True)
+                | Q(accepted_at__isnull=False, accepted_by__isnull=False),
+                name="invitation_accepted_names_who",
+            ),
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="invitation_role_known"),
+        ]
+        indexes = [
+            models.Index(fields=["organisation", "created_at"], name="invitation_org_created_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.email} as {self.get_role_display().lower()} at {self.organisation}"
+
+    def status(self, now=None):
+        """The invitation's state now (or at `now`): accepted, revoked, expired or open."""
+        if self.accepted_at:
+            return "accepted"
+        if self.revoked_at:
+            return "revoked"
+        if (now or timezone.now()) >= self.expires_at:
+            return "expired"
+        return "open"
+
+    @property
+    def is_open(self):
+        return self.status() == "open"

@@ -13,6 +13,7 @@ from innovate.forms import CloseForm, InnovationFilterForm, InnovationForm
 from innovate.http import HttpRequest, respond
 from innovate.pictures import Marker, wheel_svg
 from innovate.views import see_other
+from innovate.views.evidence_parts import innovation_evidence
 from stages import services
 from stages.models import Innovation, Move, MoveKind, Part, Role, Stage, State
 from stages.rules import STAGE_NAMES, MoveRefused
@@ -219,4 +220,6 @@ def innovation_detail(request: HttpRequest, pk: int):
     context = overview_context(innovation, membership)
     context["nav"] = "innovations"
     context["stages"] = list(Stage.objects.all())
+    parts = [row["part"] for row in context["rows"]]
+    context.update(innovation_evidence(innovation, membership, parts))
     return respond(request, "innovations/detail.html", context, partial="overview")

@@ -10,6 +10,7 @@ from innovate.access import get_innovation_for
 from innovate.forms import AsOfForm
 from innovate.http import HttpRequest, respond
 from innovate.pictures import Marker, timeline_svg, wheel_svg
+from innovate.views.evidence_parts import evidence_history
 from stages import queries
 from stages.models import Innovation, Move, MoveKind, Part
 
@@ -127,6 +128,7 @@ def history(request: HttpRequest, pk: int):
         moves=moves,
         people=people,
     )
+    entries += evidence_history(innovation)
     entries.sort(key=lambda e: e["when"], reverse=True)
     page = Paginator(entries, HISTORY_PAGE).get_page(request.GET.get("page"))
     return respond(

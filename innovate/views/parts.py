@@ -10,6 +10,7 @@ from innovate.access import get_innovation_for, get_part_for
 from innovate.forms import BulkPartsForm, MoveForm, NewPartForm, PartForm, VoidForm
 from innovate.http import HttpRequest, respond
 from innovate.views import see_other
+from innovate.views.evidence_parts import move_readiness
 from innovate.views.innovations import overview_context
 from stages import services
 from stages.models import Move, MoveKind, Part, Role, Stage
@@ -135,7 +136,14 @@ def part_move(request: HttpRequest, pk: int):
     siblings = list(
         Part.objects.filter(innovation=innovation).exclude(pk=part.pk).select_related("stage")
     )
-    form = MoveForm(request.POST or None, part=part, kinds=kinds, siblings=siblings)
+    readiness = move_readiness(part)
+    form = MoveForm(
+        request.POST or None,
+        part=part,
+        kinds=kinds,
+        siblings=siblings,
+        initial={"evidence": readiness["evidence"]},
+    )
     stages = {s.number: s for s in Stage.objects.all()}
     context = {
         "form": form,
@@ -144,6 +152,7 @@ def part_move(request: HttpRequest, pk: int):
         "current_stage": stages[part.stage.number],
         "stages": stages,
         "embedded": _embedded(request),
+        "readiness": readiness,
         "nav": "innovations",
     }
     if request.method == "GET":

@@ -461,7 +461,11 @@ SOUTHDALE_INNOVATIONS = [
 
 # Further demo data (measures, sessions, ...) is added by loaders that each take
 # (organisation, people by username, today) after the journeys are written.
-EXTRA_LOADERS = []
+EXTRA_LOADERS = [
+    "stages.people.load_demo",
+    "innovate.demo_sessions.load_sessions",
+    "innovate.evidence_demo.load_evidence",
+]
 
 
 class Command(BaseCommand):

@@ -1,0 +1,218 @@
+"""Organisation-wide reads of measures, reflection sessions, decisions and actions, for the
+dashboards. Each runs a fixed number of queries, whatever the number of innovations, parts,
+measures, readings or sessions, on PostgreSQL and SQLite alike."""
+
+from collections import Counter, defaultdict
+from typing import NamedTuple
+
+from django.db.models import Exists, F, Max, OuterRef, Q, Window
+from django.db.models.functions import RowNumber
+
+from assessments.models import (
+    Action,
+    Decision,
+    DecisionStatus,
+    Measure,
+    Reading,
+    ReflectionSession,
+    SessionPart,
+    SessionStatus,
+)
+from assessments.status import ON_TRACK
+from stages.models import State
+
+
+class MeasureBook:
+    """An organisation's measures in use on a date, each with its latest readings by then. A
+    measure counts from the day it was defined, or from its first reading where the readings
+    were recorded back to an earlier date. Two queries, made when the book is opened."""
+
+    def __init__(self, organisation, on, *, innovation_ids=None):
+        self.on = on
+        measures = (
+            Measure.objects.active()
+            .filter(organisation=organisation)
+            .filter(
+                Q(created_at__date__lte=on)
+                | Exists(Reading.objects.filter(measure=OuterRef("pk"), observed_on__lte=on))
+            )
+            .select_related("stage", "part")
+            .order_by(
+                "innovation_id",
+                "stage__number",
+                F("part__name").asc(nulls_first=True),
+                "name",
+                "id",
+            )
+        )
+        readings = Reading.objects.filter(organisation=organisation, observed_on__lte=on)
+        if innovation_ids is not None:
+            measures = measures.filter(innovation_id__in=innovation_ids)
+            readings = readings.filter(measure__innovation_id__in=innovation_ids)
+        self.measures = list(measures)
+        latest = (
+            readings.filter(measure__is_active=True)
+            .annotate(
+                rank=Window(
+                    RowNumber(),
+                    partition_by=[F("measure_id"), F("part_id")],
+                    order_by=[F("observed_on").desc(), F("recorded_at").desc(), F("id").desc()],
+                )
+            )
+            .filter(rank=1)
+        )
+        self.latest = {}
+        self.readings_of = defaultdict(list)
+        for reading in latest:
+            self.latest[(reading.measure_id, reading.part_id)] = reading
+            self.readings_of[reading.measure_id].append(reading)
+        self.at = defaultdict(list)
+        self.of_innovation = defaultdict(list)
+        for measure in self.measures:
+            self.at[(measure.innovation_id, measure.stage.number)].append(measure)
+            self.of_innovation[measure.innovation_id].append(measure)
+
+    def status_for_part(self, measure, part_id):
+        """(latest reading, MeasureStatus) of a measure for a part: the part's own latest
+        reading, else (for a measure of the whole innovation) the whole's. No query."""
+        reading = self.latest.get((measure.pk, part_id))
+        if reading is None and measure.part_id is None:
+            reading = self.latest.get((measure.pk, None))
+        return reading, measure.status_from(reading, self.on)
+
+    def for_part(self, part_id, innovation_id, stage):
+        """[(measure, latest reading, status)] for the measures at `stage` of the part or of
+        its whole innovation. No query."""
+        return [
+            (measure, *self.status_for_part(measure, part_id))
+            for measure in self.at.get((innovation_id, stage), ())
+            if measure.part_id in (None, part_id)
+        ]
+
+    def on_track(self, part_id, innovation_id, stage):
+        """(measures on track, measures in use) at the part's stage. No query."""
+        lines = self.for_part(part_id, innovation_id, stage)
+        return sum(1 for _m, _r, status in lines if status.code == ON_TRACK), len(lines)
+
+    def for_innovation(self, innovation_id):
+        """[(measure, latest reading of any series, status)] of an innovation, in stage
+        order. No query."""
+        lines = []
+        for measure in self.of_innovation.get(innovation_id, ()):
+            reading = max(
+                self.readings_of.get(measure.pk, ()),
+                key=lambda r: (r.observed_on, r.recorded_at, r.id),
+                default=None,
+            )
+            lines.append((measure, reading, measure.status_from(reading, self.on)))
+        return lines
+
+    def measured(self):
+        """{(innovation id, stage number)} that have at least one measure in use."""
+        return set(self.at)
+
+
+class Gap(NamedTuple):
+    innovation_id: int
+    stage: int
+    parts: int
+
+
+def coverage_gaps(positions, measured):
+    """[Gap(innovation id, stage, parts there)] for each stage of an innovation that holds
+    active or paused parts and has no measure in use. `positions`: [(innovation id, stage,
+    state)] of the parts to consider; `measured`: {(innovation id, stage)} as
+    `MeasureBook.measured`. No query."""
+    here = Counter(
+        (innovation_id, stage)
+        for innovation_id, stage, state in positions
+        if state != State.STOPPED
+    )
+    return [
+        Gap(innovation_id, stage, count)
+        for (innovation_id, stage), count in sorted(here.items())
+        if (innovation_id, stage) not in measured
+    ]
+
+
+# --- Reflection sessions ---------------------------------------------------------------
+
+
+def last_sessions(organisation, on):
+    """{innovation id: date of its latest session held on or before `on`}; planned sessions
+    that never took place do not count. One query."""
+    rows = (
+        ReflectionSession.objects.held()
+        .filter(organisation=organisation, held_on__lte=on)
+        .values("innovation_id")
+        .annotate(last=Max("held_on"))
+        .values_list("innovation_id", "last")
+    )
+    return dict(rows)
+
+
+def upcoming_sessions(organisation, on, *, until, user=None):
+    """Sessions planned from `on` to `until`, soonest first. With `user`: those the person
+    facilitates, or of innovations or parts they lead. One query (innovation and facilitator
+    selected)."""
+    sessions = ReflectionSession.objects.filter(
+        organisation=organisation,
+        status=SessionStatus.PLANNED,
+        held_on__gte=on,
+        held_on__lte=until,
+    )
+    if user is not None:
+        mine = (
+            Q(facilitator=user)
+            | Q(innovation__lead=user)
+            | Q(pk__in=SessionPart.objects.filter(part__lead=user).values("session_id"))
+        )
+        sessions = sessions.filter(mine)
+    return list(sessions.select_related("innovation", "facilitator").order_by("held_on", "pk"))
+
+
+def overdue_actions(organisation, on):
+    """Actions agreed at sessions held by `on`, due before it and not done by the end of it,
+    the most overdue first. One query (owner and the session's innovation selected)."""
+    return list(
+        Action.objects.filter(organisation=organisation, session__held_on__lte=on, due_on__lt=on)
+        .filter(Q(done=False) | Q(done_on__gt=on))
+        .select_related("owner", "session__innovation")
+        .order_by("due_on", "pk")
+    )
+
+
+def actions_owned_by(user, organisation):
+    """The person's open actions in the organisation, soonest due first (no due date last).
+    One query (the session's innovation selected)."""
+    return list(
+        Action.objects.open()
+        .filter(owner=user, organisation=organisation)
+        .select_related("session__innovation")
+        .order_by(F("due_on").asc(nulls_last=True), "pk")
+    )
+
+
+def last_decisions(organisation, on, *, per=3):
+    """{innovation id: its latest `per` session decisions made on or before `on`, newest
+    first}; a decision replaced by a later one in the same session is left out. One query
+    (part, stage and session selected)."""
+    decisions = (
+        Decision.objects.filter(organisation=organisation, decided_on__lte=on)
+        .exclude(status=DecisionStatus.REPLACED)
+        .annotate(
+            for_innovation=F("session__innovation_id"),
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("session__innovation_id")],
+                order_by=[F("decided_on").desc(), F("recorded_at").desc(), F("pk").desc()],
+            ),
+        )
+        .filter(rank__lte=per)
+        .select_related("part", "to_stage", "session")
+        .order_by("-decided_on", "-recorded_at", "-pk")
+    )
+    found = defaultdict(list)
+    for decision in decisions:
+        found[decision.for_innovation].append(decision)
+    return dict(found)

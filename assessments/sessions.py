@@ -1,0 +1,484 @@
+"""The one write path for reflection sessions: planning, attendees, notes, decisions, applying
+them as moves, and actions.
+
+Every function takes `by=` the acting user, validates, and commits everything it writes (rows,
+their history with the acting user and a change reason, the organisation's version) or
+nothing; `apply_decisions` commits each decision on its own. A refusal raises
+`MoveRefused(message, field)` with `field` naming the form field the message belongs to."""
+
+from datetime import date
+from typing import NamedTuple
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from assessments.models import (
+    Action,
+    Attendee,
+    AttendeeLevel,
+    Decision,
+    DecisionKind,
+    DecisionStatus,
+    Note,
+    ReflectionSession,
+    SessionPart,
+    SessionStatus,
+)
+from stages import rules
+from stages.models import Membership, Move, Part, Reason, Role, Stage
+from stages.rules import MoveRefused, Position
+from stages.services import MoveConflict, bump_version, move_part, save_with_history
+
+__all__ = [
+    "MoveRefused",
+    "Outcome",
+    "add_action",
+    "add_attendee",
+    "add_note",
+    "apply_decisions",
+    "complete_action",
+    "plan_session",
+    "record_decision",
+    "remove_attendee",
+    "remove_note",
+    "reopen_action",
+    "update_session",
+]
+
+EARLIEST = date(1990, 1, 1)
+LATEST = date(2100, 12, 31)
+RUNS_SESSIONS = (Role.FACILITATOR, Role.MANAGER)
+
+
+def _text(value, field, what, *, limit=None, required=True):
+    text = (value or "").strip()
+    if "\x00" in text:
+        raise MoveRefused("Remove the unprintable characters from this text.", field)
+    if required and not text:
+        raise MoveRefused(f"Give the {what}.", field)
+    if limit and len(text) > limit:
+        raise MoveRefused(f"Keep the {what} to {limit} characters.", field)
+    return text
+
+
+def _date(on, field, what):
+    if not isinstance(on, date):
+        raise MoveRefused(f"Give the {what}.", field)
+    if not EARLIEST <= on <= LATEST:
+        raise MoveRefused(f"The {what} must be between 1990 and 2100.", field)
+    return on
+
+
+def _member(organisation_id, user, *, roles=None):
+    members = Membership.objects.active().filter(organisation_id=organisation_id, user=user)
+    if roles is not None:
+        members = members.filter(role__in=roles)
+    return user is not None and members.exists()
+
+
+def _check_facilitator(session):
+    if not _member(session.organisation_id, session.facilitator, roles=RUNS_SESSIONS):
+        raise MoveRefused(
+            "Choose a facilitator or a manager of the organisation to facilitate.", "facilitator"
+        )
+
+
+def _scope(innovation, parts):
+    parts = list(parts)
+    if not parts:
+        raise MoveRefused("Choose at least one part to reflect on.", "parts")
+    for part in parts:
+        if part.innovation_id != innovation.pk:
+            raise MoveRefused(f"{part.name} is not a part of {innovation.title}.", "parts")
+    return parts
+
+
+def _mark_held(session, *, by, today):
+    """A planned session becomes held once something is recorded in it on or after its day."""
+    if session.status == SessionStatus.PLANNED and session.held_on <= today:
+        session.status = SessionStatus.HELD
+        save_with_history(session, by=by, reason="Session held")
+
+
+def _set_scope(session, parts, *, by):
+    wanted = {p.pk: p for p in parts}
+    current = {sp.part_id: sp for sp in SessionPart.objects.filter(session=session)}
+    decided = set(
+        Decision.objects.filter(session=session)
+        .exclude(status=DecisionStatus.REPLACED)
+        .values_list("part_id", flat=True)
+    )
+    for part_id, scoped in current.items():
+        if part_id not in wanted:
+            if part_id in decided:
+                name = Part.objects.get(pk=part_id).name
+                raise MoveRefused(
+                    f"{name} has a decision in this session, so it stays in scope.", "parts"
+                )
+            scoped._history_user = by
+            scoped._change_reason = "Taken out of scope"
+            scoped.delete()
+    for part_id, part in wanted.items():
+        if part_id not in current:
+            scoped = SessionPart(
+                organisation_id=session.organisation_id, session=session, part=part
+            )
+            save_with_history(scoped, by=by, reason="Put in scope")
+
+
+@transaction.atomic
+def plan_session(innovation, *, by, held_on, title, facilitator, parts, notes=""):
+    """A planned reflection session on `innovation` for `parts` (parts of it)."""
+    session = ReflectionSession(
+        organisation_id=innovation.organisation_id,
+        innovation=innovation,
+        held_on=_date(held_on, "held_on", "date"),
+        title=_text(title, "title", "title", limit=200),
+        facilitator=facilitator,
+        notes=_text(notes, "notes", "notes", required=False),
+        created_by=by,
+    )
+    if innovation.is_closed:
+        raise MoveRefused("This innovation is closed: reopen it to plan a session.", "held_on")
+    _check_facilitator(session)
+    parts = _scope(innovation, parts)
+    save_with_history(session, by=by, reason="Session planned")
+    _set_scope(session, parts, by=by)
+    bump_version(innovation.organisation_id)
+    return session
+
+
+@transaction.atomic
+def update_session(session, *, by, held_on, title, facilitator, parts, notes=""):
+    """Change a session's date, title, facilitator, scope or notes. Once any of its decisions
+    has been applied its date stays: the moves are dated on it."""
+    locked = ReflectionSession.objects.select_for_update().get(pk=session.pk)
+    held_on = _date(held_on, "held_on", "date")
+    if held_on != locked.held_on and (
+        Decision.objects.filter(session=locked, status=DecisionStatus.APPLIED).exists()
+    ):
+        raise MoveRefused(
+            f"Decisions of this session were applied as moves dated {locked.held_on:%-d %B %Y}, "
+            "so its date cannot change.",
+            "held_on",
+        )
+    locked.held_on = held_on
+    locked.title = _text(title, "title", "title", limit=200)
+    locked.facilitator = facilitator
+    locked.notes = _text(notes, "notes", "notes", required=False)
+    _check_facilitator(locked)
+    parts = _scope(session.innovation, parts)
+    save_with_history(locked, by=by, reason="Session edited")
+    _set_scope(locked, parts, by=by)
+    bump_version(locked.organisation_id)
+    session.__dict__.update({k: v for k, v in locked.__dict__.items() if not k.startswith("_")})
+    return session
+
+
+@transaction.atomic
+def add_attendee(session, *, by, name_or_role, level, part=None):
+    """Someone who came, by name or role, their level and the part they come from."""
+    name_or_role = _text(name_or_role, "name_or_role", "name or role", limit=120)
+    if level not in AttendeeLevel.values:
+        raise MoveRefused("Choose the level they work at.", "level")
+    if part is not None and part.innovation_id != session.innovation_id:
+        raise MoveRefused(f"{part.name} is not a part of this innovation.", "part")
+    attendee = Attendee(
+        organisation_id=session.organisation_id,
+        session=session,
+        name_or_role=name_or_role,
+        level=level,
+        part=part,
+    )
+    save_with_history(attendee, by=by, reason="Attendee added")
+    bump_version(session.organisation_id)
+    return attendee
+
+
+@transaction.atomic
+def remove_attendee(attendee, *, by):
+    attendee._history_user = by
+    attendee._change_reason = "Attendee removed"
+    attendee.delete()
+    bump_version(attendee.organisation_id)
+
+
+def _in_scope(session, part):
+    if part is not None and not SessionPart.objects.filter(session=session, part=part).exists():
+        raise MoveRefused(f"{part.name} is not in this session's scope.", "part")
+
+
+@transaction.atomic
+def add_note(session, *, by, text, part=None, prompt="", today=None):
+    """A note of what was said about `part` (or the whole session), answering `prompt` (the
+    prompt's words, or "" for a general note)."""
+    today = today or timezone.localdate()
+    text = _text(text, "text", "note")
+    prompt = _text(prompt, "prompt", "prompt", limit=500, required=False)
+    _in_scope(session, part)
+    note = Note(
+        organisation_id=session.organisation_id,
+        session=session,
+        part=part,
+        prompt=prompt,
+        text=text,
+        recorded_by=by,
+    )
+    save_with_history(note, by=by, reason="Note taken")
+    _mark_held(session, by=by, today=today)
+    bump_version(session.organisation_id)
+    return note
+
+
+@transaction.atomic
+def remove_note(note, *, by):
+    note._history_user = by
+    note._change_reason = "Note removed"
+    note.delete()
+    bump_version(note.organisation_id)
+
+
+def allowed_decisions(part):
+    """The decision kinds open to `part` now: stay, and the moves the rules allow. No query."""
+    position = Position(part.stage.number, part.state, part.cycle)
+    kinds = [DecisionKind.STAY]
+    kinds += [DecisionKind(k) for k in rules.allowed_kinds(position) if k in DecisionKind.values]
+    return kinds
+
+
+@transaction.atomic
+def record_decision(
+    session,
+    part,
+    *,
+    by,
+    kind,
+    to_stage=None,
+    reason="",
+    rationale="",
+    minority_view="",
+    review_on=None,
+    today=None,
+):
+    """What the session decides for `part`: stay, or a move the rules allow for the part now.
+    The decision keeps the part's version and the session's date; it moves nothing until the
+    decisions are applied. A decision still waiting for the same part is replaced by this one.
+    `to_stage` is a stage number."""
+    today = today or timezone.localdate()
+    if kind not in DecisionKind.values:
+        raise MoveRefused("Choose what the session decided.", "kind")
+    kind = DecisionKind(kind)
+    _in_scope(session, part)
+    if session.held_on > today:
+        raise MoveRefused(
+            f"This session is planned for {session.held_on:%-d %B %Y}: record its decisions on "
+            "the day or after.",
+            "kind",
+        )
+    current = Part.objects.select_related("stage", "innovation").get(pk=part.pk)
+    rationale = _text(rationale, "rationale", "rationale", required=False)
+    minority_view = _text(minority_view, "minority_view", "minority view", required=False)
+    if reason and reason not in Reason.values:
+        raise MoveRefused("Choose one of the reasons.", "reason")
+    if kind == DecisionKind.STAY:
+        to_stage, reason, review_on = None, "", None
+    else:
+        if current.innovation.is_closed:
+            raise MoveRefused("This innovation is closed: reopen it to move its parts.", "kind")
+        if kind not in rules.NEEDS_TARGET:
+            to_stage = None
+        position = Position(current.stage.number, current.state, current.cycle)
+        open_now = allowed_decisions(current)
+        if kind not in open_now:
+            labels = [k.label.lower() for k in open_now]
+            raise MoveRefused(
+                f"{current.name} is {position.describe()}, so the session can decide: "
+                f"{', '.join(labels[:-1])} or {labels[-1]}.",
+                "kind",
+            )
+        rules.next_position(
+            position,
+            kind,
+            to_stage,
+            reason=reason,
+            rationale=rationale,
+            review_on=review_on,
+            effective_on=session.held_on,
+        )
+        latest = Move.objects.live().filter(part=current).order_by("-seq").first()
+        try:
+            rules.check_effective_on(
+                session.held_on,
+                today=today,
+                latest=(latest.get_kind_display(), latest.effective_on) if latest else None,
+            )
+        except MoveRefused as refusal:
+            raise MoveRefused(
+                f"The session's date is before {current.name}'s latest move "
+                f"({latest.get_kind_display().lower()} on {latest.effective_on:%-d %B %Y}), "
+                "so this decision could not take effect on it.",
+                "kind",
+            ) from refusal
+    waiting = Decision.objects.select_for_update().filter(
+        session=session, part=current, status=DecisionStatus.PENDING
+    )
+    for earlier in waiting:
+        earlier.status = DecisionStatus.REPLACED
+        save_with_history(earlier, by=by, reason="Decision replaced")
+    decision = Decision(
+        organisation_id=session.organisation_id,
+        session=session,
+        part=current,
+        kind=kind,
+        to_stage=Stage.objects.get(number=to_stage) if to_stage else None,
+        reason=reason or "",
+        rationale=rationale,
+        minority_view=minority_view,
+        review_on=review_on,
+        part_version=current.version,
+        decided_on=session.held_on,
+        recorded_by=by,
+    )
+    try:
+        with transaction.atomic():
+            save_with_history(decision, by=by, reason="Decision recorded")
+    except IntegrityError:
+        raise MoveRefused(
+            f"Someone recorded a decision for {current.name} at the same moment; open the part "
+            "again to see it.",
+            "kind",
+        ) from None
+    _mark_held(session, by=by, today=today)
+    bump_version(session.organisation_id)
+    return decision
+
+
+class Outcome(NamedTuple):
+    """One decision's result when the decisions are applied."""
+
+    decision: Decision
+    status: str
+    message: str
+
+    @property
+    def applied(self):
+        return self.status == DecisionStatus.APPLIED
+
+
+def apply_decisions(session, *, by, today=None):
+    """Apply the session's waiting decisions, each in its own transaction, through
+    `stages.services.move_part` with the version and date the decision stored. A decision whose
+    part was moved meanwhile, or that the rules now refuse, is marked not applied with the
+    reason, and the others are still applied; a stay writes no move. Returns [Outcome], in the
+    parts' name order."""
+    today = today or timezone.localdate()
+    waiting = list(
+        Decision.objects.filter(session=session, status=DecisionStatus.PENDING)
+        .order_by("part__name", "id")
+        .values_list("pk", flat=True)
+    )
+    evidence = (
+        f"Decided at the reflection session “{session.title}” on {session.held_on:%-d %B %Y}."
+    )
+    report = []
+    for pk in waiting:
+        with transaction.atomic():
+            decision = Decision.objects.select_for_update().get(pk=pk)
+            if decision.status != DecisionStatus.PENDING:
+                continue
+            part = Part.objects.select_related("stage", "innovation").get(pk=decision.part_id)
+            decision.part = part
+            if decision.kind == DecisionKind.STAY:
+                decision.status = DecisionStatus.STAY
+                where = Position(part.stage.number, part.state, part.cycle).describe()
+                decision.outcome = f"{part.name} stays {where}."
+            elif part.innovation.is_closed:
+                decision.status = DecisionStatus.NOT_APPLIED
+                decision.outcome = (
+                    f"{part.innovation.title} is closed: reopen it to move its parts."
+                )
+            else:
+                try:
+                    move = move_part(
+                        part,
+                        kind=decision.kind,
+                        by=by,
+                        to_stage=decision.to_stage.number if decision.to_stage_id else None,
+                        reason=decision.reason,
+                        rationale=decision.rationale,
+                        evidence=evidence,
+                        effective_on=decision.decided_on,
+                        review_on=decision.review_on,
+                        expected_version=decision.part_version,
+                        today=today,
+                    )
+                except (MoveConflict, MoveRefused) as refusal:
+                    decision.status = DecisionStatus.NOT_APPLIED
+                    decision.outcome = refusal.message
+                else:
+                    decision.status = DecisionStatus.APPLIED
+                    decision.move = move
+                    decision.outcome = move.describe() + "."
+            save_with_history(
+                decision, by=by, reason=f"Decision {decision.get_status_display().lower()}"
+            )
+            bump_version(session.organisation_id)
+        report.append(Outcome(decision, decision.status, decision.outcome))
+    if report:
+        with transaction.atomic():
+            locked = ReflectionSession.objects.select_for_update().get(pk=session.pk)
+            if locked.status != SessionStatus.APPLIED:
+                locked.status = SessionStatus.APPLIED
+                save_with_history(locked, by=by, reason="Decisions applied")
+                bump_version(session.organisation_id)
+            session.status = locked.status
+    return report
+
+
+@transaction.atomic
+def add_action(session, *, by, text, owner, due_on=None, today=None):
+    """Something `owner` (an active member of the organisation) agreed to do."""
+    today = today or timezone.localdate()
+    text = _text(text, "text", "action", limit=1000)
+    if not _member(session.organisation_id, owner):
+        raise MoveRefused("Choose a member of the organisation to own the action.", "owner")
+    if due_on is not None:
+        _date(due_on, "due_on", "due date")
+    action = Action(
+        organisation_id=session.organisation_id,
+        session=session,
+        text=text,
+        owner=owner,
+        due_on=due_on,
+        created_by=by,
+    )
+    save_with_history(action, by=by, reason="Action agreed")
+    _mark_held(session, by=by, today=today)
+    bump_version(session.organisation_id)
+    return action
+
+
+@transaction.atomic
+def complete_action(action, *, by, done_on=None):
+    """Mark the action done (on `done_on`, today by default). Done already: nothing changes."""
+    locked = Action.objects.select_for_update().get(pk=action.pk)
+    if not locked.done:
+        done_on = done_on or timezone.localdate()
+        _date(done_on, "done_on", "date it was done")
+        locked.done, locked.done_on = True, done_on
+        save_with_history(locked, by=by, reason="Action done")
+        bump_version(locked.organisation_id)
+    action.done, action.done_on = locked.done, locked.done_on
+    return action
+
+
+@transaction.atomic
+def reopen_action(action, *, by):
+    """Mark a done action as still to do."""
+    locked = Action.objects.select_for_update().get(pk=action.pk)
+    if locked.done:
+        locked.done, locked.done_on = False, None
+        save_with_history(locked, by=by, reason="Action reopened")
+        bump_version(locked.organisation_id)
+    action.done, action.done_on = locked.done, locked.done_on
+    return action

@@ -1,0 +1,187 @@
+"""The query-string forms of the dashboards: an "as of" date on every page, the portfolio's
+filters, the months of the flow chart and the two dates to compare. A value that does not
+validate is shown with its message and the page falls back to the default for that field."""
+
+import datetime
+
+from django import forms
+from django.http import QueryDict
+from django.utils import timezone
+
+from innovate.forms import EARLIEST, DateInput, GovukForm, _sane_date, stage_choices
+from stages.models import State
+
+STATUS_CHOICES = [("open", "Open"), ("closed", "Closed"), ("all", "Open and closed")]
+MONTH_CHOICES = [(6, "6 months"), (12, "12 months"), (24, "2 years"), (36, "3 years")]
+
+
+class DescribedForm(GovukForm):
+    """Each input described by the hint and the error message the field template shows. The
+    dates here are checked against today, not the far future, so the one message says so."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.validators = [v for v in field.validators if v is not _sane_date]
+
+    def full_clean(self):
+        super().full_clean()
+        for name, field in self.fields.items():
+            ids = []
+            if field.help_text:
+                ids.append(f"id_{name}-hint")
+            if name in self.errors:
+                ids.append(f"id_{name}-error")
+            if ids:
+                field.widget.attrs["aria-describedby"] = " ".join(ids)
+
+
+def _in_range(value):
+    if value and (value < EARLIEST or value > timezone.localdate()):
+        raise forms.ValidationError("Enter a date between 1990 and today.")
+    return value
+
+
+class DashboardForm(DescribedForm):
+    """Every dashboard page is read as of a date: the end of that day; today when empty."""
+
+    as_of = forms.DateField(
+        label="As of",
+        required=False,
+        widget=DateInput(),
+        help_text="See the organisation as it stood at the end of a past day. Empty for today.",
+    )
+
+    defaults = {}
+
+    def __init__(self, data=None, **kwargs):
+        super().__init__(data or None, **kwargs)
+        self.today = timezone.localdate()
+        self.fields["as_of"].widget.attrs["aria-describedby"] = "id_as_of-hint"
+        widget = self.fields["as_of"].widget
+        widget.attrs.update({"min": EARLIEST.isoformat(), "max": self.today.isoformat()})
+
+    def clean_as_of(self):
+        return _in_range(self.cleaned_data["as_of"])
+
+    def value_of(self, name):
+        """The field's valid value, else its default (the as-of date defaults to today)."""
+        default = self.today if name == "as_of" else self.defaults.get(name)
+        if not self.is_bound:
+            return default
+        self.is_valid()
+        value = self.cleaned_data.get(name)
+        return default if value in (None, "") else value
+
+    @property
+    def as_of_date(self):
+        return self.value_of("as_of")
+
+    def query(self, *, drop=("page",)):
+        """The query string of the valid values, for links that keep them."""
+        out = QueryDict(mutable=True)
+        if self.is_bound:
+            self.is_valid()
+            for name in self.fields:
+                value = self.cleaned_data.get(name)
+                if name in drop or value in (None, "", False):
+                    continue
+                if name == "as_of" and value == self.today:
+                    continue
+                out[name] = "on" if value is True else str(value)
+        return out.urlencode()
+
+
+class PortfolioForm(DashboardForm):
+    stage = forms.TypedChoiceField(
+        choices=[("", "Any stage"), *stage_choices()],
+        coerce=int,
+        required=False,
+        empty_value=None,
+    )
+    state = forms.ChoiceField(choices=[("", "Any state"), *State.choices], required=False)
+    tag = forms.CharField(required=False, max_length=80)
+    lead = forms.TypedChoiceField(
+        label="Lead", coerce=int, required=False, empty_value=None, choices=()
+    )
+    stuck = forms.BooleanField(label="Only parts that look stuck", required=False)
+    status = forms.ChoiceField(label="Open or closed", choices=STATUS_CHOICES, required=False)
+
+    defaults = {"status": "open"}
+
+    def __init__(self, data=None, *, members=(), **kwargs):
+        super().__init__(data, **kwargs)
+        self.fields["lead"].choices = [
+            ("", "Anyone"),
+            *((m.pk, m.get_full_name() or m.get_username()) for m in members),
+        ]
+        self.fields["tag"].widget.attrs["class"] = "govuk-input govuk-input--width-20"
+
+    def clean_tag(self):
+        return (self.cleaned_data["tag"] or "").strip().lower()
+
+
+class FlowForm(DashboardForm):
+    months = forms.TypedChoiceField(
+        label="Over", choices=MONTH_CHOICES, coerce=int, required=False, empty_value=None
+    )
+
+    defaults = {"months": 12}
+
+
+class ReportForm(DashboardForm):
+    status = forms.ChoiceField(
+        label="Innovations", choices=STATUS_CHOICES, required=False, initial="all"
+    )
+
+    defaults = {"status": "all"}
+
+
+class CompareForm(DescribedForm):
+    """Two dates: what moved after the first, up to and including the second."""
+
+    def __init__(self, data=None, **kwargs):
+        super().__init__(data or None, **kwargs)
+        self.today = timezone.localdate()
+        bounds = {"min": EARLIEST.isoformat(), "max": self.today.isoformat()}
+        self.fields["from"] = forms.DateField(
+            label="From the end of",
+            required=False,
+            widget=DateInput(attrs=dict(bounds)),
+            help_text="Moves after this day are listed. Empty for 90 days before the second date.",
+        )
+        self.fields["to"] = forms.DateField(
+            label="To the end of",
+            required=False,
+            widget=DateInput(attrs=dict(bounds)),
+            help_text="Empty for today.",
+        )
+        # GovukForm sets the classes and the sane-date validators on the fields it is given.
+        for name in ("from", "to"):
+            attrs = self.fields[name].widget.attrs
+            attrs["class"] = "govuk-input govuk-input--width-10"
+            attrs["aria-describedby"] = f"id_{name}-hint"
+
+    def clean_from(self):
+        return _in_range(self.cleaned_data["from"])
+
+    def clean_to(self):
+        return _in_range(self.cleaned_data["to"])
+
+    def clean(self):
+        data = super().clean()
+        first, second = data.get("from"), data.get("to")
+        if first and second and first >= second:
+            self.add_error("from", "The first date must be before the second.")
+        return data
+
+    def dates(self):
+        """(from, to): the valid dates, else today and 90 days before the second date."""
+        first = second = None
+        if self.is_bound:
+            self.is_valid()
+            first, second = self.cleaned_data.get("from"), self.cleaned_data.get("to")
+        second = second or self.today
+        if first is None or first >= second:
+            first = second - datetime.timedelta(days=90)
+        return first, second

@@ -1,0 +1,244 @@
+"""Forms of the evidence pages: measures, readings, checks, involvement, ethics notes and the
+CSV import. They check the shape of the input; the rules live in assessments.services and
+reach the form through MoveRefused."""
+
+from django import forms
+from django.utils import timezone
+
+from assessments.models import Answer, Direction, Level, Rating, Scale, Who
+from innovate.forms import DateInput, GovukForm, NoNulCharField, stage_choices
+from stages.models import MeasureKind
+
+LEVEL_HINTS = {
+    Level.INFORMED: "Told about the work and what it means for them.",
+    Level.CONSULTED: "Asked for their views, which shaped decisions.",
+    Level.CO_DESIGNING: "Designed it with the team, as partners.",
+    Level.CO_EVALUATING: "Judged with the team whether it works and for whom.",
+}
+
+
+class PartChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class MeasureForm(GovukForm):
+    name = NoNulCharField(
+        max_length=200,
+        help_text="What is counted or judged, for example: families attending a first meeting.",
+    )
+    stage = forms.TypedChoiceField(
+        label="Stage it measures success at", choices=stage_choices(), coerce=int
+    )
+    part = PartChoiceField(
+        label="Part it measures",
+        queryset=None,
+        required=False,
+        empty_label="The whole innovation",
+        help_text="Readings of a measure of the whole innovation can still be given per part.",
+    )
+    kind = forms.ChoiceField(
+        label="Kind of measure",
+        required=False,
+        choices=[("", "The kind the framework gives the stage"), *MeasureKind.choices],
+        help_text="The framework names a kind for each stage: engagement for Mobilising, "
+        "short-term process for Designing, and so on.",
+    )
+    scale = forms.ChoiceField(
+        label="Readings are", choices=Scale.choices, initial=Scale.NUMERIC, widget=forms.RadioSelect
+    )
+    unit = NoNulCharField(
+        max_length=40,
+        required=False,
+        help_text="For numbers: families, days, per cent. Leave empty for a rated measure.",
+    )
+    direction = forms.ChoiceField(
+        label="Which way is better",
+        choices=Direction.choices,
+        initial=Direction.HIGHER,
+        widget=forms.RadioSelect,
+    )
+    baseline_value = NoNulCharField(
+        label="Baseline value (optional)", max_length=30, required=False
+    )
+    baseline_on = forms.DateField(
+        label="Baseline date (optional)", required=False, widget=DateInput()
+    )
+    target_value = NoNulCharField(label="Target value (optional)", max_length=30, required=False)
+    target_on = forms.DateField(label="Target date (optional)", required=False, widget=DateInput())
+    collection = NoNulCharField(
+        label="How it is collected",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Where the numbers or judgements come from, who gathers them and how often.",
+    )
+
+    def __init__(self, *args, innovation, parts, editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.innovation = innovation
+        self.fields["part"].queryset = parts
+        for name in ("baseline_value", "target_value"):
+            self.fields[name].widget.attrs.update(
+                {"inputmode": "decimal", "class": "govuk-input govuk-input--width-10"}
+            )
+        self.fields["unit"].widget.attrs["class"] = "govuk-input govuk-input--width-20"
+        if editing:
+            self.fields["is_active"] = forms.BooleanField(
+                label="In use (untick to retire the measure; it and its readings are kept)",
+                required=False,
+            )
+            self.fields["is_active"].widget.attrs["class"] = "govuk-checkboxes__input"
+
+    def values(self):
+        """The cleaned fields as the write path takes them."""
+        data = dict(self.cleaned_data)
+        data["baseline_value"] = data["baseline_value"] or None
+        data["target_value"] = data["target_value"] or None
+        return data
+
+
+class CopyMeasureForm(GovukForm):
+    parts = forms.ModelMultipleChoiceField(
+        label="Copy it to",
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Each part gets its own measure with the same definition, and its own "
+        "readings. A part that already has a measure of this name at this stage is skipped.",
+        error_messages={"required": "Choose at least one part to copy the measure to."},
+    )
+
+    def __init__(self, *args, parts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parts"].queryset = parts
+        self.fields["parts"].label_from_instance = lambda part: (
+            f"{part.name} ({part.stage.name}, {part.get_state_display().lower()})"
+        )
+
+
+class ReadingForm(GovukForm):
+    observed_on = forms.DateField(
+        label="Date observed", widget=DateInput(), help_text="Not in the future."
+    )
+    value = NoNulCharField(label="Value", max_length=30, required=False)
+    rating = forms.ChoiceField(
+        label="How is it going?", choices=Rating.choices, required=False, widget=forms.RadioSelect
+    )
+    part = PartChoiceField(
+        label="Which part is it for",
+        queryset=None,
+        required=False,
+        empty_label="The whole innovation",
+    )
+    story = NoNulCharField(
+        label="The story behind it (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What explains the reading. Do not include a child's or family's personal "
+        "details.",
+    )
+    evidence_url = NoNulCharField(
+        label="Evidence link (optional)",
+        max_length=500,
+        required=False,
+        help_text="A web address starting https://, for example a report or a dashboard.",
+    )
+
+    def __init__(self, *args, measure, parts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.measure = measure
+        self.fields["observed_on"].initial = timezone.localdate()
+        if measure.is_rated:
+            del self.fields["value"]
+            self.fields["rating"].required = True
+            self.fields["rating"].error_messages["required"] = (
+                "Choose on track, some concern or off track."
+            )
+        else:
+            del self.fields["rating"]
+            self.fields["value"].label = f"Value{f' ({measure.unit})' if measure.unit else ''}"
+            self.fields["value"].error_messages["required"] = "Give the value."
+            self.fields["value"].required = True
+            self.fields["value"].widget.attrs.update(
+                {"inputmode": "decimal", "class": "govuk-input govuk-input--width-10"}
+            )
+        if measure.part_id:
+            del self.fields["part"]
+        else:
+            self.fields["part"].queryset = parts
+        self.fields["evidence_url"].widget.attrs["spellcheck"] = "false"
+
+
+class CheckForm(GovukForm):
+    answer = forms.ChoiceField(
+        label="Your answer now",
+        choices=Answer.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose yes, partly, no or unknown."},
+    )
+    evidence = NoNulCharField(
+        label="What the answer rests on",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="The evidence: readings, feedback, a review or a session's notes. Needed "
+        "unless the answer is unknown.",
+    )
+    answered_on = forms.DateField(label="Date answered", widget=DateInput())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["answered_on"].initial = timezone.localdate()
+
+
+class InvolvementForm(GovukForm):
+    who = forms.ChoiceField(
+        label="Who took part",
+        choices=Who.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose who took part."},
+    )
+    level = forms.ChoiceField(
+        label="How they took part",
+        choices=[(value, f"{label}: {LEVEL_HINTS[value]}") for value, label in Level.choices],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how they took part."},
+    )
+    note = NoNulCharField(
+        label="What happened and what came of it",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Do not include a child's or family's personal details.",
+        error_messages={"required": "Say how they took part and what came of it."},
+    )
+    stage = forms.TypedChoiceField(label="At which stage", choices=stage_choices(), coerce=int)
+    recorded_on = forms.DateField(label="Date", widget=DateInput())
+
+    def __init__(self, *args, part, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["stage"].initial = part.stage.number
+        self.fields["stage"].help_text = f"{part.name} is in {part.stage.name} now."
+        self.fields["recorded_on"].initial = timezone.localdate()
+
+
+class EthicsNoteForm(GovukForm):
+    note = NoNulCharField(
+        label="Ethics note",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="Better for whom? What risks, and to whom? Whose power, and whose voice? "
+        "Empty the note to clear it; its earlier wording is kept in the history.",
+    )
+
+
+class ImportForm(GovukForm):
+    file = forms.FileField(
+        label="CSV file of readings",
+        required=False,
+        help_text="Columns: date, measure, part, value, note. At most 1 MB.",
+    )
+    content = forms.CharField(widget=forms.HiddenInput, required=False, strip=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].widget.attrs.update({"class": "govuk-file-upload", "accept": ".csv"})
+        self.fields["content"].max_length = None
+        self.fields["content"].validators = []
+        self.fields["content"].widget.attrs.pop("maxlength", None)

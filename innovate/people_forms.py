@@ -1,0 +1,144 @@
+"""Forms of the People pages, the invitation link and the password reset. They check the shape
+of the input; the rules about people live in stages.people and reach a form through
+PeopleRefused."""
+
+from django import forms
+from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
+
+from innovate.forms import GovukForm, NoNulCharField
+from stages.models import Role
+from stages.people import INVITATION_DAYS
+
+ROLE_HINTS = {
+    Role.VIEWER: "reads everything in the organisation: pages, dashboards and exports",
+    Role.LEADER: "and also edits innovations and parts, moves parts, records readings and checks",
+    Role.FACILITATOR: "and also runs reflection sessions",
+    Role.MANAGER: "and also manages the organisation's people",
+}
+
+PASSWORD_HINT = (
+    "At least 10 characters. Not a common password, not only numbers and not like your name "
+    "or username. A few unrelated words make a good one."
+)
+
+
+def role_choices():
+    return [(role.value, f"{role.label}: {ROLE_HINTS[role]}") for role in Role]
+
+
+class PeopleForm(GovukForm):
+    def refuse(self, refusal):
+        """Show a PeopleRefused from the write path at its field (or at the top)."""
+        field = refusal.field if refusal.field in self.fields else None
+        self.add_error(field, refusal.messages)
+
+
+class InviteForm(PeopleForm):
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        help_text=f"The invitation goes to this address. Its link works once and expires after "
+        f"{INVITATION_DAYS} days.",
+        error_messages={
+            "required": "Enter the email address of the person to invite",
+            "invalid": "Enter an email address in the right format, like name@example.org",
+        },
+    )
+    role = forms.ChoiceField(
+        label="Their role",
+        widget=forms.RadioSelect,
+        choices=role_choices,
+        error_messages={"required": "Choose a role", "invalid_choice": "Choose a role"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].widget.attrs.update({"autocomplete": "email", "spellcheck": "false"})
+
+
+class RoleForm(PeopleForm):
+    role = forms.ChoiceField(
+        label="Their role",
+        widget=forms.RadioSelect,
+        choices=role_choices,
+        error_messages={"required": "Choose a role", "invalid_choice": "Choose a role"},
+    )
+
+
+class AcceptForm(PeopleForm):
+    username = NoNulCharField(
+        label="Username",
+        max_length=150,
+        help_text="You sign in with it. Letters, numbers and @ . + - _ only.",
+        error_messages={"required": "Choose a username"},
+    )
+    first_name = NoNulCharField(
+        label="First name", max_length=150, error_messages={"required": "Enter your first name"}
+    )
+    last_name = NoNulCharField(
+        label="Last name", max_length=150, error_messages={"required": "Enter your last name"}
+    )
+    password = forms.CharField(
+        label="Password",
+        strip=False,
+        max_length=4096,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=PASSWORD_HINT,
+        error_messages={"required": "Choose a password"},
+    )
+    password_again = forms.CharField(
+        label="Confirm the password",
+        strip=False,
+        max_length=4096,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "Enter the password again"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].widget.attrs.update(
+            {"autocomplete": "username", "spellcheck": "false"}
+        )
+        self.fields["first_name"].widget.attrs["autocomplete"] = "given-name"
+        self.fields["last_name"].widget.attrs["autocomplete"] = "family-name"
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("password")
+            and data.get("password_again")
+            and data["password"] != data["password_again"]
+        ):
+            self.add_error("password_again", "The two passwords do not match")
+        return data
+
+
+class GovukPasswordResetForm(GovukForm, PasswordResetForm):
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        help_text="The address your account uses. We send a link to set a new password.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+        error_messages={
+            "required": "Enter your email address",
+            "invalid": "Enter an email address in the right format, like name@example.org",
+        },
+    )
+
+
+class GovukSetPasswordForm(GovukForm, SetPasswordForm):
+    new_password1 = forms.CharField(
+        label="New password",
+        strip=False,
+        max_length=4096,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=PASSWORD_HINT,
+        error_messages={"required": "Choose a new password"},
+    )
+    new_password2 = forms.CharField(
+        label="Confirm the new password",
+        strip=False,
+        max_length=4096,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "Enter the new password again"},
+    )

@@ -1,0 +1,415 @@
+"""What the managers' dashboards show, assembled from the reads of stages and assessments: the
+portfolio of innovations and their parts, the alerts, the time spent in each stage, the flow over
+time and the board report. Everything is as of a date (the end of that day) and runs in a fixed
+number of queries, whatever the number of innovations, parts or moves."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from assessments import org_queries
+from innovate.pictures import Marker
+from stages import flow, queries
+from stages.models import Innovation, Move, MoveKind, Part, State
+from stages.rules import STAGE_NAMES
+
+NO_SESSION_DAYS = 90
+
+
+def closed_by(innovation, on):
+    """Whether the innovation had been closed by the end of `on`."""
+    return innovation.is_closed and (innovation.closed_on is None or innovation.closed_on <= on)
+
+
+@dataclass
+class Row:
+    """One part on the portfolio, as it stood at the end of the as-of date."""
+
+    part: Part
+    move: Move  # the last live move by then: where it stood and the decision that put it there
+    days_in_stage: int
+    on_track: int
+    measures: int
+    stuck: tuple | None = None
+
+    @property
+    def stage(self):
+        return self.move.to_stage.number
+
+    @property
+    def stage_name(self):
+        return STAGE_NAMES[self.stage]
+
+    @property
+    def state(self):
+        return self.move.to_state
+
+    @property
+    def state_label(self):
+        return State(self.state).label
+
+    @property
+    def cycle(self):
+        return self.move.cycle
+
+    @property
+    def review_on(self):
+        """The date to revisit a pause, while the part is paused."""
+        return self.move.review_on if self.state == State.PAUSED else None
+
+
+@dataclass
+class Group:
+    innovation: Innovation
+    closed: bool
+    last_session: date | None
+    rows: list = field(default_factory=list)
+
+
+@dataclass
+class Alerts:
+    overdue_pauses: list
+    overdue_reviews: list | None  # None: not meaningful for a past date
+    stuck: list
+    gaps: list  # [(innovation, [(stage name, parts there)])]
+    no_recent_session: list
+    overdue_actions: list
+
+    @property
+    def count(self):
+        return sum(
+            len(found)
+            for found in (
+                self.overdue_pauses,
+                self.overdue_reviews,
+                self.stuck,
+                self.gaps,
+                self.no_recent_session,
+                self.overdue_actions,
+            )
+            if found
+        )
+
+
+@dataclass
+class Portfolio:
+    on: date
+    groups: list  # every innovation that matches, with the rows that match
+    counts: dict  # {stage: {state: count}} of the rows that match
+    alerts: Alerts
+    tags: list
+
+    @property
+    def rows(self):
+        return [row for group in self.groups for row in group.rows]
+
+
+@dataclass
+class Filters:
+    stage: int | None = None
+    state: str = ""
+    tag: str = ""
+    lead: int | None = None
+    stuck: bool = False
+    status: str = "open"  # open, closed or all
+
+    @property
+    def on_parts(self):
+        return bool(self.stage or self.state or self.lead or self.stuck)
+
+
+def portfolio(organisation, on, filters=None, *, today):
+    """The portfolio as of the end of `on`, the alerts of the whole organisation with it.
+    Nine queries."""
+    filters = filters or Filters()
+    innovations = list(
+        Innovation.objects.filter(organisation=organisation)
+        .select_related("lead")
+        .order_by("title", "pk")
+    )
+    parts = list(
+        Part.objects.filter(organisation=organisation).select_related("lead").order_by("name")
+    )
+    latest = flow.latest_moves(organisation, on)
+    times = queries.durations(organisation, on)
+    stuck = queries.stuck_parts(organisation, on)
+    book = org_queries.MeasureBook(organisation, on)
+    sessions = org_queries.last_sessions(organisation, on)
+
+    by_innovation = {i.pk: Group(i, closed_by(i, on), sessions.get(i.pk)) for i in innovations}
+    every = []
+    for part in parts:
+        move = latest.get(part.pk)
+        if move is None:
+            continue
+        on_track, in_use = book.on_track(part.pk, part.innovation_id, move.to_stage.number)
+        row = Row(
+            part=part,
+            move=move,
+            days_in_stage=flow.days_in_stage(times.get(part.pk), on),
+            on_track=on_track,
+            measures=in_use,
+            stuck=stuck.get(part.pk),
+        )
+        every.append((by_innovation[part.innovation_id], row))
+
+    alerts = _alerts(organisation, on, today, every, stuck, book, sessions, by_innovation)
+
+    counts = flow.empty_counts()
+    for group, row in every:
+        if _innovation_matches(group, filters) and _row_matches(row, group, filters):
+            group.rows.append(row)
+            counts[row.stage][row.state] += 1
+    groups = [
+        group
+        for group in by_innovation.values()
+        if _innovation_matches(group, filters) and (group.rows or not filters.on_parts)
+    ]
+    tags = sorted({tag for i in innovations for tag in i.tags})
+    return Portfolio(on, groups, counts, alerts, tags)
+
+
+def _innovation_matches(group, filters):
+    innovation = group.innovation
+    if filters.status == "open" and group.closed:
+        return False
+    if filters.status == "closed" and not group.closed:
+        return False
+    return not (filters.tag and filters.tag.lower() not in innovation.tags)
+
+
+def _row_matches(row, group, filters):
+    if filters.stage and row.stage != filters.stage:
+        return False
+    if filters.state and row.state != filters.state:
+        return False
+    if filters.lead and filters.lead not in (row.part.lead_id, group.innovation.lead_id):
+        return False
+    return not (filters.stuck and row.stuck is None)
+
+
+def _alerts(organisation, on, today, every, stuck, book, sessions, by_innovation):
+    current = [(group, row) for group, row in every if not group.closed]
+    pauses = sorted(
+        (
+            (group, row)
+            for group, row in current
+            if row.state == State.PAUSED and row.review_on and row.review_on < on
+        ),
+        key=lambda item: item[1].review_on,
+    )
+    reviews = None
+    if on == today:
+        reviews = sorted(
+            (
+                (group, row)
+                for group, row in current
+                if row.part.next_review_on and row.part.next_review_on < on
+            ),
+            key=lambda item: item[1].part.next_review_on,
+        )
+    stuck_rows = sorted(
+        ((group, row) for group, row in current if row.stuck),
+        key=lambda item: -item[1].stuck[0],
+    )
+    gaps = defaultdict(list)
+    for gap in org_queries.coverage_gaps(
+        [(group.innovation.pk, row.stage, row.state) for group, row in current],
+        book.measured(),
+    ):
+        gaps[gap.innovation_id].append((STAGE_NAMES[gap.stage], gap.parts))
+    gaps = [(by_innovation[pk].innovation, stages) for pk, stages in gaps.items()]
+    gaps.sort(key=lambda item: item[0].title)
+    started = {group.innovation.pk: group for group, _row in current}
+    since = on - timedelta(days=NO_SESSION_DAYS)
+    quiet = sorted(
+        (
+            group
+            for pk, group in started.items()
+            if sessions.get(pk) is None or sessions[pk] < since
+        ),
+        key=lambda group: (group.last_session or date.min, group.innovation.title),
+    )
+    actions = org_queries.overdue_actions(organisation, on)
+    return Alerts(pauses, reviews, stuck_rows, gaps, quiet, actions)
+
+
+def recent_moves(organisation, on, *, limit=12):
+    """The latest moves dated on or before `on`, newest first, voids and voided moves
+    included. One query."""
+    return list(
+        Move.objects.filter(organisation=organisation, effective_on__lte=on)
+        .select_related("part__innovation", "to_stage", "recorded_by", "voids", "voided_by")
+        .order_by("-effective_on", "-recorded_at", "-seq")[:limit]
+    )
+
+
+def is_voided(move):
+    """Whether a move was voided. Needs `voided_by` selected."""
+    try:
+        return move.voided_by is not None
+    except Move.DoesNotExist:
+        return False
+
+
+# --- Durations ---------------------------------------------------------------------------
+
+
+@dataclass
+class DurationRow:
+    part: Part
+    days: dict  # {stage: active days}, stages visited only
+    paused: dict  # {stage: paused days}
+    visits: dict  # {stage: visits}
+    paused_days: int
+    stopped_days: int
+    rewinds: int
+    pauses: int
+
+    @property
+    def cells(self):
+        """[(stage, active days or None, visits)] for the six stages."""
+        return [(n, self.days.get(n), self.visits.get(n, 0)) for n in flow.STAGES]
+
+
+def durations(organisation, on):
+    """([DurationRow] of every part started by the end of `on`, in innovation and part order;
+    {stage: flow.Median}). Two queries."""
+    times = queries.durations(organisation, on)
+    parts = (
+        Part.objects.filter(organisation=organisation, pk__in=list(times))
+        .select_related("innovation")
+        .order_by("innovation__title", "name", "pk")
+    )
+    rows = []
+    for part in parts:
+        t = times[part.pk]
+        rows.append(
+            DurationRow(
+                part=part,
+                days={n: s.active_days for n, s in t.stages.items()},
+                paused={n: s.paused_days for n, s in t.stages.items()},
+                visits={n: s.visits for n, s in t.stages.items()},
+                paused_days=sum(s.paused_days for s in t.stages.values()),
+                stopped_days=t.stopped_days,
+                rewinds=t.rewinds,
+                pauses=t.pauses,
+            )
+        )
+    return rows, flow.stage_medians(times)
+
+
+# --- The board report --------------------------------------------------------------------
+
+
+@dataclass
+class ReportPage:
+    innovation: Innovation
+    closed: bool
+    markers: list
+    lanes: list
+    start: date
+    measures: list
+    decisions: list  # the latest live moves, newest first
+    session_decisions: list
+    last_session: date | None
+
+
+def report(organisation, on, *, status="all", decisions=5):
+    """A page per innovation as of the end of `on`: its wheel, the journey of each part, its
+    measures with their status, its last decisions and, once closed, what was learned. Six
+    queries at most."""
+    innovations = [
+        i
+        for i in Innovation.objects.filter(organisation=organisation)
+        .select_related("lead")
+        .order_by("title", "pk")
+    ]
+    innovations = [
+        i for i in innovations if status == "all" or (status == "closed") == closed_by(i, on)
+    ]
+    moves = list(
+        Move.objects.filter(organisation=organisation, effective_on__lte=on)
+        .select_related("part", "to_stage", "voids")
+        .order_by("part__innovation_id", "part__name", "part_id", "seq")
+    )
+    book = org_queries.MeasureBook(organisation, on)
+    sessions = org_queries.last_sessions(organisation, on)
+    session_decisions = org_queries.last_decisions(organisation, on)
+    voided = {m.voids_id for m in moves if m.voids_id is not None}
+    by_innovation = defaultdict(list)
+    for move in moves:
+        by_innovation[move.part.innovation_id].append(move)
+    pages = []
+    for innovation in innovations:
+        journey = by_innovation.get(innovation.pk, [])
+        live = [m for m in journey if m.kind != MoveKind.VOID and m.pk not in voided]
+        lanes, markers = timeline_lanes(live, journey, voided, on)
+        pages.append(
+            ReportPage(
+                innovation=innovation,
+                closed=closed_by(innovation, on),
+                markers=markers,
+                lanes=lanes,
+                start=min((m.effective_on for m in journey), default=on - timedelta(days=365)),
+                measures=book.for_innovation(innovation.pk),
+                decisions=sorted(
+                    live, key=lambda m: (m.effective_on, m.recorded_at, m.seq), reverse=True
+                )[:decisions],
+                session_decisions=session_decisions.get(innovation.pk, []),
+                last_session=sessions.get(innovation.pk),
+            )
+        )
+    return pages
+
+
+def timeline_lanes(live, journey, voided, on):
+    """(lanes for innovate.pictures.timeline_svg, wheel markers) from an innovation's moves in
+    part order. No query."""
+    by_part = defaultdict(list)
+    names = {}
+    for move in journey:
+        by_part[move.part_id].append(move)
+        names[move.part_id] = move.part.name
+    live_by_part = defaultdict(list)
+    for move in live:
+        live_by_part[move.part_id].append(move)
+    lanes, markers = [], []
+    for part_id, moves in by_part.items():
+        chain = live_by_part.get(part_id)
+        if not chain:
+            continue
+        segments = [
+            {
+                "start": move.effective_on,
+                "end": following.effective_on if following else on,
+                "stage": move.to_stage.number,
+                "state": move.to_state,
+                "words": f"{State(move.to_state).label.lower()} in {move.to_stage.name}",
+            }
+            for move, following in zip(chain, [*chain[1:], None], strict=True)
+        ]
+        events = [
+            (
+                m.effective_on,
+                m.kind,
+                ("Voided: " if m.pk in voided else "")
+                + f"{m.describe()} on {m.effective_on:%-d %B %Y}",
+                m.pk in voided,
+            )
+            for m in moves
+            if m.kind != MoveKind.VOID
+            and (m.kind in (MoveKind.REWIND, MoveKind.STOP) or m.pk in voided)
+        ]
+        lanes.append((names[part_id], segments, events))
+        last = chain[-1]
+        markers.append(
+            Marker(
+                len(markers) + 1,
+                names[part_id],
+                last.to_stage.number,
+                last.to_state,
+                last.cycle,
+            )
+        )
+    return lanes, markers

@@ -1,0 +1,198 @@
+"""Forms of reflection sessions. They validate input; the rules live in assessments.sessions and
+stages.rules and reach the form through MoveRefused."""
+
+from django import forms
+
+from assessments.models import Answer, AttendeeLevel, DecisionKind
+from innovate.forms import (
+    DateInput,
+    GovukForm,
+    MemberChoiceField,
+    NoNulCharField,
+    member_choices,
+    stage_choices,
+)
+from stages.models import Part, Reason, Role
+
+
+def facilitator_choices(organisation):
+    return member_choices(organisation).filter(
+        memberships__organisation=organisation,
+        memberships__is_active=True,
+        memberships__role__in=[Role.FACILITATOR, Role.MANAGER],
+    )
+
+
+class PartChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        cycle = f", cycle {obj.cycle}" if obj.cycle > 1 else ""
+        return f"{obj.name} ({obj.get_state_display().lower()} in {obj.stage.name}{cycle})"
+
+
+class SessionForm(GovukForm):
+    title = NoNulCharField(
+        max_length=200, help_text="For example: Spring review with the locality teams."
+    )
+    held_on = forms.DateField(label="Date", widget=DateInput())
+    facilitator = MemberChoiceField(
+        queryset=None,
+        empty_label="Choose a facilitator",
+        help_text="A facilitator or a manager of the organisation.",
+        error_messages={"required": "Choose who will facilitate."},
+    )
+    parts = PartChoiceField(
+        label="Parts in scope",
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The parts the session will reflect on and decide about.",
+        error_messages={"required": "Choose at least one part to reflect on."},
+    )
+    notes = NoNulCharField(
+        label="Purpose and notes (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What the session is for. Do not include a child's or family's personal details.",
+    )
+
+    def __init__(self, *args, innovation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["facilitator"].queryset = facilitator_choices(innovation.organisation)
+        self.fields["parts"].queryset = (
+            Part.objects.filter(innovation=innovation).select_related("stage").order_by("name")
+        )
+
+
+class AttendeeForm(GovukForm):
+    name_or_role = NoNulCharField(
+        label="Name or role",
+        max_length=120,
+        help_text="For example: Team manager, North team; or: A parent from Family Voice. "
+        "No other personal details.",
+    )
+    level = forms.ChoiceField(
+        label="Level",
+        choices=[("", "Choose a level"), *AttendeeLevel.choices],
+        error_messages={"required": "Choose the level they work at."},
+    )
+    part = forms.ModelChoiceField(
+        label="The part they come from (optional)",
+        queryset=None,
+        required=False,
+        empty_label="Not from one part",
+    )
+
+    def __init__(self, *args, innovation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["part"].queryset = Part.objects.filter(innovation=innovation).order_by("name")
+
+
+GENERAL = ""
+
+
+def prompt_choices(stage):
+    """The key question (when the framework states it) and the stage's reflection prompts."""
+    choices = []
+    if stage.key_question:
+        choices.append((stage.key_question, f"Key question: {stage.key_question}"))
+    choices += [(prompt, prompt) for prompt in stage.prompts]
+    choices.append((GENERAL, "A general note on this part"))
+    return choices
+
+
+class NoteForm(GovukForm):
+    prompt = forms.ChoiceField(label="Which prompt it answers", required=False)
+    text = NoNulCharField(
+        label="Note",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What was said, in the group's words. No personal details of a child or family.",
+        error_messages={"required": "Write the note."},
+    )
+
+    def __init__(self, *args, stage, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["prompt"].choices = prompt_choices(stage)
+
+
+class CheckForm(GovukForm):
+    answer = forms.ChoiceField(
+        choices=Answer.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose yes, partly, no or unknown."},
+    )
+    evidence = NoNulCharField(
+        label="What the answer rests on",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Needed unless the answer is unknown.",
+    )
+
+    def __init__(self, *args, stage, **kwargs):
+        super().__init__(*args, **kwargs)
+        if stage.key_question:
+            criterion = f" ({stage.criterion})" if stage.criterion else ""
+            self.fields["answer"].label = f"{stage.key_question}{criterion}"
+        else:
+            self.fields["answer"].label = (
+                f"Is the part ready for what {stage.name} asks of it? The framework text does "
+                "not state this stage's key question."
+            )
+
+
+class DecisionForm(GovukForm):
+    kind = forms.ChoiceField(
+        label="What does the session decide?",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what the session decided."},
+    )
+    to_stage = forms.TypedChoiceField(
+        label="To which stage",
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text="For a jump, a rewind or a restart.",
+    )
+    reason = forms.ChoiceField(
+        choices=[("", "Choose a reason"), *Reason.choices],
+        required=False,
+        help_text="Needed to jump, rewind, pause, stop or restart.",
+    )
+    rationale = NoNulCharField(
+        label="Why, in the group's words",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Needed to jump, rewind, pause, stop, restart or go round again.",
+    )
+    minority_view = NoNulCharField(
+        label="A minority view (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="If some in the room saw it differently, say how, in their own words.",
+    )
+    review_on = forms.DateField(
+        label="Date to revisit the pause (optional)", widget=DateInput(), required=False
+    )
+
+    def __init__(self, *args, kinds, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(k, DecisionKind(k).label) for k in kinds]
+        self.fields["to_stage"].choices = [("", "Choose a stage"), *stage_choices()]
+
+
+class ActionForm(GovukForm):
+    text = NoNulCharField(
+        label="Action",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Say what is to be done."},
+    )
+    owner = MemberChoiceField(
+        queryset=None,
+        empty_label="Choose a member",
+        help_text="A member of the organisation.",
+        error_messages={"required": "Choose who will do it."},
+    )
+    due_on = forms.DateField(label="Due (optional)", widget=DateInput(), required=False)
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = member_choices(organisation)

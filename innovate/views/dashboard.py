@@ -1,0 +1,224 @@
+"""The managers' dashboards: the portfolio with its alerts, the time parts spend in each stage,
+the flow over time, what moved between two dates and the printable board report. Every member
+of the organisation may read them; each is read as of a date (?as_of=YYYY-MM-DD)."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.views.decorators.http import require_GET
+
+from innovate import portfolio as data
+from innovate.access import organisation_for
+from innovate.dashboard_forms import CompareForm, DashboardForm, FlowForm, PortfolioForm, ReportForm
+from innovate.dashboard_pictures import (
+    aggregate_wheel_svg,
+    flow_bars_svg,
+    median_bars_svg,
+    relabel,
+)
+from innovate.forms import member_choices
+from innovate.http import HttpRequest, respond
+from innovate.pictures import timeline_svg, wheel_svg
+from stages import flow
+from stages.models import State
+from stages.rules import STAGE_NAMES
+
+INNOVATIONS_PER_PAGE = 20
+PARTS_PER_PAGE = 50
+
+
+def _when(on, today):
+    return "today" if on == today else f"as of {on:%-d %B %Y}"
+
+
+def _common(form, membership, **context):
+    as_of = form.as_of_date
+    return {
+        "nav": "dashboard",
+        "form": form,
+        "organisation": membership.organisation,
+        "as_of": as_of,
+        "is_today": as_of == form.today,
+        "when": _when(as_of, form.today),
+        "as_of_query": f"as_of={as_of.isoformat()}" if as_of != form.today else "",
+        **context,
+    }
+
+
+def filters_from(form):
+    return data.Filters(
+        stage=form.value_of("stage"),
+        state=form.value_of("state") or "",
+        tag=form.value_of("tag") or "",
+        lead=form.value_of("lead"),
+        stuck=bool(form.value_of("stuck")),
+        status=form.value_of("status"),
+    )
+
+
+@require_GET
+@login_required
+def portfolio(request: HttpRequest):
+    membership = organisation_for(request)
+    organisation = membership.organisation
+    members = list(member_choices(organisation))
+    form = PortfolioForm(request.GET, members=members)
+    as_of = form.as_of_date
+    filters = filters_from(form)
+    found = data.portfolio(organisation, as_of, filters, today=form.today)
+    page = Paginator(found.groups, INNOVATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    filtered = filters.on_parts or filters.tag or filters.status != "open"
+    wheel = aggregate_wheel_svg(
+        found.counts,
+        title=(
+            f"Parts of {organisation.name}'s innovations on the wheel {_when(as_of, form.today)}"
+            + (", as filtered" if filtered else "")
+        ),
+    )
+    context = _common(
+        form,
+        membership,
+        portfolio=found,
+        page=page,
+        wheel=wheel,
+        wheel_rows=[(n, STAGE_NAMES[n], found.counts[n]) for n in flow.STAGES],
+        wheel_total=sum(sum(c.values()) for c in found.counts.values()),
+        filtered=filtered,
+        query=form.query(),
+        feed=[(move, data.is_voided(move)) for move in data.recent_moves(organisation, as_of)],
+        no_session_days=data.NO_SESSION_DAYS,
+    )
+    return respond(request, "dashboard/portfolio.html", context, partial="results")
+
+
+@require_GET
+@login_required
+def durations(request: HttpRequest):
+    membership = organisation_for(request)
+    organisation = membership.organisation
+    form = DashboardForm(request.GET)
+    as_of = form.as_of_date
+    rows, medians = data.durations(organisation, as_of)
+    page = Paginator(rows, PARTS_PER_PAGE).get_page(request.GET.get("page"))
+    chart = median_bars_svg(
+        medians,
+        title=f"Median days a part spends active in each stage, {_when(as_of, form.today)}",
+    )
+    context = _common(
+        form,
+        membership,
+        page=page,
+        medians=[(medians[n], STAGE_NAMES[n]) for n in flow.STAGES],
+        stage_names=[(n, STAGE_NAMES[n]) for n in flow.STAGES],
+        chart=chart,
+        query=form.query(),
+    )
+    return respond(request, "dashboard/durations.html", context, partial="results")
+
+
+@require_GET
+@login_required
+def flow_over_time(request: HttpRequest):
+    membership = organisation_for(request)
+    organisation = membership.organisation
+    form = FlowForm(request.GET)
+    as_of = form.as_of_date
+    months = form.value_of("months")
+    points = flow.flow(organisation, flow.month_ends(as_of, months))
+    table = [
+        {
+            "on": on,
+            "stages": [counts[n][State.ACTIVE] + counts[n][State.PAUSED] for n in flow.STAGES],
+            "paused": sum(counts[n][State.PAUSED] for n in flow.STAGES),
+            "stopped": sum(counts[n][State.STOPPED] for n in flow.STAGES),
+            "total": sum(sum(c.values()) for c in counts.values()),
+        }
+        for on, counts in points
+    ]
+    chart = flow_bars_svg(
+        points,
+        title=f"Parts in each stage at the end of each month, {_when(as_of, form.today)}",
+    )
+    context = _common(
+        form,
+        membership,
+        chart=chart,
+        table=table,
+        months=months,
+        stage_names=[(n, STAGE_NAMES[n]) for n in flow.STAGES],
+        query=form.query(),
+    )
+    return respond(request, "dashboard/flow.html", context, partial="results")
+
+
+@require_GET
+@login_required
+def compare(request: HttpRequest):
+    membership = organisation_for(request)
+    organisation = membership.organisation
+    form = CompareForm(request.GET)
+    first, second = form.dates()
+    (_, before), (_, after) = flow.flow(organisation, [first, second])
+    moves = flow.moves_between(organisation, first, second)
+    voided = {m.voids_id for m in moves if m.voids_id}
+    rows = []
+    for n in flow.STAGES:
+        was, now = before[n], after[n]
+        rows.append(
+            {
+                "number": n,
+                "name": STAGE_NAMES[n],
+                "before": was,
+                "after": now,
+                "change": sum(now.values()) - sum(was.values()),
+            }
+        )
+    context = {
+        "nav": "dashboard",
+        "form": form,
+        "organisation": organisation,
+        "first": first,
+        "second": second,
+        "rows": rows,
+        "moves": [(m, data.is_voided(m) or m.pk in voided) for m in moves],
+        "query": f"from={first.isoformat()}&to={second.isoformat()}",
+        "as_of_query": f"as_of={second.isoformat()}" if second != form.today else "",
+    }
+    return respond(request, "dashboard/compare.html", context, partial="results")
+
+
+@require_GET
+@login_required
+def board_report(request: HttpRequest):
+    membership = organisation_for(request)
+    organisation = membership.organisation
+    form = ReportForm(request.GET)
+    as_of = form.as_of_date
+    pages = data.report(organisation, as_of, status=form.value_of("status"))
+    when = _when(as_of, form.today)
+    for page in pages:
+        title = page.innovation.title
+        page.wheel = wheel_svg(
+            page.markers,
+            title=f"Where the parts of {title} stand, {when}",
+            uid=f"report-{page.innovation.pk}-wheel",
+        )
+        page.timeline = (
+            relabel(
+                timeline_svg(
+                    page.lanes,
+                    start=page.start,
+                    end=as_of,
+                    title=f"Journey of each part of {title}",
+                ),
+                f"report-{page.innovation.pk}",
+            )
+            if page.lanes
+            else None
+        )
+    context = _common(
+        form,
+        membership,
+        pages=pages,
+        query=form.query(),
+    )
+    return respond(request, "dashboard/report.html", context)

@@ -1,0 +1,489 @@
+"""Measures of success and their readings: the list with charts and coverage, a measure's page
+with its chart, readings and the form to record one, defining, editing and copying measures,
+and importing readings from a CSV file."""
+
+import csv
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET, require_http_methods
+from django_htmx.http import HttpResponseClientRedirect
+
+from assessments import imports, queries, services
+from assessments.models import Measure, Scale
+from assessments.status import format_date, format_number
+from innovate.access import get_innovation_for, get_measure_for
+from innovate.charts import Point, Series, key_icon, measure_chart_svg
+from innovate.evidence_forms import CopyMeasureForm, ImportForm, MeasureForm, ReadingForm
+from innovate.http import HttpRequest, respond
+from innovate.views import see_other
+from stages.models import Part, Role
+from stages.rules import MoveRefused
+
+WHOLE = "Whole innovation"
+
+
+def posted(request):
+    """The form data of a POST (even an empty one, so that it is refused with messages), or
+    None for a GET."""
+    return request.POST if request.method == "POST" else None
+
+
+def closed(request, innovation):
+    messages.info(request, "This innovation is closed: reopen it to record evidence.")
+    return see_other(innovation.get_absolute_url())
+
+
+def measure_url(measure):
+    return reverse("evidence:measure", args=[measure.pk])
+
+
+def measures_url(innovation):
+    return reverse("evidence:measures", args=[innovation.pk])
+
+
+def with_readings(measure, today):
+    """Give `measure` the attributes assessments.queries.measures_with_status gives: its
+    readings oldest first, a series per part, the latest reading of each and the statuses.
+    One query."""
+    measure.readings_in_order = list(
+        measure.readings.select_related("part", "recorded_by").order_by(
+            "observed_on", "recorded_at", "id"
+        )
+    )
+    series = {}
+    for reading in measure.readings_in_order:
+        series.setdefault(reading.part_id, []).append(reading)
+    measure.series = series
+    measure.latest = measure.readings_in_order[-1] if measure.readings_in_order else None
+    measure.latest_by_part = {key: readings[-1] for key, readings in series.items()}
+    measure.status = measure.status_from(measure.latest, today)
+    measure.status_by_part = {
+        key: measure.status_from(reading, today) for key, reading in measure.latest_by_part.items()
+    }
+    return measure
+
+
+def series_rows(measure):
+    """[(name, key icon, latest reading, MeasureStatus)] of each series of the measure: the
+    whole innovation first, then the parts by name. Needs `with_readings` attributes."""
+    keys = sorted(
+        measure.series,
+        key=lambda k: (k is not None, measure.series[k][0].part.name if k else ""),
+    )
+    return [
+        (
+            measure.series[key][0].part.name if key else WHOLE,
+            key_icon(index),
+            measure.latest_by_part[key],
+            measure.status_by_part[key],
+        )
+        for index, key in enumerate(keys)
+    ], keys
+
+
+def chart(measure, *, compact=False):
+    """The measure's SVG chart: a series per part, in the order of `series_rows`."""
+    rows, keys = series_rows(measure)
+    series = [
+        Series(
+            name,
+            [Point(r.observed_on, r.value, r.rating) for r in measure.series[key]],
+        )
+        for (name, *_), key in zip(rows, keys, strict=True)
+    ]
+    where = measure.part.name if measure.part_id else "the whole innovation"
+    return measure_chart_svg(
+        series,
+        chart_id=f"chart-{measure.pk}",
+        title=f"{measure.name}: readings over time ({measure.stage.name}, {where})",
+        unit=measure.unit,
+        rated=measure.is_rated,
+        baseline=measure.baseline_value,
+        baseline_on=measure.baseline_on,
+        target=measure.target_value,
+        target_on=measure.target_on,
+        compact=compact,
+    )
+
+
+def describe_target(measure):
+    if measure.is_rated:
+        return "Rated: on track, some concern or off track"
+    if measure.target_value is None:
+        return "No target set"
+    by = f" by {format_date(measure.target_on)}" if measure.target_on else ""
+    return f"{format_number(measure.target_value, measure.unit)}{by}"
+
+
+def describe_baseline(measure):
+    if measure.baseline_value is None:
+        return "–" if measure.is_rated else "No baseline set"
+    on = f" on {format_date(measure.baseline_on)}" if measure.baseline_on else ""
+    return f"{format_number(measure.baseline_value, measure.unit)}{on}"
+
+
+def _parts(innovation):
+    return Part.objects.filter(innovation=innovation).select_related("stage").order_by("name")
+
+
+# Measures
+
+
+@require_GET
+@login_required
+def measure_list(request: HttpRequest, pk: int):
+    innovation, membership = get_innovation_for(request, pk)
+    today = timezone.localdate()
+    measures = queries.measures_with_status(innovation, today, include_inactive=True)
+    by_stage = {}
+    retired = []
+    for measure in measures:
+        if not measure.is_active:
+            retired.append(measure)
+            continue
+        measure.chart = chart(measure, compact=True)
+        measure.rows, _ = series_rows(measure)
+        measure.target_text = describe_target(measure)
+        measure.baseline_text = describe_baseline(measure)
+        by_stage.setdefault(measure.stage.number, (measure.stage, []))[1].append(measure)
+    return respond(
+        request,
+        "evidence/measures.html",
+        {
+            "innovation": innovation,
+            "groups": [by_stage[n] for n in sorted(by_stage)],
+            "retired": retired,
+            "gaps": queries.coverage(innovation),
+            "may_write": membership.may(Role.LEADER) and not innovation.is_closed,
+            "nav": "innovations",
+        },
+    )
+
+
+def _stage_from_query(value):
+    return int(value) if value in {str(n) for n in range(1, 7)} else None
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def measure_create(request: HttpRequest, pk: int):
+    innovation, membership = get_innovation_for(request, pk, need=Role.LEADER)
+    if innovation.is_closed:
+        return closed(request, innovation)
+    parts = _parts(innovation)
+    initial = {}
+    stage = _stage_from_query(request.GET.get("stage"))
+    if stage:
+        initial["stage"] = stage
+    part_id = request.GET.get("part", "")
+    if part_id.isdigit():
+        initial["part"] = int(part_id)
+    form = MeasureForm(posted(request), innovation=innovation, parts=parts, initial=initial)
+    context = {"form": form, "innovation": innovation, "nav": "innovations"}
+    if request.method == "GET":
+        return respond(request, "evidence/measure_form.html", context, partial="measure-form")
+    if form.is_valid():
+        try:
+            measure = services.define_measure(innovation, by=request.user, **form.values())
+        except MoveRefused as refusal:
+            form.refuse(refusal)
+        else:
+            messages.success(
+                request,
+                f"“{measure.name}” defined for {measure.where()}. Record its readings here.",
+            )
+            if request.htmx:
+                return HttpResponseClientRedirect(measure_url(measure))
+            return see_other(measure_url(measure))
+    return respond(
+        request, "evidence/measure_form.html", context, partial="measure-form", status=422
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def measure_edit(request: HttpRequest, pk: int):
+    measure, membership = get_measure_for(request, pk, need=Role.LEADER)
+    innovation = measure.innovation
+    if innovation.is_closed:
+        return closed(request, innovation)
+    initial = {
+        name: getattr(measure, name)
+        for name in (
+            "name",
+            "kind",
+            "scale",
+            "unit",
+            "direction",
+            "baseline_on",
+            "target_on",
+            "collection",
+            "is_active",
+        )
+    }
+    initial.update(
+        stage=measure.stage.number,
+        part=measure.part_id,
+        baseline_value=format_number(measure.baseline_value),
+        target_value=format_number(measure.target_value),
+    )
+    form = MeasureForm(
+        posted(request),
+        innovation=innovation,
+        parts=_parts(innovation),
+        initial=initial,
+        editing=True,
+    )
+    context = {"form": form, "innovation": innovation, "measure": measure, "nav": "innovations"}
+    if request.method == "GET":
+        return respond(request, "evidence/measure_form.html", context, partial="measure-form")
+    if form.is_valid():
+        try:
+            services.update_measure(measure, by=request.user, **form.values())
+        except MoveRefused as refusal:
+            form.refuse(refusal)
+        else:
+            state = "" if measure.is_active else " It is retired: its readings are kept."
+            messages.success(request, f"Changes to “{measure.name}” saved.{state}")
+            if request.htmx:
+                return HttpResponseClientRedirect(measure_url(measure))
+            return see_other(measure_url(measure))
+    return respond(
+        request, "evidence/measure_form.html", context, partial="measure-form", status=422
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def measure_copy(request: HttpRequest, pk: int):
+    measure, membership = get_measure_for(request, pk, need=Role.LEADER)
+    innovation = measure.innovation
+    if innovation.is_closed:
+        return closed(request, innovation)
+    parts = _parts(innovation)
+    if measure.part_id:
+        parts = parts.exclude(pk=measure.part_id)
+    form = CopyMeasureForm(posted(request), parts=parts)
+    context = {"form": form, "innovation": innovation, "measure": measure, "nav": "innovations"}
+    if request.method == "GET":
+        return respond(request, "evidence/copy.html", context, partial="copy-form")
+    if form.is_valid():
+        try:
+            created, skipped = services.copy_measure(
+                measure, by=request.user, parts=form.cleaned_data["parts"]
+            )
+        except MoveRefused as refusal:
+            form.refuse(refusal)
+        else:
+            if created:
+                names = ", ".join(m.part.name for m in created)
+                messages.success(request, f"“{measure.name}” copied to {names}.")
+            for part in skipped:
+                messages.info(
+                    request,
+                    f"{part.name} already has a measure called “{measure.name}” at "
+                    f"{measure.stage.name}, so it was not copied there.",
+                )
+            if request.htmx:
+                return HttpResponseClientRedirect(measures_url(innovation))
+            return see_other(measures_url(innovation))
+    return respond(request, "evidence/copy.html", context, partial="copy-form", status=422)
+
+
+def measure_context(measure, membership, *, form=None):
+    """Everything the measure's page shows. Two queries (one without the form)."""
+    today = timezone.localdate()
+    innovation = measure.innovation
+    with_readings(measure, today)
+    may_write = membership.may(Role.LEADER) and not innovation.is_closed and measure.is_active
+    if may_write and form is None:
+        form = ReadingForm(measure=measure, parts=_parts(innovation))
+    rows, _ = series_rows(measure)
+    return {
+        "innovation": innovation,
+        "measure": measure,
+        "chart": chart(measure),
+        "rows": rows,
+        "readings": list(reversed(measure.readings_in_order)),
+        "target_text": describe_target(measure),
+        "baseline_text": describe_baseline(measure),
+        "form": form,
+        "may_write": may_write,
+        "may_edit": membership.may(Role.LEADER) and not innovation.is_closed,
+        "embedded": True,
+        "nav": "innovations",
+    }
+
+
+@require_GET
+@login_required
+def measure_detail(request: HttpRequest, pk: int):
+    measure, membership = get_measure_for(request, pk)
+    context = measure_context(measure, membership)
+    return respond(request, "evidence/measure.html", context, partial="measure-body")
+
+
+# Readings
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def reading_create(request: HttpRequest, pk: int):
+    """The form to record a reading. On the measure's page it is embedded and posts with htmx:
+    the answer is the measure's chart, readings and form, swapped in place."""
+    measure, membership = get_measure_for(request, pk, need=Role.LEADER)
+    innovation = measure.innovation
+    if innovation.is_closed:
+        return closed(request, innovation)
+    form = ReadingForm(posted(request), measure=measure, parts=_parts(innovation))
+    page = {
+        "form": form,
+        "measure": measure,
+        "innovation": innovation,
+        "embedded": False,
+        "nav": "innovations",
+    }
+    if request.method == "GET":
+        return respond(request, "evidence/reading_form.html", page, partial="reading-form")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            reading = services.record_reading(
+                measure,
+                by=request.user,
+                observed_on=data["observed_on"],
+                value=data.get("value") or None,
+                rating=data.get("rating") or "",
+                part=data.get("part"),
+                story=data["story"],
+                evidence_url=data["evidence_url"],
+            )
+        except MoveRefused as refusal:
+            form.refuse(refusal)
+        else:
+            where = f" for {reading.part.name}" if reading.part_id else ""
+            messages.success(
+                request,
+                f"Reading recorded{where}: {reading.shown}"
+                f"{' ' + measure.unit if measure.unit and not reading.rating else ''} on "
+                f"{format_date(reading.observed_on)}.",
+            )
+            if request.htmx:
+                context = measure_context(measure, membership)
+                return respond(request, "evidence/measure.html", context, partial="measure-body")
+            return see_other(measure_url(measure))
+    if request.htmx:
+        context = measure_context(measure, membership, form=form)
+        return respond(
+            request, "evidence/measure.html", context, partial="measure-body", status=422
+        )
+    return respond(request, "evidence/reading_form.html", page, status=422)
+
+
+# Importing readings from a CSV file
+
+
+def _import_context(innovation, form, **extra):
+    measures = list(
+        Measure.objects.active()
+        .filter(innovation=innovation)
+        .select_related("stage", "part")
+        .order_by("stage__number", "name", "id")
+    )
+    return {
+        "form": form,
+        "innovation": innovation,
+        "measures": measures,
+        "parts": list(_parts(innovation)),
+        "nav": "innovations",
+        **extra,
+    }
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def readings_import(request: HttpRequest, pk: int):
+    """Upload a CSV file, see every row checked, then confirm. A file with any bad row is
+    answered 422 with every problem named, and nothing is saved; a good file is shown as a
+    preview, and only the confirmation writes the readings, all of them or none."""
+    innovation, membership = get_innovation_for(request, pk, need=Role.LEADER)
+    if innovation.is_closed:
+        return closed(request, innovation)
+    form = ImportForm(posted(request), request.FILES if request.method == "POST" else None)
+    if request.method == "GET":
+        context = _import_context(innovation, form)
+        return respond(request, "evidence/import.html", context, partial="import-body")
+
+    def refused(problems):
+        context = _import_context(innovation, form, problems=problems)
+        return respond(request, "evidence/import.html", context, partial="import-body", status=422)
+
+    if not form.is_valid():
+        return refused([])
+    upload, content = form.cleaned_data["file"], form.cleaned_data["content"]
+    if upload:
+        data = upload.read(imports.MAX_BYTES + 1)
+    elif content:
+        data = content
+    else:
+        form.add_error("file", "Choose a CSV file of readings to upload.")
+        return refused([])
+    rows, problems = imports.parse_readings_csv(
+        innovation, data, organisation=innovation.organisation
+    )
+    if problems:
+        return refused(problems)
+    if upload:
+        text = data.decode("utf-8-sig")
+        context = _import_context(innovation, ImportForm(), rows=rows, content=text)
+        return respond(request, "evidence/import.html", context, partial="import-body")
+    try:
+        created = imports.import_readings(innovation, rows, by=request.user)
+    except MoveRefused as refusal:
+        return refused([imports.RowError(None, refusal.message)])
+    count = len(created)
+    messages.success(request, f"{count} reading{'s' if count != 1 else ''} imported.")
+    if request.htmx:
+        return HttpResponseClientRedirect(measures_url(innovation))
+    return see_other(measures_url(innovation))
+
+
+@require_GET
+@login_required
+def readings_template(request: HttpRequest, pk: int):
+    """A CSV file to fill in: the header and an example line with one of the innovation's own
+    measures, so that the names match."""
+    innovation, membership = get_innovation_for(request, pk)
+    example = (
+        Measure.objects.active()
+        .filter(innovation=innovation)
+        .select_related("part")
+        .order_by("stage__number", "name", "id")
+        .first()
+    )
+    if example is None:
+        text = imports.template_csv()
+    else:
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(imports.COLUMNS)
+        writer.writerow(
+            [
+                timezone.localdate().isoformat(),
+                example.name,
+                example.part.name if example.part_id else "",
+                "On track" if example.scale == Scale.RATED else "12",
+                "What explains the reading (optional)",
+            ]
+        )
+        text = out.getvalue()
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+    name = slugify(innovation.title)[:60] or "innovation"
+    response["Content-Disposition"] = f'attachment; filename="readings-{name}.csv"'
+    return response

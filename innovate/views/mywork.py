@@ -1,0 +1,61 @@
+"""My work: what the signed-in person has to do in the organisation they are working in."""
+
+from datetime import date, timedelta
+
+from django.contrib.auth.decorators import login_required
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from assessments import org_queries
+from innovate.access import organisation_for
+from innovate.http import HttpRequest, respond
+from stages.models import InnovationStatus, Part, State
+
+SOON_DAYS = 14
+SESSIONS_AHEAD_DAYS = 60
+
+
+@require_GET
+@login_required
+def my_work(request: HttpRequest):
+    membership = organisation_for(request)
+    organisation = membership.organisation
+    today = timezone.localdate()
+    soon = today + timedelta(days=SOON_DAYS)
+    parts = list(
+        Part.objects.filter(
+            organisation=organisation, lead=request.user, innovation__status=InnovationStatus.OPEN
+        )
+        .select_related("innovation", "stage")
+        .order_by("innovation__title", "name")
+    )
+    reviews = sorted(
+        (p for p in parts if p.next_review_on and p.next_review_on <= soon),
+        key=lambda p: (p.next_review_on, p.innovation.title, p.name),
+    )
+    pauses = sorted(
+        (
+            p
+            for p in parts
+            if p.state == State.PAUSED and (p.review_on is None or p.review_on <= soon)
+        ),
+        key=lambda p: (p.review_on or date.max, p.innovation.title, p.name),
+    )
+    context = {
+        "nav": "my-work",
+        "today": today,
+        "soon": soon,
+        "soon_days": SOON_DAYS,
+        "parts": parts,
+        "reviews": reviews,
+        "pauses": pauses,
+        "actions": org_queries.actions_owned_by(request.user, organisation),
+        "sessions": org_queries.upcoming_sessions(
+            organisation,
+            today,
+            until=today + timedelta(days=SESSIONS_AHEAD_DAYS),
+            user=request.user,
+        ),
+        "sessions_ahead_days": SESSIONS_AHEAD_DAYS,
+    }
+    return respond(request, "dashboard/my_work.html", context)

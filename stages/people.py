@@ -1,0 +1,375 @@
+"""The people of an organisation: invitations, roles, leavers. The one write path for them.
+
+Every change is written with history carrying the acting person and a reason, and bumps the
+organisation's version. Nobody is ever deleted: a leaver's membership is deactivated, and their
+name stays on the moves they recorded and in every history.
+
+An invitation is a single-use link that expires after `INVITATION_DAYS`. Only the sha256 of
+its token is stored. Accepting creates the person's account, unless an account already uses
+the invitation's email address: then the membership is added to that account, its password is
+left alone, and the person signs in as themselves (or resets the password by email). Holding
+the link proves control of the email address, the same proof a password reset relies on, so
+it may grant the membership; it never grants a sign-in to an account that existed before."""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from stages.models import Invitation, Membership, Organisation, Role
+from stages.services import bump_version, save_with_history
+
+INVITATION_DAYS = 7
+
+__all__ = [
+    "INVITATION_DAYS",
+    "InvitationUnusable",
+    "PeopleRefused",
+    "accept_invitation",
+    "account_for",
+    "change_role",
+    "deactivate",
+    "find_invitation",
+    "invite",
+    "reactivate",
+    "revoke_invitation",
+]
+
+
+class PeopleRefused(Exception):
+    """A change the rules about people do not allow; `field` names the form field the
+    messages belong to (None: the form as a whole)."""
+
+    def __init__(self, message, field=None):
+        self.messages = list(message) if isinstance(message, (list, tuple)) else [message]
+        self.message = " ".join(self.messages)
+        self.field = field
+        super().__init__(self.message)
+
+
+class InvitationUnusable(Exception):
+    """The invitation exists but can no longer be used: `why` is "accepted", "revoked" or
+    "expired"."""
+
+    def __init__(self, invitation, why):
+        self.invitation = invitation
+        self.why = why
+        super().__init__(f"This invitation is {why}.")
+
+
+def hash_token(token):
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def name_of(user):
+    return user.get_full_name() or user.get_username()
+
+
+def normalise_email(email):
+    return (email or "").strip().lower()
+
+
+def find_invitation(token):
+    """The invitation whose link holds `token`, with its organisation and inviter. Raises
+    Invitation.DoesNotExist for an unknown token and InvitationUnusable for one that was
+    accepted, revoked or has expired."""
+    if not token or len(token) > 100:
+        raise Invitation.DoesNotExist
+    invitation = Invitation.objects.select_related("organisation", "invited_by").get(
+        token_hash=hash_token(token)
+    )
+    why = invitation.status()
+    if why != "open":
+        raise InvitationUnusable(invitation, why)
+    return invitation
+
+
+def account_for(invitation):
+    """The account that already uses the invitation's email address, or None. Raises
+    PeopleRefused when several do: nobody can tell which of them was invited."""
+    found = list(get_user_model().objects.filter(email__iexact=invitation.email)[:2])
+    if len(found) > 1:
+        raise PeopleRefused(
+            "More than one account uses this email address, so the invitation cannot tell "
+            "which one to add. Ask the manager who invited you to contact support."
+        )
+    return found[0] if found else None
+
+
+@transaction.atomic
+def invite(organisation, *, by, email, role):
+    """Invite `email` to `organisation` with `role`; returns (invitation, token). The token is
+    the secret for the link and is not stored: send it, then forget it. An older invitation of
+    the same address that was not used is revoked."""
+    email = normalise_email(email)
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise PeopleRefused(
+            "Enter an email address in the right format, like name@example.org", "email"
+        ) from None
+    if role not in Role.values:
+        raise PeopleRefused("Choose a role.", "role")
+    _lock_members(organisation.pk)
+    members = Membership.objects.filter(organisation=organisation, user__email__iexact=email)
+    if members.active().exists():
+        raise PeopleRefused(f"{email} is already a member of {organisation}.", "email")
+    if members.filter(is_active=False).exists():
+        raise PeopleRefused(
+            f"{email} has left {organisation}. Reactivate them from the list of people "
+            "instead of inviting them.",
+            "email",
+        )
+    now = timezone.now()
+    for older in Invitation.objects.pending().filter(organisation=organisation, email=email):
+        older.revoked_at = now
+        save_with_history(older, by=by, reason=f"Revoked: {name_of(by)} invited {email} again")
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation(
+        organisation=organisation,
+        email=email,
+        role=role,
+        invited_by=by,
+        token_hash=hash_token(token),
+        created_at=now,
+        expires_at=now + timedelta(days=INVITATION_DAYS),
+    )
+    save_with_history(
+        invitation,
+        by=by,
+        reason=f"Invited by {name_of(by)} as {Role(role).label.lower()}",
+    )
+    bump_version(organisation.pk)
+    return invitation, token
+
+
+@transaction.atomic
+def revoke_invitation(invitation, *, by):
+    """Withdraw an invitation that was not used. Revoking one already revoked changes
+    nothing; an accepted one cannot be revoked (deactivate the person instead)."""
+    locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if locked.accepted_at:
+        raise PeopleRefused(
+            f"{locked.email} has already accepted. Deactivate them from the list of people."
+        )
+    if locked.revoked_at:
+        return locked
+    locked.revoked_at = timezone.now()
+    save_with_history(locked, by=by, reason=f"Revoked by {name_of(by)}")
+    bump_version(locked.organisation_id)
+    return locked
+
+
+def accept_invitation(token, *, username="", first_name="", last_name="", password=""):
+    """Use the invitation whose link holds `token`; returns the person's account.
+
+    With no account using the invitation's email address, a new account is made with the
+    username, name and password given (the password checked by the site's validators).
+    Otherwise the membership is added to that account and the other arguments are ignored:
+    the person then signs in as themselves.
+
+    Raises Invitation.DoesNotExist, InvitationUnusable or PeopleRefused."""
+    with transaction.atomic():
+        found = find_invitation(token)
+        invitation = (
+            Invitation.objects.select_for_update()
+            .select_related("organisation", "invited_by")
+            .get(pk=found.pk)
+        )
+        why = invitation.status()
+        if why != "open":
+            raise InvitationUnusable(invitation, why)
+        user = account_for(invitation)
+        if user is None:
+            user = _new_account(invitation, username, first_name, last_name, password)
+            created = True
+        else:
+            created = False
+            if not user.is_active:
+                user.is_active = True
+                user.save(update_fields=["is_active"])
+        role = Role(invitation.role)
+        inviter = name_of(invitation.invited_by)
+        membership = Membership.objects.filter(
+            user=user, organisation=invitation.organisation
+        ).first()
+        if membership is None:
+            membership = Membership(user=user, organisation=invitation.organisation)
+            reason = f"Joined by invitation from {inviter} as {role.label.lower()}"
+        else:
+            reason = f"Rejoined by invitation from {inviter} as {role.label.lower()}"
+        membership.role = role
+        membership.is_active = True
+        save_with_history(membership, by=user, reason=reason)
+        invitation.accepted_at = timezone.now()
+        invitation.accepted_by = user
+        save_with_history(
+            invitation,
+            by=user,
+            reason="Accepted: a new account" if created else "Accepted by an existing account",
+        )
+        bump_version(invitation.organisation_id)
+    return user
+
+
+def _new_account(invitation, username, first_name, last_name, password):
+    User = get_user_model()
+    username = (username or "").strip()
+    first_name, last_name = (first_name or "").strip(), (last_name or "").strip()
+    if not username:
+        raise PeopleRefused("Choose a username.", "username")
+    try:
+        UnicodeUsernameValidator()(username)
+    except ValidationError:
+        raise PeopleRefused(
+            "A username can have letters, numbers and the characters @ . + - _ only.",
+            "username",
+        ) from None
+    if len(username) > 150:
+        raise PeopleRefused("A username can be 150 characters at most.", "username")
+    if User.objects.filter(username__iexact=username).exists():
+        raise PeopleRefused("That username is taken. Choose another.", "username")
+    if not first_name:
+        raise PeopleRefused("Enter your first name.", "first_name")
+    if not last_name:
+        raise PeopleRefused("Enter your last name.", "last_name")
+    user = User(
+        username=username,
+        first_name=first_name[:150],
+        last_name=last_name[:150],
+        email=invitation.email,
+    )
+    try:
+        password_validation.validate_password(password or "", user)
+    except ValidationError as error:
+        raise PeopleRefused(error.messages, "password") from None
+    user.set_password(password)
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:
+        raise PeopleRefused("That username is taken. Choose another.", "username") from None
+    return user
+
+
+def _lock_members(organisation_id):
+    """Serialise changes to an organisation's people, so two managers demoting each other at
+    once cannot leave it with no manager."""
+    list(Organisation.objects.select_for_update().filter(pk=organisation_id).values("pk"))
+
+
+def _active_managers(organisation_id):
+    return Membership.objects.active().filter(organisation_id=organisation_id, role=Role.MANAGER)
+
+
+@transaction.atomic
+def change_role(membership, *, by, role):
+    """Give `membership` a new role. The last active manager keeps theirs."""
+    if role not in Role.values:
+        raise PeopleRefused("Choose a role.", "role")
+    _lock_members(membership.organisation_id)
+    membership = Membership.objects.select_related("user").get(pk=membership.pk)
+    if not membership.is_active or not membership.user.is_active:
+        raise PeopleRefused(f"{name_of(membership.user)} has left. Reactivate them first.")
+    old = Role(membership.role)
+    if old == role:
+        return membership
+    others = _active_managers(membership.organisation_id).exclude(pk=membership.pk)
+    if old == Role.MANAGER and not others.exists():
+        who = "You are" if membership.user_id == by.pk else f"{name_of(membership.user)} is"
+        raise PeopleRefused(
+            f"{who} the organisation's only manager. Make someone else a manager first.",
+            "role",
+        )
+    membership.role = role
+    save_with_history(
+        membership,
+        by=by,
+        reason=f"Role changed by {name_of(by)} from {old.label.lower()} to "
+        f"{Role(role).label.lower()}",
+    )
+    bump_version(membership.organisation_id)
+    return membership
+
+
+@transaction.atomic
+def deactivate(membership, *, by):
+    """A leaver: the membership is deactivated, never deleted. When the person has no other
+    active membership their account is disabled too, so they cannot sign in. Their name stays
+    on their moves and in the history."""
+    _lock_members(membership.organisation_id)
+    membership = Membership.objects.select_related("user", "organisation").get(pk=membership.pk)
+    user = membership.user
+    if membership.user_id == by.pk:
+        raise PeopleRefused("You cannot deactivate yourself. Ask another manager to do it.")
+    if not membership.is_active:
+        return membership
+    if (
+        membership.role == Role.MANAGER
+        and not _active_managers(membership.organisation_id).exclude(pk=membership.pk).exists()
+    ):
+        raise PeopleRefused(
+            f"{name_of(user)} is the organisation's only manager. Make someone else a "
+            "manager first."
+        )
+    membership.is_active = False
+    others = Membership.objects.filter(user=user, is_active=True).exclude(pk=membership.pk).exists()
+    reason = f"Deactivated by {name_of(by)}"
+    if not others and user.is_active:
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+        reason += ": their account is disabled, as they belong to no other organisation"
+    save_with_history(membership, by=by, reason=reason)
+    bump_version(membership.organisation_id)
+    return membership
+
+
+@transaction.atomic
+def reactivate(membership, *, by):
+    """Bring a leaver back with the role they had. Their account is enabled again."""
+    _lock_members(membership.organisation_id)
+    membership = Membership.objects.select_related("user").get(pk=membership.pk)
+    user = membership.user
+    if membership.is_active and user.is_active:
+        return membership
+    reason = f"Reactivated by {name_of(by)} as {membership.get_role_display().lower()}"
+    if not user.is_active:
+        user.is_active = True
+        user.save(update_fields=["is_active"])
+        reason += ": their account is enabled again"
+    membership.is_active = True
+    save_with_history(membership, by=by, reason=reason)
+    bump_version(membership.organisation_id)
+    return membership
+
+
+def load_demo(organisation, people_by_username, today):
+    """Demo data: an open invitation, and a leaver who joined by invitation and has left."""
+    manager = next(
+        m.user
+        for m in Membership.objects.filter(
+            organisation=organisation,
+            role=Role.MANAGER,
+            user__in=list(people_by_username.values()),
+        ).select_related("user")
+    )
+    domain = manager.email.rpartition("@")[2]
+    invite(organisation, by=manager, email=f"sam.carter@{domain}", role=Role.LEADER)
+    _invitation, token = invite(
+        organisation, by=manager, email=f"jo.bailey@{domain}", role=Role.LEADER
+    )
+    prefix = "" if organisation.slug == "northshire" else f"{organisation.slug}-"
+    leaver = accept_invitation(
+        token,
+        username=f"{prefix}jo-bailey",
+        first_name="Jo",
+        last_name="Bailey",
+        password=secrets.token_urlsafe(24),
+    )
+    deactivate(Membership.objects.get(user=leaver, organisation=organisation), by=manager)

@@ -1,0 +1,306 @@
+"""The portfolio dashboard page, and the checklist every dashboard page answers: who may see
+it, the method, a bad date and the htmx fragment."""
+
+import datetime
+import re
+
+import pytest
+from django.urls import reverse
+
+from stages.models import Role
+from tests.factories import InnovationFactory, MembershipFactory, UserFactory, make_move, make_part
+from tests.innovate.dashboard_journeys import build, frozen
+from tests.innovate.helpers import HTMX, login_url
+
+D = datetime.date
+PORTFOLIO = reverse("dashboard:portfolio")
+PAGES = ["portfolio", "durations", "flow", "compare", "report", "my-work"]
+FILES = ["export-portfolio", "export-moves", "export-durations"]
+WITH_AS_OF = ["portfolio", "durations", "flow", "report"]
+
+
+@pytest.fixture(autouse=True)
+def _clock():
+    with frozen():
+        yield
+
+
+@pytest.fixture
+def journeys(organisation, innovation, leader, manager, facilitator):
+    return build(organisation, innovation, leader=leader, manager=manager, facilitator=facilitator)
+
+
+@pytest.fixture
+def theirs(other_organisation, outsider):
+    """Another organisation's innovation and part."""
+    innovation = InnovationFactory(organisation=other_organisation, title="Southdale mentoring")
+    make_part(innovation, by=outsider, name="Southdale team", on=D(2024, 2, 1))
+    return innovation
+
+
+def body(response):
+    if response.streaming:
+        return b"".join(response.streaming_content).decode("utf-8-sig")
+    return response.content.decode()
+
+
+def table_row(html, name):
+    """The portfolio table's row of a part, as text."""
+    found = re.search(
+        rf'<tr class="govuk-table__row">\s*<th scope="row"[^>]*><a [^>]*>{name}</a>(.*?)</tr>',
+        html,
+        re.S,
+    )
+    assert found, f"no row for {name}"
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", found.group(1))).strip()
+
+
+def innovations_in_table(html):
+    return re.findall(r'scope="rowgroup"[^>]*>\s*<a [^>]*>([^<]+)</a>', html)
+
+
+def section(html, heading):
+    """The text of an alerts section, from its heading to the next."""
+    start = html.index(f">{heading}")
+    end = html.index("<h3", start)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html[start:end]))
+
+
+# --- The checklist -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", PAGES + FILES)
+def test_an_anonymous_person_is_asked_to_sign_in(client, name):
+    url = reverse(f"dashboard:{name}")
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"] == login_url(url)
+
+
+@pytest.mark.parametrize("name", PAGES + FILES)
+def test_every_member_may_read_the_dashboards(request, client_for, journeys, name):
+    for persona in ("viewer", "leader", "facilitator", "manager"):
+        user = request.getfixturevalue(persona)
+        response = client_for(user).get(reverse(f"dashboard:{name}"))
+        assert response.status_code == 200, persona
+        if name not in ("flow", "my-work"):
+            assert "Family group conferencing" in body(response)
+
+
+@pytest.mark.parametrize("name", PAGES + FILES)
+def test_an_outsider_sees_only_their_own_organisation(client_for, journeys, theirs, outsider, name):
+    response = client_for(outsider).get(reverse(f"dashboard:{name}"))
+    assert response.status_code == 200
+    text = body(response)
+    for ours in ("Family group conferencing", "Kinship support", "North team", "Slow team"):
+        assert ours not in text
+    if name not in ("compare", "flow", "my-work"):
+        assert "Southdale mentoring" in text
+
+
+@pytest.mark.parametrize("name", PAGES + FILES)
+def test_a_person_in_no_organisation_finds_nothing(client_for, journeys, name):
+    stranger = UserFactory(username="stranger")
+    assert client_for(stranger).get(reverse(f"dashboard:{name}")).status_code == 404
+
+
+@pytest.mark.parametrize("name", PAGES + FILES)
+def test_the_dashboards_answer_only_get(client_for, viewer, name):
+    client = client_for(viewer)
+    url = reverse(f"dashboard:{name}")
+    assert client.post(url).status_code == 405
+    assert client.put(url).status_code == 405
+
+
+BAD_DATES = [
+    ("2024-13-45", "Enter a valid date."),
+    ("yesterday", "Enter a valid date."),
+    ("1890-01-01", "Enter a date between 1990 and today."),
+    ("2024-07-01", "Enter a date between 1990 and today."),
+]
+
+
+@pytest.mark.parametrize("name", WITH_AS_OF)
+def test_a_bad_as_of_date_shows_the_message_and_today(client_for, viewer, journeys, name):
+    client = client_for(viewer)
+    for as_of, message in BAD_DATES:
+        response = client.get(reverse(f"dashboard:{name}"), {"as_of": as_of})
+        assert response.status_code == 200
+        html = body(response)
+        assert "There is a problem" in html
+        assert (
+            f'id="id_as_of-error" class="govuk-error-message"><span class="govuk-visually-hidden">'
+            f"Error:</span> {message}" in html
+        ), as_of
+        assert 'aria-describedby="id_as_of-hint id_as_of-error"' in html
+        assert "As of 1 March 2024" not in html
+        assert ("All parts" if name == "flow" else "Family group conferencing") in html
+
+
+@pytest.mark.parametrize("name", ["portfolio", "durations", "flow", "compare"])
+def test_htmx_gets_the_results_without_the_layout(client_for, viewer, journeys, name):
+    response = client_for(viewer).get(reverse(f"dashboard:{name}"), {"as_of": "2024-03-01"}, **HTMX)
+    assert response.status_code == 200
+    html = body(response)
+    assert "<html" not in html
+    assert "<form" not in html
+    assert ("All parts" if name == "flow" else "North team") in html
+
+
+def test_the_menu_leads_to_the_dashboard_and_my_work(client_for, viewer, journeys):
+    html = body(client_for(viewer).get(PORTFOLIO))
+    assert f'href="{PORTFOLIO}" aria-current="page">Dashboard</a>' in html
+    assert f'href="{reverse("dashboard:my-work")}">My work</a>' in html
+
+
+# --- The portfolio -----------------------------------------------------------------------
+
+
+def test_the_portfolio_shows_every_part_where_it_stands(client_for, viewer, journeys):
+    html = body(client_for(viewer).get(PORTFOLIO))
+    north = table_row(html, "North team")
+    assert north.startswith("Designing Active")
+    assert " 60 " in f" {north} "
+    assert "1 Jun 2024 Overdue" in north
+    assert "Advance on 1 May 2024" in north
+    assert north.endswith("1 of 1")
+    south = table_row(html, "South team")
+    assert south.startswith("Developing Paused revisit 1 Mar 2024 Overdue")
+    assert "Pause on 1 Feb 2024: funding" in south
+    assert south.endswith("no measure")
+    assert "Looks stuck" in table_row(html, "Slow team")
+    assert "Looks stuck" not in table_row(html, "Kinship team 1")
+    assert "Last session: 15 May 2024" in html
+    assert "Last session: –" in html
+    assert "Mentor pool</a></th>" not in html
+    assert innovations_in_table(html) == ["Family group conferencing", "Kinship support"]
+    assert "2 innovations, 9 parts, today." in html
+
+
+def test_the_portfolio_has_the_wheel_with_its_numbers_as_a_table(client_for, viewer, journeys):
+    html = body(client_for(viewer).get(PORTFOLIO))
+    assert re.search(
+        r'<svg class="app-wheel"[^>]* role="img" aria-labelledby="portfolio-wheel-title portfolio-wheel-desc"',
+        html,
+    )
+    assert "Mobilising: 2 active, 0 paused, 0 stopped; Designing: 6 active" in html
+    rows = re.findall(
+        r"</span> (\d)\. [A-Za-z ]+</th>\s*<td[^>]*>(\d+)</td>\s*<td[^>]*>(\d+)</td>\s*<td[^>]*>(\d+)</td>",
+        html,
+    )
+    assert rows == [
+        ("1", "2", "0", "0"),
+        ("2", "6", "0", "0"),
+        ("3", "0", "1", "0"),
+        ("4", "0", "0", "0"),
+        ("5", "0", "0", "0"),
+        ("6", "0", "0", "0"),
+    ]
+
+
+def test_the_alerts_name_what_needs_attention(client_for, viewer, journeys):
+    html = body(client_for(viewer).get(PORTFOLIO))
+    assert (
+        "South team (Family group conferencing): paused in Developing, to revisit on 1 March 2024"
+        in section(html, "Pauses past the date")
+    )
+    assert "North team (Family group conferencing): review was due on 1 June 2024" in section(
+        html, "Parts past their next review"
+    )
+    stuck = section(html, "Parts that look stuck")
+    assert "Slow team (Kinship support): 181 active days in Mobilising" in stuck
+    assert "Steady team (Kinship support): 161 active days" in stuck
+    gaps = section(html, "Stages holding parts with no measure")
+    assert "Family group conferencing : Developing (1 part)" in gaps
+    assert "Kinship support : Mobilising (2 parts)" in gaps
+    assert "Kinship support : no session yet" in section(html, "No reflection session in 90 days")
+    assert "Write to the funders about South team (Family group conferencing)" in html
+    assert "due 15 June 2024" in html
+    assert '<span class="govuk-tag govuk-tag--yellow">8</span>' in html
+
+
+def test_filtering_to_paused_parts(client_for, viewer, journeys):
+    html = body(client_for(viewer).get(PORTFOLIO, {"state": "paused"}))
+    assert "South team" in html
+    assert (
+        'scope="row" class="govuk-table__header app-portfolio__part"><a class="govuk-link" href="'
+        in html
+    )
+    assert "North team</a></th>" not in html
+    assert "Kinship support</a>\n" not in html
+    assert "1 innovation, 1 part, today." in html
+    assert "The wheel, as filtered" in html
+    assert '<option value="paused" selected>Paused</option>' in html
+    assert "export/portfolio.csv?state=paused" in html
+
+
+def test_filtering_to_stuck_parts_of_a_tag(client_for, viewer, journeys):
+    html = body(client_for(viewer).get(PORTFOLIO, {"stuck": "on", "tag": "kinship"}))
+    assert "Slow team</a></th>" in html and "Steady team</a></th>" in html
+    assert "Kinship team 1</a></th>" not in html
+    assert "1 innovation, 2 parts, today." in html
+
+
+def test_a_bad_filter_shows_its_message_and_is_left_out(client_for, viewer, journeys):
+    response = client_for(viewer).get(PORTFOLIO, {"stage": "9", "state": "paused"})
+    html = body(response)
+    assert response.status_code == 200
+    assert "Select a valid choice. 9 is not one of the available choices." in html
+    assert "1 innovation, 1 part, today." in html
+
+
+def test_the_portfolio_as_of_a_past_date(client_for, viewer, journeys):
+    html = body(client_for(viewer).get(PORTFOLIO, {"as_of": "2024-03-01"}))
+    assert "As of 1 March 2024." in html
+    assert "The dashboard shows the organisation as it stood" in html
+    north = table_row(html, "North team")
+    assert north.startswith("Designing Paused revisit 1 Apr 2024")
+    assert "Overdue" not in north
+    assert "Mentor pool</a></th>" in html
+    assert innovations_in_table(html) == [
+        "Family group conferencing",
+        "Kinship support",
+        "Mentoring",
+    ]
+    assert "Steady team" in html and "Looks stuck" not in table_row(html, "Steady team")
+    assert "Review dates are as they are set today" in html
+    assert "3 innovations, 10 parts, as of 1 March 2024." in html
+    assert "Names, leads and next reviews are as they are today." in html
+    assert "rewound" not in html
+    assert 'href="/dashboard/durations/?as_of=2024-03-01"' in html
+
+
+def test_the_feed_lists_recent_moves_in_plain_words(client_for, viewer, journeys, leader):
+    make_move(journeys["slow"], "advance", by=leader, on=D(2024, 6, 29))
+    make_move(journeys["slow"], "void", by=leader, on=D(2024, 6, 29))
+    html = body(client_for(viewer).get(PORTFOLIO))
+    feed = html[html.index("Recent moves") :]
+    assert "<del>Slow team advanced to Designing</del>" in feed
+    assert "Slow team: move 2 voided, back to active in Mobilising: recording error" in feed
+    assert feed.index("move 2 voided") < feed.index("North team advanced to Designing")
+
+
+def test_innovations_are_paged(client_for, viewer, organisation, leader):
+    for n in range(21):
+        innovation = InnovationFactory(organisation=organisation, title=f"Innovation {n:02}")
+        make_part(innovation, by=leader, name=f"Team {n:02}", on=D(2024, 1, 1))
+    client = client_for(viewer)
+    first = body(client.get(PORTFOLIO, {"state": "active"}))
+    assert innovations_in_table(first) == [f"Innovation {n:02}" for n in range(20)]
+    assert "Page 1 of 2" in first
+    assert 'href="?state=active&amp;page=2"' in first
+    second = body(client.get(PORTFOLIO, {"state": "active", "page": "2"}))
+    assert innovations_in_table(second) == ["Innovation 20"]
+
+
+def test_a_member_of_two_organisations_sees_the_one_they_work_in(
+    client_for, journeys, theirs, other_organisation
+):
+    both = MembershipFactory(organisation=other_organisation, role=Role.VIEWER).user
+    MembershipFactory(organisation=journeys["innovation"].organisation, role=Role.VIEWER, user=both)
+    client = client_for(both)
+    session = client.session
+    session["organisation_id"] = other_organisation.pk
+    session.save()
+    html = body(client.get(PORTFOLIO))
+    assert "Southdale mentoring" in html and "Family group conferencing" not in html

@@ -1,0 +1,131 @@
+"""Every dashboard page and file runs the same number of queries whatever the number of
+innovations, parts, moves, measures and sessions."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from assessments import services as evidence
+from assessments import sessions
+from stages import services
+from tests.factories import InnovationFactory, make_move, make_part
+from tests.innovate.dashboard_journeys import frozen
+
+D = datetime.date
+SIZES = [2, 20]
+
+
+@pytest.fixture(autouse=True)
+def _clock():
+    with frozen():
+        yield
+
+
+@pytest.fixture
+def many(request, organisation, leader, facilitator):
+    """`size` innovations, each with a lead, a tag, two parts (one that paused with a date to
+    revisit and was rewound, one started in Developing), a measure with a reading, and a held
+    session with a decision and an overdue action; every fourth innovation is closed."""
+    titles = []
+    for n in range(request.param):
+        innovation = InnovationFactory(
+            organisation=organisation, title=f"Innovation {n:02}", lead=leader
+        )
+        innovation.tags = [f"tag {n}"]
+        services.update_innovation(innovation, by=leader)
+        north = make_part(
+            innovation, by=leader, name=f"North {n:02}", lead=leader, next_review_on=D(2024, 7, 1)
+        )
+        make_move(north, "advance", by=leader, on=D(2024, 2, 1))
+        make_move(north, "pause", by=leader, on=D(2024, 3, 1), review_on=D(2024, 5, 1))
+        make_move(north, "rewind", by=leader, on=D(2024, 4, 1), to_stage=1)
+        south = make_part(innovation, by=leader, name=f"South {n:02}", stage=3, lead=leader)
+        measure = evidence.define_measure(
+            innovation, by=leader, stage=1, name=f"Measure {n:02}", target_value=5
+        )
+        evidence.record_reading(measure, by=leader, observed_on=D(2024, 6, 1), value=6)
+        session = sessions.plan_session(
+            innovation,
+            by=facilitator,
+            held_on=D(2024, 6, 1),
+            title=f"Session {n:02}",
+            facilitator=facilitator,
+            parts=[north, south],
+        )
+        sessions.record_decision(session, south, by=facilitator, kind="stay", rationale="Wait.")
+        sessions.add_action(
+            session, by=facilitator, text=f"Action {n:02}", owner=leader, due_on=D(2024, 6, 10)
+        )
+        if n % 4 == 3:
+            services.close_innovation(innovation, by=leader, learning="Learned.")
+        titles.append(innovation.title)
+    return titles
+
+
+def fetch(client, name, **params):
+    response = client.get(reverse(f"dashboard:{name}"), params)
+    assert response.status_code == 200
+    if response.streaming:
+        return b"".join(response.streaming_content).decode("utf-8-sig")
+    return response.content.decode()
+
+
+@pytest.mark.parametrize("many", SIZES, indirect=True)
+def test_every_dashboard_page_runs_the_same_queries_whatever_the_size(
+    client_for, viewer, leader, many, django_assert_num_queries
+):
+    """One set of data per size, each page counted on its own. Three of each page's queries
+    are the signed-in person, their memberships and the saved login session."""
+    client = client_for(viewer)
+    sizes = len(many)
+
+    with django_assert_num_queries(17):
+        html = fetch(client, "portfolio", status="all")
+    for n, title in enumerate(many):
+        assert f">{title}</a>" in html
+        assert f">North {n:02}</a></th>" in html and f">South {n:02}</a></th>" in html
+        assert f"Action {n:02}" in html
+    assert html.count("Last session: 1 Jun 2024") == sizes
+
+    with django_assert_num_queries(17):
+        html = fetch(client, "portfolio", as_of="2024-03-15", state="paused")
+    for n in range(sizes):
+        assert f">North {n:02}</a></th>" in html
+
+    with django_assert_num_queries(7):
+        html = fetch(client, "durations")
+    for n in range(sizes):
+        assert f">North {n:02}</a>" in html and f">South {n:02}</a>" in html
+
+    with django_assert_num_queries(6):
+        html = fetch(client, "flow", months="36")
+    assert f'<td class="govuk-table__cell govuk-table__cell--numeric">{2 * sizes}</td>' in html
+
+    with django_assert_num_queries(7):
+        html = fetch(client, "compare", **{"from": "2024-01-15", "to": "2024-06-30"})
+    for n in range(sizes):
+        assert f"North {n:02} rewound to Mobilising" in html
+
+    with django_assert_num_queries(11):
+        html = fetch(client, "report")
+    assert html.count('<article class="app-report__page"') == sizes
+    for n, title in enumerate(many):
+        assert f">{title}" in html
+        assert f"Measure {n:02}" in html
+        assert f"Session {n:02}: South {n:02} stays where it is" in html
+        assert f"North {n:02} rewound to Mobilising" in html
+
+    for name, queries in (("export-portfolio", 16), ("export-moves", 6), ("export-durations", 7)):
+        with django_assert_num_queries(queries):
+            text = fetch(client, name, status="all")
+        for n, title in enumerate(many):
+            assert title in text and f"North {n:02}" in text, name
+
+    mine = client_for(leader)
+    with django_assert_num_queries(8):
+        html = fetch(mine, "my-work")
+    for n in range(sizes):
+        if n % 4 != 3:
+            assert f">North {n:02}</a>" in html
+            assert f"Action {n:02}" in html
