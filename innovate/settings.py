@@ -223,3 +223,7 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 BENCH = env_flag("INNOVATE_BENCH")
 if BENCH:
     MIDDLEWARE.insert(0, "innovate.bench.QueryTimingMiddleware")
+
+if TESTING:
+    # Hashing test passwords slowly protects nothing and costs seconds per test.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

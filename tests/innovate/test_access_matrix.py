@@ -1,0 +1,340 @@
+"""Every URL of the product, reversed with real objects of the test organisation, answers each
+persona as this table says. A URL without an expectation here fails the test, so a new page
+cannot ship without its access being decided."""
+
+from datetime import date
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from assessments import services as evidence
+from assessments import sessions
+from stages import people, services
+from stages.models import Membership
+from tests.factories import make_part
+
+PERSONAS = ["anonymous", "outsider", "viewer", "leader", "facilitator", "manager"]
+LOGIN = 302
+
+# url name: (method, {persona: status}). GET unless the view only answers POST; a POST is sent
+# with a valid CSRF token and no data, so a role that may act gets 422 (invalid input) or, for
+# a one-click action, 303.
+R = {
+    "anonymous": LOGIN,
+    "outsider": 404,
+    "viewer": 200,
+    "leader": 200,
+    "facilitator": 200,
+    "manager": 200,
+}
+WRITE = {
+    "anonymous": LOGIN,
+    "outsider": 404,
+    "viewer": 403,
+    "leader": 200,
+    "facilitator": 200,
+    "manager": 200,
+}
+RUN = {
+    "anonymous": LOGIN,
+    "outsider": 404,
+    "viewer": 403,
+    "leader": 403,
+    "facilitator": 200,
+    "manager": 200,
+}
+MANAGE = {
+    "anonymous": LOGIN,
+    "outsider": 404,
+    "viewer": 403,
+    "leader": 403,
+    "facilitator": 403,
+    "manager": 200,
+}
+SCOPED = {
+    "anonymous": LOGIN,
+    "outsider": 200,
+    "viewer": 200,
+    "leader": 200,
+    "facilitator": 200,
+    "manager": 200,
+}
+PUBLIC = dict.fromkeys(PERSONAS, 200)
+FORM = {
+    "anonymous": LOGIN,
+    "outsider": 404,
+    "viewer": 403,
+    "leader": 422,
+    "facilitator": 422,
+    "manager": 422,
+}
+
+
+def post(expect):
+    return ("post", expect)
+
+
+EXPECTED = {
+    "notices:accessibility": ("get", PUBLIC),
+    "notices:privacy": ("get", PUBLIC),
+    "notices:cookies": ("get", PUBLIC),
+    "keepalive": post({**dict.fromkeys(PERSONAS, 204), "anonymous": LOGIN}),
+    "home": ("get", {**dict.fromkeys(PERSONAS, 302)}),
+    "health": ("get", PUBLIC),
+    "framework": ("get", PUBLIC),
+    "switch-organisation": ("get", {**SCOPED}),
+    "login": ("get", {**dict.fromkeys(PERSONAS, 302), "anonymous": 200}),
+    "logout": post(dict.fromkeys(PERSONAS, 302)),
+    # Innovations, parts and moves.
+    "innovations:list": ("get", SCOPED),
+    "innovations:create": [("get", {**WRITE, "outsider": 200}), post({**FORM, "outsider": 422})],
+    "innovations:detail": ("get", R),
+    "innovations:edit": [("get", WRITE), post(FORM)],
+    "innovations:close": [("get", WRITE), post(FORM)],
+    "innovations:reopen": post({**WRITE, "leader": 303, "facilitator": 303, "manager": 303}),
+    "innovations:timeline": ("get", R),
+    "innovations:history": ("get", R),
+    "innovations:add-part": [("get", WRITE), post(FORM)],
+    "innovations:add-parts": [("get", WRITE), post(FORM)],
+    "parts:edit": [("get", WRITE), post(FORM)],
+    "parts:move": [("get", WRITE), post(FORM)],
+    "parts:void": [("get", WRITE), post(FORM)],
+    # Evidence: measures, readings, checks, involvement and ethics.
+    "evidence:measures": ("get", R),
+    "evidence:measure-create": [("get", WRITE), post(FORM)],
+    "evidence:measure": ("get", R),
+    "evidence:measure-edit": [("get", WRITE), post(FORM)],
+    "evidence:measure-copy": [("get", WRITE), post(FORM)],
+    "evidence:reading-create": [("get", WRITE), post(FORM)],
+    "evidence:import": [("get", WRITE), post(FORM)],
+    "evidence:import-template": ("get", R),
+    "evidence:check": [("get", R), post(FORM)],
+    "evidence:involvement": [("get", R), post(FORM)],
+    "evidence:ethics": [("get", R), post(FORM)],
+    # Reflection sessions.
+    "sessions:list": ("get", R),
+    "sessions:plan": [("get", RUN), post({**RUN, "facilitator": 422, "manager": 422})],
+    "sessions:detail": ("get", R),
+    "sessions:edit": [("get", RUN), post({**RUN, "facilitator": 422, "manager": 422})],
+    "sessions:add-attendee": post({**RUN, "facilitator": 422, "manager": 422}),
+    "sessions:remove-attendee": post({**RUN, "facilitator": 303, "manager": 303}),
+    "sessions:agenda": ("get", R),
+    # Running a session opens its first part.
+    "sessions:run": ("get", {**RUN, "facilitator": 302, "manager": 302}),
+    "sessions:run-part": ("get", RUN),
+    "sessions:add-note": post({**RUN, "facilitator": 422, "manager": 422}),
+    "sessions:answer-check": post({**RUN, "facilitator": 422, "manager": 422}),
+    "sessions:decide": post({**RUN, "facilitator": 422, "manager": 422}),
+    "sessions:remove-note": post({**RUN, "facilitator": 303, "manager": 303}),
+    "sessions:apply": ("get", RUN),
+    "sessions:add-action": post({**RUN, "facilitator": 422, "manager": 422}),
+    "sessions:actions-csv": ("get", R),
+    "sessions:summary": ("get", R),
+    # The leader owns the action, so may tick it off or reopen it.
+    "sessions:complete-action": post({**RUN, "leader": 303, "facilitator": 303, "manager": 303}),
+    "sessions:reopen-action": post({**RUN, "leader": 303, "facilitator": 303, "manager": 303}),
+    # People.
+    # An outsider manages their own organisation: they see its people, never these.
+    "people:list": ("get", {**MANAGE, "outsider": 200}),
+    "people:invite": ("get", {**MANAGE, "outsider": 200}),
+    "people:role": [("get", MANAGE), post({**MANAGE, "manager": 422})],
+    "people:deactivate": ("get", MANAGE),
+    # The viewer is active: there is nothing to reactivate, so back to the list.
+    "people:reactivate": ("get", {**MANAGE, "manager": 303}),
+    "people:resend": post({**MANAGE, "manager": 303}),
+    "people:revoke": post({**MANAGE, "manager": 303}),
+    "people:accept": ("get", PUBLIC),
+    "people:password-reset": ("get", PUBLIC),
+    "people:password-reset-done": ("get", PUBLIC),
+    "people:password-reset-complete": ("get", PUBLIC),
+    "people:password-reset-confirm": ("get", PUBLIC),
+    # Dashboards and exports: each person's current organisation.
+    "dashboard:portfolio": ("get", SCOPED),
+    "dashboard:durations": ("get", SCOPED),
+    "dashboard:flow": ("get", SCOPED),
+    "dashboard:compare": ("get", SCOPED),
+    "dashboard:report": ("get", SCOPED),
+    "dashboard:export-portfolio": ("get", SCOPED),
+    "dashboard:export-moves": ("get", SCOPED),
+    "dashboard:export-durations": ("get", SCOPED),
+    "dashboard:my-work": ("get", SCOPED),
+}
+
+
+def url_names():
+    names = []
+
+    def walk(patterns, namespace):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if pattern.namespace == "admin":
+                    continue
+                inner = pattern.namespace or namespace
+                walk(pattern.url_patterns, inner)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                names.append(f"{namespace}:{pattern.name}" if namespace else pattern.name)
+
+    walk(get_resolver().url_patterns, None)
+    return names
+
+
+def test_every_url_has_an_expectation():
+    assert sorted(set(url_names()) - set(EXPECTED)) == []
+    assert sorted(set(EXPECTED) - set(url_names())) == []
+
+
+@pytest.fixture
+def world(organisation, innovation, viewer, leader, facilitator, manager, outsider):
+    part = make_part(innovation, by=leader, name="North team")
+    services.move_part(part, kind="advance", by=leader, effective_on=date(2024, 2, 1))
+    measure = evidence.define_measure(innovation, by=leader, stage=1, name="Families reached")
+    session = sessions.plan_session(
+        innovation,
+        by=facilitator,
+        held_on=date(2024, 3, 1),
+        title="Spring reflection",
+        facilitator=facilitator,
+        parts=[part],
+    )
+    attendee = sessions.add_attendee(
+        session, by=facilitator, name_or_role="Team manager", level="operational"
+    )
+    note = sessions.add_note(session, by=facilitator, text="Going well.", part=part)
+    action = sessions.add_action(session, by=facilitator, text="Book the room", owner=leader)
+    invitation, token = people.invite(
+        organisation, by=manager, email="new.person@example.org", role="leader"
+    )
+    membership = Membership.objects.get(user=viewer, organisation=organisation)
+    ids = {
+        "innovation": innovation.pk,
+        "part": part.pk,
+        "measure": measure.pk,
+        "session": session.pk,
+        "attendee": attendee.pk,
+        "note": note.pk,
+        "action": action.pk,
+        "membership": membership.pk,
+        "invitation": invitation.pk,
+        "token": token,
+    }
+    return ids
+
+
+def kwargs_for(name, ids):
+    namespace, _, short = name.rpartition(":")
+    if name == "evidence:ethics":
+        return {"pk": ids["innovation"], "number": 1}
+    if name == "sessions:remove-attendee":
+        return {"pk": ids["session"], "attendee_pk": ids["attendee"]}
+    if name == "sessions:remove-note":
+        return {"pk": ids["session"], "note_pk": ids["note"]}
+    if name in {
+        "sessions:run-part",
+        "sessions:add-note",
+        "sessions:answer-check",
+        "sessions:decide",
+    }:
+        return {"pk": ids["session"], "part_pk": ids["part"]}
+    if name in {"sessions:complete-action", "sessions:reopen-action"}:
+        return {"pk": ids["action"]}
+    if name == "people:accept":
+        return {"token": ids["token"]}
+    if name == "people:password-reset-confirm":
+        return {"uidb64": "MQ", "token": "set-password"}
+    if name in {"people:resend", "people:revoke"}:
+        return {"pk": ids["invitation"]}
+    if name in {"people:role", "people:deactivate", "people:reactivate"}:
+        return {"pk": ids["membership"]}
+    by_namespace = {"innovations": "innovation", "parts": "part", "sessions": "session"}
+    if namespace == "evidence":
+        if short in {"measure", "measure-edit", "measure-copy", "reading-create"}:
+            return {"pk": ids["measure"]}
+        if short in {"check", "involvement"}:
+            return {"pk": ids["part"]}
+        return {"pk": ids["innovation"]}
+    if name in {"sessions:list", "sessions:plan"}:
+        return {"pk": ids["innovation"]}
+    if namespace in by_namespace and short not in {"list", "create"}:
+        return {"pk": ids[by_namespace[namespace]]}
+    return {}
+
+
+# One-click actions that use their object up: each persona gets a fresh one.
+FRESH = {
+    "sessions:remove-attendee",
+    "sessions:remove-note",
+    "sessions:complete-action",
+    "sessions:reopen-action",
+    "people:resend",
+    "people:revoke",
+    "innovations:reopen",
+}
+
+
+def fresh(name, ids, users, innovation):
+    from assessments.models import ReflectionSession
+    from stages.models import Organisation
+
+    session = ReflectionSession.objects.get(pk=ids["session"])
+    facilitator = users["facilitator"]
+    if name == "sessions:remove-attendee":
+        ids["attendee"] = sessions.add_attendee(
+            session, by=facilitator, name_or_role="Social worker", level="practice"
+        ).pk
+    elif name == "sessions:remove-note":
+        part = session.parts.first()
+        ids["note"] = sessions.add_note(session, by=facilitator, text="A note.", part=part).pk
+    elif name in {"sessions:complete-action", "sessions:reopen-action"}:
+        action = sessions.add_action(session, by=facilitator, text="Share", owner=users["leader"])
+        if name == "sessions:reopen-action":
+            sessions.complete_action(action, by=facilitator)
+        ids["action"] = action.pk
+    elif name in {"people:resend", "people:revoke"}:
+        invitation, ids["token"] = people.invite(
+            Organisation.objects.get(pk=innovation.organisation_id),
+            by=users["manager"],
+            email="another.person@example.org",
+            role="viewer",
+        )
+        ids["invitation"] = invitation.pk
+    elif name == "innovations:reopen":
+        innovation.refresh_from_db()
+        if not innovation.is_closed:
+            services.close_innovation(innovation, by=users["leader"], learning="Learned.")
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_each_persona_gets_the_expected_answer(
+    name, world, client, innovation, viewer, leader, facilitator, manager, outsider
+):
+    users = {
+        "viewer": viewer,
+        "leader": leader,
+        "facilitator": facilitator,
+        "manager": manager,
+        "outsider": outsider,
+    }
+    checks = EXPECTED[name] if isinstance(EXPECTED[name], list) else [EXPECTED[name]]
+    for method, expected in checks:
+        answers = {}
+        for persona in PERSONAS:
+            if name in FRESH:
+                fresh(name, world, users, innovation)
+            url = reverse(name, kwargs=kwargs_for(name, world))
+            client.logout()
+            if persona != "anonymous":
+                client.force_login(users[persona])
+            response = client.post(url, {}) if method == "post" else client.get(url)
+            answers[persona] = response.status_code
+            if (
+                persona == "anonymous"
+                and expected[persona] == LOGIN
+                and name
+                not in {
+                    "home",
+                    "logout",
+                    "login",
+                }
+            ):
+                assert response["Location"].startswith(reverse("login")), response
+        assert answers == expected, method
