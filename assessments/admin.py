@@ -4,7 +4,17 @@ readings, checks and involvement records are kept as the team's evidence."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from assessments.models import Check, EthicsNote, Involvement, Measure, Reading
+from assessments.models import (
+    Action,
+    Check,
+    Decision,
+    EthicsNote,
+    Involvement,
+    Measure,
+    Reading,
+    ReflectionSession,
+    SessionPart,
+)
 
 
 class KeptAdmin(SimpleHistoryAdmin):
@@ -60,3 +70,44 @@ class EthicsNoteAdmin(KeptAdmin):
     list_select_related = ["innovation", "stage", "updated_by"]
     raw_id_fields = ["innovation", "updated_by"]
     readonly_fields = ["organisation", "updated_at"]
+
+
+class SessionPartInline(admin.TabularInline):
+    model = SessionPart
+    extra = 0
+    raw_id_fields = ["part"]
+    readonly_fields = ["organisation"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReflectionSession)
+class ReflectionSessionAdmin(KeptAdmin):
+    list_display = ["title", "innovation", "held_on", "facilitator", "status"]
+    list_filter = ["status", "organisation"]
+    search_fields = ["title", "innovation__title"]
+    list_select_related = ["innovation", "facilitator"]
+    raw_id_fields = ["innovation", "facilitator", "created_by"]
+    readonly_fields = ["organisation", "created_at"]
+    inlines = [SessionPartInline]
+
+
+@admin.register(Decision)
+class DecisionAdmin(KeptAdmin):
+    list_display = ["part", "kind", "status", "decided_on", "session"]
+    list_filter = ["status", "kind", "organisation"]
+    search_fields = ["part__name", "rationale", "session__title"]
+    list_select_related = ["part", "session"]
+    raw_id_fields = ["session", "part", "move", "recorded_by"]
+    readonly_fields = ["organisation", "part_version", "decided_on", "move", "recorded_at"]
+
+
+@admin.register(Action)
+class ActionAdmin(KeptAdmin):
+    list_display = ["text", "owner", "due_on", "done", "session"]
+    list_filter = ["done", "organisation"]
+    search_fields = ["text", "session__title"]
+    list_select_related = ["owner", "session"]
+    raw_id_fields = ["session", "owner", "created_by"]
+    readonly_fields = ["organisation", "created_at"]

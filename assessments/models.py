@@ -10,7 +10,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from assessments.status import STALE_AFTER_DAYS, format_number, measure_status
-from stages.models import Innovation, MeasureKind, Organisation, Part, Stage
+from stages.models import Innovation, MeasureKind, Organisation, Part, Reason, Stage
 
 
 class Scale(models.TextChoices):
@@ -482,7 +482,7 @@ class Decision(models.Model):
     to_stage = models.ForeignKey(
         Stage, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    reason = models.CharField(max_length=30, blank=True)
+    reason = models.CharField(max_length=30, choices=Reason.choices, blank=True)
     rationale = models.TextField(blank=True)
     minority_view = models.TextField(blank=True)
     review_on = models.DateField("Revisit the pause on", null=True, blank=True)

@@ -79,9 +79,10 @@ class Frame:
 
 def _frame(compact, rated):
     left = 112 if rated else 70
+    right = 30 if rated else 110
     if compact:
-        return Frame(560, 220, left, 120, 18, 46, 4)
-    return Frame(760, 340, left, 150, 28, 56, 6)
+        return Frame(560, 220, left, right, 18, 46, 4)
+    return Frame(760, 340, left, right, 28, 56, 6)
 
 
 def shape_svg(index, x, y, size=6.0, *, css=""):
@@ -301,13 +302,13 @@ def measure_chart_svg(
         if baseline is not None:
             y = y_of_value(float(baseline))
             out.append(_hline(frame, y, "app-chart__baseline"))
-            labels.append([y, f"Baseline {format_number(baseline, unit)}"])
+            labels.append([y, f"Baseline {format_number(baseline)}"])
             when = f" on {format_date(baseline_on)}" if baseline_on else ""
             said.insert(0, f"Baseline {format_number(baseline, unit)}{when}.")
         if target is not None:
             y = y_of_value(float(target))
             out.append(_hline(frame, y, "app-chart__target"))
-            labels.append([y, f"Target {format_number(target, unit)}"])
+            labels.append([y, f"Target {format_number(target)}"])
             by = f" by {format_date(target_on)}" if target_on else ""
             said.insert(
                 1 if baseline is not None else 0, f"Target {format_number(target, unit)}{by}."

@@ -16,24 +16,13 @@ MONTH_CHOICES = [(6, "6 months"), (12, "12 months"), (24, "2 years"), (36, "3 ye
 
 
 class DescribedForm(GovukForm):
-    """Each input described by the hint and the error message the field template shows. The
-    dates here are checked against today, not the far future, so the one message says so."""
+    """The dates here are checked against today, not the far future, so that one message says
+    what is allowed."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.validators = [v for v in field.validators if v is not _sane_date]
-
-    def full_clean(self):
-        super().full_clean()
-        for name, field in self.fields.items():
-            ids = []
-            if field.help_text:
-                ids.append(f"id_{name}-hint")
-            if name in self.errors:
-                ids.append(f"id_{name}-error")
-            if ids:
-                field.widget.attrs["aria-describedby"] = " ".join(ids)
 
 
 def _in_range(value):
@@ -57,7 +46,6 @@ class DashboardForm(DescribedForm):
     def __init__(self, data=None, **kwargs):
         super().__init__(data or None, **kwargs)
         self.today = timezone.localdate()
-        self.fields["as_of"].widget.attrs["aria-describedby"] = "id_as_of-hint"
         widget = self.fields["as_of"].widget
         widget.attrs.update({"min": EARLIEST.isoformat(), "max": self.today.isoformat()})
 
@@ -102,7 +90,12 @@ class PortfolioForm(DashboardForm):
     state = forms.ChoiceField(choices=[("", "Any state"), *State.choices], required=False)
     tag = forms.CharField(required=False, max_length=80)
     lead = forms.TypedChoiceField(
-        label="Lead", coerce=int, required=False, empty_value=None, choices=()
+        label="Lead",
+        help_text="Of the part, or of its innovation.",
+        coerce=int,
+        required=False,
+        empty_value=None,
+        choices=(),
     )
     stuck = forms.BooleanField(label="Only parts that look stuck", required=False)
     status = forms.ChoiceField(label="Open or closed", choices=STATUS_CHOICES, required=False)
@@ -123,7 +116,12 @@ class PortfolioForm(DashboardForm):
 
 class FlowForm(DashboardForm):
     months = forms.TypedChoiceField(
-        label="Over", choices=MONTH_CHOICES, coerce=int, required=False, empty_value=None
+        label="Over",
+        choices=MONTH_CHOICES,
+        coerce=int,
+        required=False,
+        empty_value=None,
+        initial=12,
     )
 
     defaults = {"months": 12}
@@ -158,9 +156,7 @@ class CompareForm(DescribedForm):
         )
         # GovukForm sets the classes and the sane-date validators on the fields it is given.
         for name in ("from", "to"):
-            attrs = self.fields[name].widget.attrs
-            attrs["class"] = "govuk-input govuk-input--width-10"
-            attrs["aria-describedby"] = f"id_{name}-hint"
+            self.fields[name].widget.attrs["class"] = "govuk-input govuk-input--width-10"
 
     def clean_from(self):
         return _in_range(self.cleaned_data["from"])

@@ -86,8 +86,8 @@ def aggregate_wheel_svg(counts, *, title, id_prefix="portfolio-wheel"):
         here = counts[stage]
         in_stage = sum(here.values())
         total += in_stage
-        lx, ly = _point(R_OUT - 26, middle)
-        cx, cy = _point(140, middle)
+        cx, cy = _point(146, middle)
+        lx, ly = cx, cy - 26
         out.append(
             format_html(
                 '<path d="{}" class="app-wheel__segment app-wheel__segment--{}"/>'
@@ -103,13 +103,13 @@ def aggregate_wheel_svg(counts, *, title, id_prefix="portfolio-wheel"):
                 stage,
                 STAGE_NAMES[stage],
                 f"{cx:.1f}",
-                f"{cy - 4:.1f}",
+                f"{cy - 2:.1f}",
                 _plural(in_stage, "part"),
             )
         )
         for index, state in enumerate(State.values):
             x = cx - 42 + index * 32
-            y = cy + 16
+            y = cy + 20
             out.append(
                 format_html(
                     '<g class="app-marker-group"><title>{}: {} {}</title>{}'

@@ -166,6 +166,8 @@ class ReadingForm(GovukForm):
         else:
             self.fields["part"].queryset = parts
         self.fields["evidence_url"].widget.attrs["spellcheck"] = "false"
+        # GovukForm built the bound fields before the labels changed.
+        self._bound_fields_cache.clear()
 
 
 class CheckForm(GovukForm):
@@ -216,6 +218,7 @@ class InvolvementForm(GovukForm):
         self.fields["stage"].initial = part.stage.number
         self.fields["stage"].help_text = f"{part.name} is in {part.stage.name} now."
         self.fields["recorded_on"].initial = timezone.localdate()
+        self._bound_fields_cache.clear()
 
 
 class EthicsNoteForm(GovukForm):

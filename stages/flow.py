@@ -6,7 +6,7 @@ the number of parts or moves, on PostgreSQL and SQLite alike."""
 import statistics
 from calendar import monthrange
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import date
 from typing import NamedTuple
 
 from django.db.models import F, Window
@@ -122,15 +122,3 @@ def days_in_stage(times, on):
     if times is None or not times.visits:
         return None
     return (on - times.visits[-1].started_on).days
-
-
-def previous_year(on):
-    """The same day a year earlier (28 February for 29 February)."""
-    try:
-        return on.replace(year=on.year - 1)
-    except ValueError:
-        return on.replace(year=on.year - 1, day=28)
-
-
-def days_ago(on, days):
-    return on - timedelta(days=days)

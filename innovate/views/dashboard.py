@@ -221,4 +221,4 @@ def board_report(request: HttpRequest):
         pages=pages,
         query=form.query(),
     )
-    return respond(request, "dashboard/report.html", context)
+    return respond(request, "dashboard/report.html", context, partial="results")

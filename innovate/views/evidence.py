@@ -19,6 +19,7 @@ from assessments.models import Measure, Scale
 from assessments.status import format_date, format_number
 from innovate.access import get_innovation_for, get_measure_for
 from innovate.charts import Point, Series, key_icon, measure_chart_svg
+from innovate.csv_safety import BOM, safe_cell
 from innovate.evidence_forms import CopyMeasureForm, ImportForm, MeasureForm, ReadingForm
 from innovate.http import HttpRequest, respond
 from innovate.views import see_other
@@ -470,20 +471,22 @@ def readings_template(request: HttpRequest, pk: int):
     if example is None:
         text = imports.template_csv()
     else:
+        # A name a spreadsheet would read as a formula is given by the measure's number.
+        name = example.name if safe_cell(example.name) == example.name else str(example.pk)
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\r\n")
         writer.writerow(imports.COLUMNS)
         writer.writerow(
             [
                 timezone.localdate().isoformat(),
-                example.name,
-                example.part.name if example.part_id else "",
+                name,
+                safe_cell(example.part.name if example.part_id else ""),
                 "On track" if example.scale == Scale.RATED else "12",
                 "What explains the reading (optional)",
             ]
         )
         text = out.getvalue()
-    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+    response = HttpResponse(BOM + text, content_type="text/csv; charset=utf-8")
     name = slugify(innovation.title)[:60] or "innovation"
     response["Content-Disposition"] = f'attachment; filename="readings-{name}.csv"'
     return response

@@ -309,9 +309,9 @@ def _by_prompt(stage, notes):
     return list(groups.values())
 
 
-def _run_context(request, session, part_pk, **forms):
+def _run_context(session, part_pk, **forms):
     """Facilitator mode for one part in scope: the agenda's view of it, its notes and decision,
-    and the way to the previous and next parts. Fourteen queries."""
+    and the way to the previous and next parts. Thirteen queries."""
     today = timezone.localdate()
     agenda = session_queries.agenda(session, today)
     entries = agenda["parts"]
@@ -350,7 +350,7 @@ def _run_context(request, session, part_pk, **forms):
 @login_required
 def run_part(request: HttpRequest, pk: int, part_pk: int):
     session, membership = get_session_for(request, pk, need=RUNS)
-    return respond(request, "sessions/run.html", _run_context(request, session, part_pk))
+    return respond(request, "sessions/run.html", _run_context(session, part_pk))
 
 
 def _scoped_part(session, part_pk):
@@ -366,7 +366,7 @@ def _run_answer(request, session, part, partial, *, done, status=200, **forms):
     if request.htmx or status != 200:
         if status == 200:
             forms["just_done"] = done
-        context = _run_context(request, session, part.pk, **forms)
+        context = _run_context(session, part.pk, **forms)
         return respond(request, "sessions/run.html", context, partial=partial, status=status)
     messages.success(request, done)
     return see_other(reverse("sessions:run-part", args=[session.pk, part.pk]) + f"#{partial}")

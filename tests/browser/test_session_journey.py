@@ -15,7 +15,7 @@ from stages.models import Move, Role
 from tests.browser.conftest import axe, axe_page, login
 from tests.factories import PASSWORD, InnovationFactory, MembershipFactory, UserFactory, make_part
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 TITLE = "Family group conferencing"
 

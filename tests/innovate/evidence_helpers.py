@@ -1,5 +1,7 @@
 """Helpers the evidence pages' tests share."""
 
+import re
+
 from assessments.models import Check, EthicsNote, Involvement, Measure, Reading
 from tests.innovate.helpers import row_counts
 
@@ -12,3 +14,13 @@ def evidence_counts():
         counts[model.__name__] = model.objects.count()
         counts[f"{model.__name__} history"] = model.history.count()
     return counts
+
+
+def error_at(response, field, message):
+    """The message shown at the field and in the error summary, on a 422 page."""
+    html = response.content.decode()
+    assert response.status_code == 422, response.status_code
+    assert "There is a problem" in html
+    assert re.search(rf'id="id_{field}[-_]error"', html), f"no error at {field}"
+    assert html.count(message) >= 2, f"{message!r} not both in the summary and at {field}"
+    return html

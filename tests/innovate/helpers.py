@@ -22,7 +22,7 @@ def error_at(response, field, message):
     html = response.content.decode()
     assert response.status_code == 422, response.status_code
     assert "There is a problem" in html
-    assert f'id="id_{field}-error"' in html, f"no error at {field}"
+    assert f'id="id_{field}_error"' in html, f"no error at {field}"
     assert html.count(message) >= 2, f"{message!r} not both in the summary and at {field}"
     return html
 

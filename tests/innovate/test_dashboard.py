@@ -3,8 +3,11 @@ it, the method, a bad date and the htmx fragment."""
 
 import datetime
 import re
+from io import StringIO
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.urls import reverse
 
 from stages.models import Role
@@ -129,15 +132,15 @@ def test_a_bad_as_of_date_shows_the_message_and_today(client_for, viewer, journe
         html = body(response)
         assert "There is a problem" in html
         assert (
-            f'id="id_as_of-error" class="govuk-error-message"><span class="govuk-visually-hidden">'
+            f'id="id_as_of_error" class="govuk-error-message"><span class="govuk-visually-hidden">'
             f"Error:</span> {message}" in html
         ), as_of
-        assert 'aria-describedby="id_as_of-hint id_as_of-error"' in html
+        assert 'aria-describedby="id_as_of_helptext id_as_of_error"' in html
         assert "As of 1 March 2024" not in html
         assert ("All parts" if name == "flow" else "Family group conferencing") in html
 
 
-@pytest.mark.parametrize("name", ["portfolio", "durations", "flow", "compare"])
+@pytest.mark.parametrize("name", ["portfolio", "durations", "flow", "compare", "report"])
 def test_htmx_gets_the_results_without_the_layout(client_for, viewer, journeys, name):
     response = client_for(viewer).get(reverse(f"dashboard:{name}"), {"as_of": "2024-03-01"}, **HTMX)
     assert response.status_code == 200
@@ -180,12 +183,14 @@ def test_the_portfolio_shows_every_part_where_it_stands(client_for, viewer, jour
 def test_the_portfolio_has_the_wheel_with_its_numbers_as_a_table(client_for, viewer, journeys):
     html = body(client_for(viewer).get(PORTFOLIO))
     assert re.search(
-        r'<svg class="app-wheel"[^>]* role="img" aria-labelledby="portfolio-wheel-title portfolio-wheel-desc"',
+        r'<svg class="app-wheel"[^>]* role="img" '
+        r'aria-labelledby="portfolio-wheel-title portfolio-wheel-desc"',
         html,
     )
     assert "Mobilising: 2 active, 0 paused, 0 stopped; Designing: 6 active" in html
     rows = re.findall(
-        r"</span> (\d)\. [A-Za-z ]+</th>\s*<td[^>]*>(\d+)</td>\s*<td[^>]*>(\d+)</td>\s*<td[^>]*>(\d+)</td>",
+        r"</span> (\d)\. [A-Za-z ]+</th>\s*"
+        r"<td[^>]*>(\d+)</td>\s*<td[^>]*>(\d+)</td>\s*<td[^>]*>(\d+)</td>",
         html,
     )
     assert rows == [
@@ -304,3 +309,40 @@ def test_a_member_of_two_organisations_sees_the_one_they_work_in(
     session.save()
     html = body(client.get(PORTFOLIO))
     assert "Southdale mentoring" in html and "Family group conferencing" not in html
+
+
+def test_the_demo_data_fills_every_panel(db, client_for):
+    call_command("seed_demo", stdout=StringIO())
+    people = {u.username: u for u in get_user_model().objects.all()}
+    client = client_for(people["manager"])
+    html = body(client.get(PORTFOLIO))
+    for heading in (
+        "Pauses past the date",
+        "Parts past their next review",
+        "Parts that look stuck",
+        "Stages holding parts with no measure",
+        "No reflection session in 90 days",
+    ):
+        assert "None." not in section(html, heading), heading
+    actions = html[html.index(">Actions overdue") : html.index("</section>")]
+    assert "None." not in actions
+    assert re.search(r">\d+ of \d+</td>", html), "no part has a measure"
+    assert re.search(r"Last session: \d+ \w+ \d{4}", html)
+    assert 'class="app-feed__item"' in html
+    every_move = body(client.get(reverse("dashboard:compare"), {"from": "1990-01-01"}))
+    assert "<del>" in every_move and "went round again" in every_move
+    durations = body(client.get(reverse("dashboard:durations")))
+    assert "(2 visits)" in durations
+    report = body(client.get(reverse("dashboard:report")))
+    assert "At reflection sessions" in report and "What we learned" in report
+    panels = {
+        "reviews-heading": "No reviews due",
+        "pauses-heading": "No pauses to revisit",
+        "actions-heading": "No open actions",
+        "sessions-heading": "No sessions planned",
+    }
+    filled = set()
+    for username in ("leader", "manager", "facilitator"):
+        mine = body(client_for(people[username]).get(reverse("dashboard:my-work")))
+        filled |= {panel for panel, empty in panels.items() if empty not in mine}
+    assert filled == set(panels)

@@ -182,7 +182,7 @@ def test_compare_with_bad_dates_says_why_and_falls_back_to_90_days(
     html = get(client_for(viewer), "compare", **params)
     assert "There is a problem" in html
     assert (
-        f'id="id_{field}-error" class="govuk-error-message"><span class="govuk-visually-hidden">'
+        f'id="id_{field}_error" class="govuk-error-message"><span class="govuk-visually-hidden">'
         f"Error:</span> {message}" in html
     )
     assert shown in html
@@ -200,17 +200,11 @@ def test_the_report_has_a_page_per_innovation(client_for, viewer, journeys):
         "Mentoring",
     ]
     fgc, kinship, mentoring = pages
+    pk = journeys["innovation"].pk
+    assert f'aria-labelledby="report-{pk}-wheel-title report-{pk}-wheel-desc"' in fgc
     assert (
-        'aria-labelledby="report-{}-wheel-title report-{}-wheel-desc"'.format(
-            journeys["innovation"].pk, journeys["innovation"].pk
-        )
-        in fgc
-    )
-    assert (
-        'aria-labelledby="report-{0}-timeline-title" aria-describedby="report-{0}-timeline-desc"'.format(
-            journeys["innovation"].pk
-        )
-        in fgc
+        f'aria-labelledby="report-{pk}-timeline-title" '
+        f'aria-describedby="report-{pk}-timeline-desc"' in fgc
     )
     assert "1. North team: active in Designing" in fgc
     assert "2. South team: paused in Developing" in fgc

@@ -12,8 +12,8 @@ from assessments.models import Check, EthicsNote, Involvement
 from stages import services as stage_services
 from tests.assessments.factories import make_check, make_involvement
 from tests.factories import make_part
-from tests.innovate.evidence_helpers import evidence_counts
-from tests.innovate.helpers import HTMX, csrf_post, error_at, login_url
+from tests.innovate.evidence_helpers import error_at, evidence_counts
+from tests.innovate.helpers import HTMX, csrf_post, login_url
 
 D = datetime.date
 TOMORROW = timezone.localdate() + datetime.timedelta(days=1)
@@ -176,6 +176,7 @@ def test_a_leader_records_that_young_people_co_designed(client_for, leader, deve
     client = client_for(leader)
     form = client.get(involvement_url(developing)).content.decode()
     assert '<option value="3" selected>3. Developing</option>' in form
+    assert "North team is in Developing now." in form
     assert "Nothing recorded at this stage yet." in form
     response = client.post(
         involvement_url(developing),
@@ -211,7 +212,7 @@ def test_involvement_needs_who_how_and_a_note(client_for, leader, developing):
         {"who": "families", "level": "", "note": "", "stage": 3, "recorded_on": "2026-11-02"},
     )
     html = error_at(response, "level", "Choose how they took part.")
-    assert 'id="id_note-error"' in html
+    assert re.search(r'id="id_note[-_]error"', html)
     assert re.search(r'<input[^>]* value="families"[^>]* checked', html)
     assert evidence_counts() == before
 

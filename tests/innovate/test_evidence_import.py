@@ -149,7 +149,7 @@ def test_no_file_is_refused_at_the_file_field(client_for, leader, innovation):
     response = client_for(leader).post(import_url(innovation), {})
     html = response.content.decode()
     assert response.status_code == 422
-    assert 'id="id_file-error"' in html
+    assert re.search(r'id="id_file[-_]error"', html)
     assert html.count("Choose a CSV file of readings to upload.") == 2
 
 
@@ -210,7 +210,7 @@ def test_the_template_downloads_as_a_csv_attachment_naming_a_real_measure(
         'attachment; filename="readings-family-group-conferencing.csv"'
     )
     lines = response.content.decode().splitlines()
-    assert lines[0] == "date,measure,part,value,note"
+    assert lines[0] == "\ufeffdate,measure,part,value,note"
     assert lines[1].split(",")[1:4] == ["Families attending", "", "12"]
 
 
@@ -218,7 +218,24 @@ def test_the_template_of_an_innovation_without_measures_is_the_generic_one(
     client_for, viewer, innovation
 ):
     response = client_for(viewer).get(reverse("evidence:import-template", args=[innovation.pk]))
-    assert response.content.decode().startswith("date,measure,part,value,note\r\n2025-03-31,")
+    text = response.content.decode()
+    assert text.startswith("\ufeffdate,measure,part,value,note\r\n2025-03-31,")
+
+
+def test_a_measure_name_a_spreadsheet_would_run_is_given_by_its_number(
+    client_for, leader, innovation
+):
+    measure = make_measure(innovation, by=leader, name="=SUM(A1)")
+    response = client_for(leader).get(reverse("evidence:import-template", args=[innovation.pk]))
+    assert response.content.decode().splitlines()[1].split(",")[1] == str(measure.pk)
+
+
+def test_the_template_filled_in_imports_as_it_is(client_for, leader, innovation, attendance):
+    client = client_for(leader)
+    template = client.get(reverse("evidence:import-template", args=[innovation.pk]))
+    preview = client.post(import_url(innovation), {"file": upload(template.content.decode())})
+    assert preview.status_code == 200
+    assert "1 reading to import" in preview.content.decode()
 
 
 def test_the_template_of_another_organisation_is_not_found(client_for, outsider, innovation):
@@ -229,3 +246,8 @@ def test_the_template_of_another_organisation_is_not_found(client_for, outsider,
 def test_the_template_answers_only_get(client_for, viewer, innovation):
     url = reverse("evidence:import-template", args=[innovation.pk])
     assert client_for(viewer).post(url).status_code == 405
+
+
+def test_the_template_asks_an_anonymous_person_to_sign_in(client, innovation):
+    url = reverse("evidence:import-template", args=[innovation.pk])
+    assert client.get(url)["Location"] == login_url(url)

@@ -18,8 +18,8 @@ from stages import services as stage_services
 from stages.models import Role
 from tests.assessments.factories import make_measure, make_reading
 from tests.factories import InnovationFactory, make_part
-from tests.innovate.evidence_helpers import evidence_counts
-from tests.innovate.helpers import HTMX, csrf_post, error_at, login_url
+from tests.innovate.evidence_helpers import error_at, evidence_counts
+from tests.innovate.helpers import HTMX, csrf_post, login_url
 
 D = datetime.date
 TOMORROW = timezone.localdate() + datetime.timedelta(days=1)
@@ -173,6 +173,7 @@ def test_the_measure_page_shows_the_chart_the_table_and_the_form(client_for, lea
     assert "New letter." in html
     assert "Record the reading" in html
     assert 'name="observed_on"' in html
+    assert 'for="id_value">Value (families)</label>' in html
 
 
 def test_a_viewer_reads_the_measure_page_without_the_form(client_for, viewer, measure):
@@ -590,3 +591,11 @@ def test_the_reading_form_for_htmx_is_the_fragment(client_for, leader, measure):
     html = client_for(leader).get(url("reading-create", measure.pk), **HTMX).content.decode()
     assert "<html" not in html
     assert "Record the reading" in html
+
+
+@pytest.mark.parametrize("name", ["measure-edit", "measure-copy"])
+def test_editing_and_copying_ask_an_anonymous_person_to_sign_in(client, measure, name):
+    target = url(name, measure.pk)
+    before = evidence_counts()
+    assert client.post(target, {"name": "Renamed"})["Location"] == login_url(target)
+    assert evidence_counts() == before

@@ -114,7 +114,7 @@ def test_an_invalid_as_of_date_shows_today_with_the_message(
     assert response.status_code == 200
     html = response.content.decode()
     assert (
-        f'id="id_as_of-error"><span class="govuk-visually-hidden">Error:</span> {message}' in html
+        f'id="id_as_of_error"><span class="govuk-visually-hidden">Error:</span> {message}' in html
     )
     assert "The wheel today" in html
     assert "South team: active in Mobilising" in wheel_list(html)

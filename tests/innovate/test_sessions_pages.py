@@ -445,3 +445,54 @@ def test_the_owner_sees_their_open_actions_on_the_innovations_list(
         "Your open actions"
         not in client_for(viewer).get(reverse("innovations:list")).content.decode()
     )
+
+
+# Every session page: anonymous people are asked to sign in; other methods are refused.
+
+ROUTES = [
+    ("sessions:list", "innovation", "GET"),
+    ("sessions:plan", "innovation", "GET POST"),
+    ("sessions:detail", "session", "GET"),
+    ("sessions:edit", "session", "GET POST"),
+    ("sessions:add-attendee", "session", "POST"),
+    ("sessions:remove-attendee", "attendee", "POST"),
+    ("sessions:agenda", "session", "GET"),
+    ("sessions:run", "session", "GET"),
+    ("sessions:run-part", "part", "GET"),
+    ("sessions:add-note", "part", "POST"),
+    ("sessions:remove-note", "note", "POST"),
+    ("sessions:answer-check", "part", "POST"),
+    ("sessions:decide", "part", "POST"),
+    ("sessions:apply", "session", "GET POST"),
+    ("sessions:add-action", "session", "POST"),
+    ("sessions:actions-csv", "session", "GET"),
+    ("sessions:summary", "session", "GET"),
+    ("sessions:complete-action", "action", "POST"),
+    ("sessions:reopen-action", "action", "POST"),
+]
+
+
+@pytest.fixture
+def route_args(session, parts, facilitator):
+    attendee = sessions.add_attendee(session, by=facilitator, name_or_role="X", level="other")
+    note = sessions.add_note(session, by=facilitator, part=parts[0], text="Y")
+    action = sessions.add_action(session, by=facilitator, text="Z", owner=facilitator)
+    return {
+        "innovation": [session.innovation_id],
+        "session": [session.pk],
+        "attendee": [session.pk, attendee.pk],
+        "part": [session.pk, parts[0].pk],
+        "note": [session.pk, note.pk],
+        "action": [action.pk],
+    }
+
+
+@pytest.mark.parametrize(("name", "takes", "methods"), ROUTES)
+def test_every_session_page_asks_anonymous_people_to_sign_in_and_refuses_other_methods(
+    client, client_for, manager, route_args, name, takes, methods
+):
+    url = reverse(name, args=route_args[takes])
+    method = methods.split()[0].lower()
+    assert getattr(client, method)(url)["Location"] == login_url(url)
+    other = "delete" if "POST" in methods else "post"
+    assert getattr(client_for(manager), other)(url).status_code == 405

@@ -135,7 +135,7 @@ def test_the_summary_runs_the_same_queries_whatever_the_number_of_parts(
     assert response.status_code == 200
     html = response.content.decode()
     for n, name in enumerate(names):
-        assert f"Lead of {name}, {name}" in html
+        assert f"Lead of {name} (from {name})" in html
         assert f"Note on {name}" in html
         assert f"Doubt about {name}" in html
         assert f"Act on {name}" in html

@@ -59,7 +59,7 @@ def test_the_summary_holds_attendees_notes_decisions_moves_minority_views_and_ac
     operational = html.index(">Operational</h3>")
     family = html.index(">Young person or family</h3>")
     assert strategic < operational < family
-    assert "Team manager, North team" in html
+    assert "Team manager (from North team)" in html
     assert "Tested twice." in html and "A good turnout." in html
     assert "North team advanced to Integrating, dated 1 March 2024" in html
     assert "South team stays active in Developing, cycle 1." in html
