@@ -130,7 +130,7 @@ class Measure(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("innovations:detail", args=[self.innovation_id]) + f"#measure-{self.pk}"
+        return reverse("evidence:measure", args=[self.pk])
 
     @property
     def is_rated(self):

@@ -135,6 +135,24 @@ class ReportForm(DashboardForm):
     defaults = {"status": "all"}
 
 
+class MovesForm(DashboardForm):
+    """The moves log up to the as-of date, after another date where one is given."""
+
+    after = forms.DateField(
+        label="After the end of", required=False, widget=DateInput(), help_text="Optional."
+    )
+
+    def clean_after(self):
+        return _in_range(self.cleaned_data["after"])
+
+    def clean(self):
+        data = super().clean()
+        after, as_of = data.get("after"), data.get("as_of") or self.today
+        if after and after >= as_of:
+            self.add_error("after", "The first date must be before the second.")
+        return data
+
+
 class CompareForm(DescribedForm):
     """Two dates: what moved after the first, up to and including the second."""
 

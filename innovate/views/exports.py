@@ -2,7 +2,6 @@
 their reasons, and the days each part spent in each stage. Every cell goes through
 innovate.csv_safety, so nothing in a file can run as a spreadsheet formula."""
 
-from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
@@ -12,8 +11,8 @@ from django.views.decorators.http import require_GET
 from innovate import portfolio as data
 from innovate.access import organisation_for
 from innovate.csv_safety import csv_lines
-from innovate.dashboard_forms import DashboardForm, PortfolioForm, _in_range
-from innovate.forms import DateInput, member_choices
+from innovate.dashboard_forms import DashboardForm, MovesForm, PortfolioForm
+from innovate.forms import member_choices
 from innovate.http import HttpRequest
 from innovate.views.dashboard import filters_from
 from stages import flow
@@ -21,22 +20,6 @@ from stages.models import Move, MoveKind, Reason, State
 from stages.rules import STAGE_NAMES
 
 CHUNK = 500
-
-
-class MovesForm(DashboardForm):
-    after = forms.DateField(
-        label="After the end of", required=False, widget=DateInput(), help_text="Optional."
-    )
-
-    def clean_after(self):
-        return _in_range(self.cleaned_data["after"])
-
-    def clean(self):
-        data = super().clean()
-        after, as_of = data.get("after"), data.get("as_of") or self.today
-        if after and after >= as_of:
-            self.add_error("after", "The first date must be before the second.")
-        return data
 
 
 def _csv(filename, header, rows):

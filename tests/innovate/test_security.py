@@ -74,7 +74,8 @@ def test_staying_signed_in_needs_a_session(client):
 
 
 def _production_env(**extra):
-    env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_DEBUG", "INNOVATE_ALLOW_HTTP"}}
+    unwanted = {"DJANGO_DEBUG", "INNOVATE_ALLOW_HTTP", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {k: v for k, v in os.environ.items() if k not in unwanted}
     env.pop("DATABASE_URL", None)
     env.update(SECRET_KEY=secrets.token_urlsafe(60), **extra)
     return env
