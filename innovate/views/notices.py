@@ -29,5 +29,3 @@ def keepalive(request: HttpRequest):
     """Extends an idle session (the warning before it ends offers this)."""
     request.session.modified = True
     return HttpResponse(status=204)
-
-
