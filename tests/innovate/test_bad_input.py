@@ -226,6 +226,7 @@ class HostileInputTests(TestCase):
         target = self.url(name)
         for action, fields in parser.forms.items():
             if action in {target, ""} and (source is None or action == target):
+                assert fields, f"the form posting to {target} has no fields"
                 return fields, response.cookies["csrftoken"].value
         raise AssertionError(f"no form posting to {target} on {page}")
 
