@@ -5,6 +5,7 @@ import datetime
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.validators import MaxValueValidator
 from django.forms.renderers import TemplatesSetting
 from django.utils import timezone
 
@@ -66,6 +67,11 @@ class GovukForm(forms.Form):
                 field.validators.append(_max_length_validator(MAX_TEXT))
             if isinstance(field, forms.DateField):
                 field.validators.append(_sane_date)
+            if isinstance(field, forms.IntegerField) and field.max_value is None:
+                field.max_value = 2**31 - 1
+                field.validators.append(MaxValueValidator(field.max_value))
+            if isinstance(field, forms.ModelChoiceField) and field.to_field_name is None:
+                _guard_ids(field)
 
     def full_clean(self):
         super().full_clean()
@@ -86,6 +92,32 @@ class GovukForm(forms.Form):
 
 class GovukModelForm(GovukForm, forms.ModelForm):
     pass
+
+
+def _guard_ids(field):
+    """Refuse a value that cannot be an id before the database sees it: a huge or non-numeric
+    "id" is an invalid choice, not an overflow."""
+    original = field.clean
+
+    def clean(value):
+        values = value if isinstance(value, list | tuple) else [value]
+        for item in values:
+            if item in field.empty_values:
+                continue
+            text = str(item)
+            if not text.isdigit() or len(text) > 18:
+                if isinstance(field, forms.ModelMultipleChoiceField):
+                    raise forms.ValidationError(
+                        field.error_messages["invalid_choice"],
+                        code="invalid_choice",
+                        params={"value": text[:40]},
+                    )
+                raise forms.ValidationError(
+                    field.error_messages["invalid_choice"], code="invalid_choice"
+                )
+        return original(value)
+
+    field.clean = clean
 
 
 def _max_length_validator(limit):
