@@ -56,3 +56,78 @@ def test_applying_twice_at_once_applies_each_decision_once(
             (1, "start"),
             (2, "advance"),
         ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_leader_moving_a_part_while_decisions_are_applied_loses_and_doubles_nothing(
+    postgres, innovation, facilitator, leader
+):
+    north, south = (
+        make_part(innovation, by=leader, name=name, stage=3) for name in ("North", "South")
+    )
+    session = sessions.plan_session(
+        innovation,
+        by=facilitator,
+        held_on=date(2024, 3, 1),
+        title="Review",
+        facilitator=facilitator,
+        parts=[north, south],
+    )
+    for part in (north, south):
+        sessions.record_decision(session, part, by=facilitator, kind="advance")
+    barrier = threading.Barrier(2)
+    results = {}
+
+    def apply():
+        shown = ReflectionSession.objects.get(pk=session.pk)
+        try:
+            barrier.wait(timeout=10)
+            results["apply"] = sessions.apply_decisions(shown, by=facilitator)
+        except Exception as error:
+            results["apply"] = error
+        finally:
+            connection.close()
+
+    def move():
+        from stages import services
+        from stages.models import Part
+
+        shown = Part.objects.get(pk=north.pk)
+        try:
+            barrier.wait(timeout=10)
+            results["move"] = services.move_part(
+                shown,
+                kind="pause",
+                by=leader,
+                reason="workforce",
+                rationale="Two vacancies.",
+                effective_on=date(2024, 3, 2),
+                expected_version=1,
+            )
+        except Exception as error:
+            results["move"] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=apply), threading.Thread(target=move)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert isinstance(results["apply"], list), results
+    north_moves = list(Move.objects.filter(part=north).order_by("seq").values_list("kind"))
+    south_moves = list(Move.objects.filter(part=south).order_by("seq").values_list("kind"))
+    assert south_moves == [("start",), ("advance",)]
+    decision = Decision.objects.get(part=north)
+    if isinstance(results["move"], Move):
+        # The leader won: the facilitator's decision for North is reported, not applied.
+        assert north_moves == [("start",), ("pause",)]
+        assert decision.status == "not_applied"
+        assert decision.move_id is None
+    else:
+        # The session won: the leader's form was out of date and got a clear conflict.
+        assert type(results["move"]).__name__ == "MoveConflict"
+        assert north_moves == [("start",), ("advance",)]
+        assert decision.status == "applied"
+        assert decision.move.kind == "advance"
