@@ -8,7 +8,7 @@ def organisation(request):
     if not getattr(request, "user", None) or not request.user.is_authenticated:
         return {}
     return {
-        "session_seconds": settings.SESSION_COOKIE_AGE,
+        "session_seconds": getattr(request, "session_remaining", settings.SESSION_COOKIE_AGE),
         "current_membership": getattr(request, "membership", None) or current_membership(request),
         "memberships": memberships(request),
     }

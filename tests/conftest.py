@@ -41,6 +41,14 @@ def _database_is_as_required(django_db_setup, django_db_blocker):
         pytest.exit("REQUIRE_POSTGRES=1 but the database is not PostgreSQL", returncode=1)
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: rolled-back tests reuse ids and versions."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 DB_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "live_server"}
 
 

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 
 from innovate import portfolio as data
 from innovate.access import organisation_for
+from innovate.caching import cached
 from innovate.dashboard_forms import CompareForm, DashboardForm, FlowForm, PortfolioForm, ReportForm
 from innovate.dashboard_pictures import (
     aggregate_wheel_svg,
@@ -60,11 +61,19 @@ def filters_from(form):
 def portfolio(request: HttpRequest):
     membership = organisation_for(request)
     organisation = membership.organisation
-    members = list(member_choices(organisation))
+    members = cached(organisation, "members", (), lambda: list(member_choices(organisation)))
     form = PortfolioForm(request.GET, members=members)
     as_of = form.as_of_date
     filters = filters_from(form)
-    found = data.portfolio(organisation, as_of, filters, today=form.today)
+    found, feed = cached(
+        organisation,
+        "portfolio",
+        (form.today, as_of, filters),
+        lambda: (
+            data.portfolio(organisation, as_of, filters, today=form.today),
+            [(m, data.is_voided(m)) for m in data.recent_moves(organisation, as_of)],
+        ),
+    )
     page = Paginator(found.groups, INNOVATIONS_PER_PAGE).get_page(request.GET.get("page"))
     filtered = filters.on_parts or filters.tag or filters.status != "open"
     wheel = aggregate_wheel_svg(
@@ -84,7 +93,7 @@ def portfolio(request: HttpRequest):
         wheel_total=sum(sum(c.values()) for c in found.counts.values()),
         filtered=filtered,
         query=form.query(),
-        feed=[(move, data.is_voided(move)) for move in data.recent_moves(organisation, as_of)],
+        feed=feed,
         no_session_days=data.NO_SESSION_DAYS,
     )
     return respond(request, "dashboard/portfolio.html", context, partial="results")

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from innovate.access import get_innovation_for, organisation_for
+from innovate.caching import cached
 from innovate.forms import CloseForm, InnovationFilterForm, InnovationForm
 from innovate.http import HttpRequest, respond
 from innovate.pictures import Marker, wheel_svg
@@ -217,9 +218,19 @@ def overview_context(innovation, membership):
 @login_required
 def innovation_detail(request: HttpRequest, pk: int):
     innovation, membership = get_innovation_for(request, pk)
-    context = overview_context(innovation, membership)
-    context["nav"] = "innovations"
-    context["stages"] = list(Stage.objects.all())
-    parts = [row["part"] for row in context["rows"]]
-    context.update(innovation_evidence(innovation, membership, parts))
+
+    def compute():
+        context = overview_context(innovation, membership)
+        context["stages"] = list(Stage.objects.all())
+        parts = [row["part"] for row in context["rows"]]
+        context.update(innovation_evidence(innovation, membership, parts))
+        return context
+
+    context = cached(
+        innovation.organisation,
+        "innovation-page",
+        (innovation.pk, membership.role, timezone.localdate()),
+        compute,
+    )
+    context = {**context, "innovation": innovation, "nav": "innovations"}
     return respond(request, "innovations/detail.html", context, partial="overview")

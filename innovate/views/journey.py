@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from innovate.access import get_innovation_for
+from innovate.caching import cached
 from innovate.forms import AsOfForm
 from innovate.http import HttpRequest, respond
 from innovate.pictures import Marker, timeline_svg, wheel_svg
@@ -26,71 +27,76 @@ def timeline(request: HttpRequest, pk: int):
     as_of = today
     if form.is_bound and form.is_valid() and form.cleaned_data["as_of"]:
         as_of = form.cleaned_data["as_of"]
-    parts = list(Part.objects.filter(innovation=innovation).order_by("name"))
-    moves = list(
-        Move.objects.filter(part__innovation=innovation, effective_on__lte=as_of)
-        .select_related("from_stage", "to_stage", "recorded_by", "part", "voids", "voided_by")
-        .order_by("part__name", "seq")
-    )
-    by_part = {p.pk: [] for p in parts}
-    for move in moves:
-        by_part[move.part_id].append(move)
-    start = min((m.effective_on for m in moves), default=as_of - timedelta(days=365))
-    lanes = []
-    for part in parts:
-        journey = by_part[part.pk]
-        live = [m for m in journey if m.is_live]
-        segments = []
-        # A part that started after the as-of date has no live moves, and no segments.
-        followers = [*live[1:], None] if live else []
-        for move, following in zip(live, followers, strict=True):
-            segments.append(
-                {
-                    "start": move.effective_on,
-                    "end": following.effective_on if following else as_of,
-                    "stage": move.to_stage.number,
-                    "state": move.to_state,
-                }
+
+    def compute():
+        parts = list(Part.objects.filter(innovation=innovation).order_by("name"))
+        moves = list(
+            Move.objects.filter(part__innovation=innovation, effective_on__lte=as_of)
+            .select_related("from_stage", "to_stage", "recorded_by", "part", "voids", "voided_by")
+            .order_by("part__name", "seq")
+        )
+        by_part = {p.pk: [] for p in parts}
+        for move in moves:
+            by_part[move.part_id].append(move)
+        start = min((m.effective_on for m in moves), default=as_of - timedelta(days=365))
+        lanes = []
+        for part in parts:
+            journey = by_part[part.pk]
+            live = [m for m in journey if m.is_live]
+            segments = []
+            # A part that started after the as-of date has no live moves, and no segments.
+            followers = [*live[1:], None] if live else []
+            for move, following in zip(live, followers, strict=True):
+                segments.append(
+                    {
+                        "start": move.effective_on,
+                        "end": following.effective_on if following else as_of,
+                        "stage": move.to_stage.number,
+                        "state": move.to_state,
+                    }
+                )
+            events = [
+                (
+                    m.effective_on,
+                    m.kind,
+                    ("Voided: " if not m.is_live and m.kind != MoveKind.VOID else "")
+                    + f"{m.describe()} on {m.effective_on:%-d %B %Y}",
+                    not m.is_live and m.kind != MoveKind.VOID,
+                )
+                for m in journey
+                if m.kind in (MoveKind.REWIND, MoveKind.STOP) or not m.is_live
+                if m.kind != MoveKind.VOID
+            ]
+            if live:
+                lanes.append((part.name, segments, events))
+        positions = queries.positions_as_of(innovation.organisation, as_of, innovation=innovation)
+        names = {p.pk: p.name for p in parts}
+        markers = [
+            Marker(i, names[part_id], pos.stage, pos.state, pos.cycle)
+            for i, (part_id, pos) in enumerate(
+                sorted(positions.items(), key=lambda item: names[item[0]]), start=1
             )
-        events = [
-            (
-                m.effective_on,
-                m.kind,
-                ("Voided: " if not m.is_live and m.kind != MoveKind.VOID else "")
-                + f"{m.describe()} on {m.effective_on:%-d %B %Y}",
-                not m.is_live and m.kind != MoveKind.VOID,
-            )
-            for m in journey
-            if m.kind in (MoveKind.REWIND, MoveKind.STOP) or not m.is_live
-            if m.kind != MoveKind.VOID
         ]
-        if live:
-            lanes.append((part.name, segments, events))
-    positions = queries.positions_as_of(innovation.organisation, as_of, innovation=innovation)
-    names = {p.pk: p.name for p in parts}
-    markers = [
-        Marker(i, names[part_id], pos.stage, pos.state, pos.cycle)
-        for i, (part_id, pos) in enumerate(
-            sorted(positions.items(), key=lambda item: names[item[0]]), start=1
-        )
-    ]
-    context = {
-        "innovation": innovation,
-        "form": form,
-        "as_of": as_of,
-        "is_today": as_of == today,
-        "timeline": timeline_svg(
-            lanes, start=start, end=as_of, title=f"Journey of each part of {innovation.title}"
-        )
-        if lanes
-        else None,
-        "wheel": wheel_svg(
-            markers, title=f"The wheel of {innovation.title} as of {as_of:%-d %B %Y}"
-        ),
-        "markers": markers,
-        "moves": moves,
-        "nav": "innovations",
-    }
+        context = {
+            "innovation": innovation,
+            "as_of": as_of,
+            "is_today": as_of == today,
+            "timeline": timeline_svg(
+                lanes, start=start, end=as_of, title=f"Journey of each part of {innovation.title}"
+            )
+            if lanes
+            else None,
+            "wheel": wheel_svg(
+                markers, title=f"The wheel of {innovation.title} as of {as_of:%-d %B %Y}"
+            ),
+            "markers": markers,
+            "moves": moves,
+            "nav": "innovations",
+        }
+        return context
+
+    context = cached(innovation.organisation, "timeline", (innovation.pk, as_of, today), compute)
+    context = {**context, "innovation": innovation, "form": form}
     return respond(request, "innovations/timeline.html", context, partial="picture")
 
 

@@ -75,12 +75,12 @@ def fetch(client, name, **params):
 def test_every_dashboard_page_runs_the_same_queries_whatever_the_size(
     client_for, viewer, leader, many, django_assert_num_queries
 ):
-    """One set of data per size, each page counted on its own. Three of each page's queries
-    are the signed-in person, their memberships and the saved login session."""
+    """One set of data per size, each page counted on its own. Two of each page's queries
+    are the signed-in person and their memberships."""
     client = client_for(viewer)
     sizes = len(many)
 
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(14):
         html = fetch(client, "portfolio", status="all")
     for n, title in enumerate(many):
         assert f">{title}</a>" in html
@@ -88,26 +88,26 @@ def test_every_dashboard_page_runs_the_same_queries_whatever_the_size(
         assert f"Action {n:02}" in html
     assert html.count("Last session: 1 Jun 2024") == sizes
 
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(13):
         html = fetch(client, "portfolio", as_of="2024-03-15", state="paused")
     for n in range(sizes):
         assert f">North {n:02}</a></th>" in html
 
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(4):
         html = fetch(client, "durations")
     for n in range(sizes):
         assert f">North {n:02}</a>" in html and f">South {n:02}</a>" in html
 
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(3):
         html = fetch(client, "flow", months="36")
     assert f'<td class="govuk-table__cell govuk-table__cell--numeric">{2 * sizes}</td>' in html
 
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(4):
         html = fetch(client, "compare", **{"from": "2024-01-15", "to": "2024-06-30"})
     for n in range(sizes):
         assert f"North {n:02} rewound to Mobilising" in html
 
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(8):
         html = fetch(client, "report")
     assert html.count('<article class="app-report__page"') == sizes
     for n, title in enumerate(many):
@@ -116,14 +116,14 @@ def test_every_dashboard_page_runs_the_same_queries_whatever_the_size(
         assert f"Session {n:02}: South {n:02} stays where it is" in html
         assert f"North {n:02} rewound to Mobilising" in html
 
-    for name, queries in (("export-portfolio", 16), ("export-moves", 6), ("export-durations", 7)):
+    for name, queries in (("export-portfolio", 13), ("export-moves", 3), ("export-durations", 4)):
         with django_assert_num_queries(queries):
             text = fetch(client, name, status="all")
         for n, title in enumerate(many):
             assert title in text and f"North {n:02}" in text, name
 
     mine = client_for(leader)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(5):
         html = fetch(mine, "my-work")
     for n in range(sizes):
         if n % 4 != 3:

@@ -1,3 +1,4 @@
+import datetime
 import os
 import secrets
 import subprocess
@@ -5,6 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.urls import reverse
 
@@ -50,8 +52,21 @@ def test_pages_deny_framing_and_limit_referrers_and_features(client):
 
 def test_sessions_end_after_an_idle_hour():
     assert settings.SESSION_COOKIE_AGE == 3600
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
     assert settings.SESSION_COOKIE_HTTPONLY is True
+
+
+def test_activity_renews_the_session_every_few_minutes_not_on_every_page(client, leader):
+    start = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
+    url = reverse("innovations:list")
+    with time_machine.travel(start, tick=False):
+        client.force_login(leader)
+    with time_machine.travel(start + datetime.timedelta(seconds=60), tick=False):
+        response = client.get(url)
+        assert "sessionid" not in response.cookies
+        assert 'name="session-expiry" content="3540"' in response.content.decode()
+    with time_machine.travel(start + datetime.timedelta(seconds=400), tick=False):
+        renewed = client.get(url).cookies["sessionid"]
+        assert renewed["max-age"] == 3600
 
 
 def test_signed_in_pages_warn_before_the_session_ends(client, leader):
