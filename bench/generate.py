@@ -185,9 +185,7 @@ def build(indexes, args, started):
     today = timezone.localdate()
     stages = {s.number: s for s in Stage.objects.all()}
     User = get_user_model()
-    password = (
-        make_password(PASSWORD, hasher="md5") if args.fast_passwords else make_password(PASSWORD)
-    )
+    password = make_password(PASSWORD)
     totals = dict(organisations=0, innovations=0, parts=0, moves=0, readings=0, checks=0)
     for done, index in enumerate(indexes, 1):
         with transaction.atomic():
@@ -479,9 +477,6 @@ def main(argv=None):
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--append", action="store_true")
     parser.add_argument("--jobs", type=int, default=2, help="processes writing in parallel")
-    parser.add_argument(
-        "--fast-passwords", action="store_true", help="a cheap password hash (smoke runs)"
-    )
     args = parser.parse_args(argv)
     return generate(args)
 

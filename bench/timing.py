@@ -341,7 +341,7 @@ def row_counts():
 
     counts = {}
     for model in (Organisation, Innovation, Part, Move, Measure, Reading, Check):
-        counts[model._meta.verbose_name_plural] = model.objects.count()
+        counts[str(model._meta.verbose_name_plural)] = model.objects.count()
     try:
         from assessments.models import ReflectionSession
 

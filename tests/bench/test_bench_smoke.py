@@ -52,7 +52,6 @@ def test_the_generator_timing_and_load_scripts_run_on_a_small_organisation(
             "--innovations=3",
             "--parts=3",
             "--jobs=1",
-            "--fast-passwords",
             "--sample=9",
         ],
         env,
