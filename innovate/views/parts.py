@@ -136,29 +136,28 @@ def part_move(request: HttpRequest, pk: int):
     siblings = list(
         Part.objects.filter(innovation=innovation).exclude(pk=part.pk).select_related("stage")
     )
-    readiness = move_readiness(part)
-    form = MoveForm(
-        request.POST or None,
-        part=part,
-        kinds=kinds,
-        siblings=siblings,
-        initial={"evidence": readiness["evidence"]},
-    )
-    stages = {s.number: s for s in Stage.objects.all()}
+    form = MoveForm(request.POST or None, part=part, kinds=kinds, siblings=siblings)
     context = {
         "form": form,
         "part": part,
         "innovation": innovation,
-        "current_stage": stages[part.stage.number],
-        "stages": stages,
         "embedded": _embedded(request),
-        "readiness": readiness,
         "nav": "innovations",
     }
+
+    def render(status=200):
+        # The reminders and the readiness are read only when the form is shown.
+        readiness = move_readiness(part)
+        if not form.is_bound:
+            form.initial["evidence"] = readiness["evidence"]
+        stages = {s.number: s for s in Stage.objects.all()}
+        context.update(readiness=readiness, stages=stages, current_stage=stages[part.stage.number])
+        return respond(request, "parts/move.html", context, partial="move-form", status=status)
+
     if request.method == "GET":
-        return respond(request, "parts/move.html", context, partial="move-form")
+        return render()
     if not form.is_valid():
-        return respond(request, "parts/move.html", context, partial="move-form", status=422)
+        return render(422)
     data = form.cleaned_data
     decision = {
         "kind": data["kind"],
@@ -175,12 +174,12 @@ def part_move(request: HttpRequest, pk: int):
         )
     except MoveRefused as refusal:
         form.refuse(refusal)
-        return respond(request, "parts/move.html", context, partial="move-form", status=422)
+        return render(422)
     except MoveConflict as conflict:
         context["conflict"] = conflict
         form.data = form.data.copy()
         form.data["expected_version"] = conflict.part.version
-        return respond(request, "parts/move.html", context, partial="move-form", status=409)
+        return render(409)
 
     moved, not_moved = [move.describe()], []
     others = {p.pk: p for p in siblings}
