@@ -2,6 +2,7 @@
 reach the form through the write path's MoveRefused."""
 
 import datetime
+import re
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -21,6 +22,7 @@ from stages.models import (
 from stages.rules import STAGE_NAMES
 
 MAX_TEXT = 5000
+NO_PERSONAL_DATA = "Do not include a child's or family's personal details."
 EARLIEST = datetime.date(1990, 1, 1)
 
 
@@ -56,8 +58,10 @@ class GovukForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
-            widget_type = self[name].widget_type
+        for field in self.fields.values():
+            # The widget's type as BoundField.widget_type names it, without making the bound
+            # field now: it would keep the help text as it stands before the notice is added.
+            widget_type = re.sub(r"widget$|input$", "", type(field.widget).__name__.lower())
             css = WIDGET_CLASSES.get(widget_type)
             if css:
                 field.widget.attrs["class"] = css
@@ -67,6 +71,10 @@ class GovukForm(forms.Form):
                 field.validators.append(_max_length_validator(MAX_TEXT))
             if isinstance(field, forms.DateField):
                 field.validators.append(_sane_date)
+            if isinstance(field.widget, forms.Textarea) and "personal details" not in str(
+                field.help_text
+            ):
+                field.help_text = f"{field.help_text} {NO_PERSONAL_DATA}".strip()
             if isinstance(field, forms.IntegerField) and field.max_value is None:
                 field.max_value = 2**31 - 1
                 field.validators.append(MaxValueValidator(field.max_value))
@@ -342,7 +350,6 @@ class MoveForm(GovukForm):
         label="Why, in your own words",
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Do not include a child's or family's personal details.",
     )
     evidence = NoNulCharField(
         label="Evidence (optional)",

@@ -144,3 +144,27 @@ def test_start_up_stops_without_a_secret_key_outside_debug():
     )
     assert result.returncode != 0
     assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_every_free_text_field_says_no_child_s_personal_data_belongs_there(
+    client, leader, innovation
+):
+    from stages import services
+    from tests.factories import make_part
+
+    part = make_part(innovation, by=leader)
+    services.move_part(part, kind="advance", by=leader, effective_on=part.stage_since)
+    client.force_login(leader)
+    pages = [
+        reverse("innovations:create"),
+        reverse("innovations:close", args=[innovation.pk]),
+        reverse("parts:move", args=[part.pk]),
+        reverse("parts:void", args=[part.pk]),
+        reverse("evidence:check", args=[part.pk]),
+        reverse("evidence:involvement", args=[part.pk]),
+    ]
+    for url in pages:
+        html = client.get(url).content.decode()
+        textareas = html.count("<textarea")
+        assert textareas > 0, url
+        assert html.count("personal details") >= textareas, url
