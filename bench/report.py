@@ -55,11 +55,14 @@ def _timing(report):
         f"{results['organisation']['parts']:,} parts and "
         f"{results['organisation']['moves']:,} moves",
         "",
+        "`warm`: repeated reads under the concurrent clients; `cold`: each read follows a move "
+        "in the same organisation; `single`: one client at a time, nothing queued in front.",
+        "",
         "| run | page | median ms | p95 ms | requests/s | vs bare view | queries | SQL share |",
         "|---|---|---|---|---|---|---|---|",
     ]
-    for run in ("warm", "cold"):
-        for row in results[run]:
+    for run in ("warm", "cold", "single"):
+        for row in results.get(run, []):
             lines.append(
                 f"| {run} | {row['page']} | {row.get('median_ms', '–')} | "
                 f"{row.get('p95_ms', '–')} | {row.get('rps', '–')} | "

@@ -287,6 +287,28 @@ def run(args):
             results["warm"].append(row)
             print(json.dumps(row), flush=True)
         rss_after_csv = server.worker_rss_mb()
+        # One client at a time: what a request costs when nothing queues in front of it.
+        results["single"] = []
+        for name, path in [*pages.items(), ("move POST", None)]:
+            if name == "moves CSV":
+                continue
+
+            def make_single(index, n, path=path):
+                if path is None:
+                    move = move_request(index)
+                    return [move] if move else []
+                return [("GET", path, None, cookie, True)]
+
+            samples, errors, wall = load(
+                args.port,
+                make_single,
+                clients=1,
+                seconds=max(args.seconds / 4, 1),
+                max_requests=args.max_requests,
+            )
+            row = summarise(name, samples, errors, wall)
+            results["single"].append(row)
+            print(json.dumps({"single": True, **row}), flush=True)
 
         def make_move(index, n):
             move = move_request(index)

@@ -4,6 +4,10 @@ of the organisation may read them; each is read as of a date (?as_of=YYYY-MM-DD)
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from innovate import portfolio as data
@@ -63,40 +67,47 @@ def portfolio(request: HttpRequest):
     organisation = membership.organisation
     members = cached(organisation, "members", (), lambda: list(member_choices(organisation)))
     form = PortfolioForm(request.GET, members=members)
-    as_of = form.as_of_date
-    filters = filters_from(form)
-    found, feed = cached(
+
+    def compute():
+        """The rendered results: what many read and few change, so kept as HTML."""
+        as_of = form.as_of_date
+        filters = filters_from(form)
+        found = data.portfolio(organisation, as_of, filters, today=form.today)
+        page = Paginator(found.groups, INNOVATIONS_PER_PAGE).get_page(request.GET.get("page"))
+        filtered = filters.on_parts or filters.tag or filters.status != "open"
+        wheel = aggregate_wheel_svg(
+            found.counts,
+            title=(
+                f"Parts of {organisation.name}'s innovations on the wheel "
+                f"{_when(as_of, form.today)}" + (", as filtered" if filtered else "")
+            ),
+        )
+        feed = [(m, data.is_voided(m)) for m in data.recent_moves(organisation, as_of)]
+        context = _common(
+            form,
+            membership,
+            portfolio=found,
+            page=page,
+            wheel=wheel,
+            wheel_rows=[(n, STAGE_NAMES[n], found.counts[n]) for n in flow.STAGES],
+            wheel_total=sum(sum(c.values()) for c in found.counts.values()),
+            filtered=filtered,
+            query=form.query(),
+            feed=feed,
+            no_session_days=data.NO_SESSION_DAYS,
+        )
+        return render_to_string("dashboard/portfolio.html#results", context, request)
+
+    results = cached(
         organisation,
-        "portfolio",
-        (form.today, as_of, filters),
-        lambda: (
-            data.portfolio(organisation, as_of, filters, today=form.today),
-            [(m, data.is_voided(m)) for m in data.recent_moves(organisation, as_of)],
-        ),
+        "portfolio-html",
+        (form.today, request.GET.urlencode(), bool(request.htmx)),
+        compute,
     )
-    page = Paginator(found.groups, INNOVATIONS_PER_PAGE).get_page(request.GET.get("page"))
-    filtered = filters.on_parts or filters.tag or filters.status != "open"
-    wheel = aggregate_wheel_svg(
-        found.counts,
-        title=(
-            f"Parts of {organisation.name}'s innovations on the wheel {_when(as_of, form.today)}"
-            + (", as filtered" if filtered else "")
-        ),
-    )
-    context = _common(
-        form,
-        membership,
-        portfolio=found,
-        page=page,
-        wheel=wheel,
-        wheel_rows=[(n, STAGE_NAMES[n], found.counts[n]) for n in flow.STAGES],
-        wheel_total=sum(sum(c.values()) for c in found.counts.values()),
-        filtered=filtered,
-        query=form.query(),
-        feed=feed,
-        no_session_days=data.NO_SESSION_DAYS,
-    )
-    return respond(request, "dashboard/portfolio.html", context, partial="results")
+    if request.htmx:
+        return HttpResponse(results)
+    context = _common(form, membership, results_html=mark_safe(results))
+    return render(request, "dashboard/portfolio.html", context)
 
 
 @require_GET
