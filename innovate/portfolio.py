@@ -132,7 +132,7 @@ def portfolio(organisation, on, filters=None, *, today):
     )
     latest = flow.latest_moves(organisation, on)
     times = queries.durations(organisation, on)
-    stuck = queries.stuck_parts(organisation, on)
+    stuck = queries.stuck_parts(organisation, on, times=times)
     book = org_queries.MeasureBook(organisation, on)
     sessions = org_queries.last_sessions(organisation, on)
 

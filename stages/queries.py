@@ -143,12 +143,13 @@ def durations(organisation, on, *, innovation=None, part=None):
     return dict(result)
 
 
-def stuck_parts(organisation, on, *, innovation=None):
+def stuck_parts(organisation, on, *, innovation=None, times=None):
     """{part id: (current visit's active days, 80th percentile)} for parts whose current visit
     has lasted longer, in active days, than 80% of the organisation's completed visits to that
     stage; only stages with at least 5 completed visits count. Parts paused or stopped now are
-    not stuck: they are where someone decided they would be."""
-    all_times = durations(organisation, on)
+    not stuck: they are where someone decided they would be. `times` may pass the
+    organisation's durations as of `on` when the caller has them already."""
+    all_times = durations(organisation, on) if times is None else times
     completed = defaultdict(list)
     for times in all_times.values():
         for visit in times.visits:

@@ -80,7 +80,7 @@ def test_every_dashboard_page_runs_the_same_queries_whatever_the_size(
     client = client_for(viewer)
     sizes = len(many)
 
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(13):
         html = fetch(client, "portfolio", status="all")
     for n, title in enumerate(many):
         assert f">{title}</a>" in html
@@ -88,7 +88,7 @@ def test_every_dashboard_page_runs_the_same_queries_whatever_the_size(
         assert f"Action {n:02}" in html
     assert html.count("Last session: 1 Jun 2024") == sizes
 
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         html = fetch(client, "portfolio", as_of="2024-03-15", state="paused")
     for n in range(sizes):
         assert f">North {n:02}</a></th>" in html
@@ -116,7 +116,7 @@ def test_every_dashboard_page_runs_the_same_queries_whatever_the_size(
         assert f"Session {n:02}: South {n:02} stays where it is" in html
         assert f"North {n:02} rewound to Mobilising" in html
 
-    for name, queries in (("export-portfolio", 13), ("export-moves", 3), ("export-durations", 4)):
+    for name, queries in (("export-portfolio", 12), ("export-moves", 3), ("export-durations", 4)):
         with django_assert_num_queries(queries):
             text = fetch(client, name, status="all")
         for n, title in enumerate(many):
