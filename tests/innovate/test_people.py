@@ -184,7 +184,7 @@ def test_the_people_page_runs_the_same_queries_whatever_the_number_of_people(
     client_for, manager, crowd, django_assert_num_queries
 ):
     client = client_for(manager)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(4):
         response = client.get(reverse("people:list"))
     assert response.status_code == 200
     html = response.content.decode()

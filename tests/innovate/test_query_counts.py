@@ -107,7 +107,7 @@ def test_the_list_runs_the_same_queries_whatever_the_number_of_innovations(
     client_for, viewer, many_innovations, django_assert_num_queries
 ):
     client = client_for(viewer)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(7):
         response = client.get(reverse("innovations:list"))
     assert response.status_code == 200
     html = response.content.decode()
