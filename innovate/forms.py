@@ -332,8 +332,10 @@ class PartVersionsField(forms.MultipleChoiceField):
         return any(str(choice).split(":", 1)[0] == pk for choice, _ in self.choices)
 
 
-class MoveForm(GovukForm):
-    kind = forms.ChoiceField(label="What is the decision?", widget=forms.RadioSelect)
+class DecisionFields(GovukForm):
+    """The fields a leader's move and a session's decision share; the rules themselves are
+    checked by the write path."""
+
     to_stage = forms.TypedChoiceField(
         label="To which stage",
         coerce=int,
@@ -346,6 +348,16 @@ class MoveForm(GovukForm):
         required=False,
         help_text="Needed to jump, rewind, pause, stop or restart.",
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_stage"].choices = [("", "Choose a stage"), *stage_choices()]
+
+
+class MoveForm(DecisionFields):
+    field_order = ["kind", "to_stage", "reason", "rationale", "evidence", "effective_on"]
+
+    kind = forms.ChoiceField(label="What is the decision?", widget=forms.RadioSelect)
     rationale = NoNulCharField(
         label="Why, in your own words",
         required=False,
@@ -377,7 +389,6 @@ class MoveForm(GovukForm):
         super().__init__(*args, **kwargs)
         self.part = part
         self.fields["kind"].choices = [(k, MoveKind(k).label) for k in kinds]
-        self.fields["to_stage"].choices = [("", "Choose a stage"), *stage_choices()]
         self.fields["effective_on"].initial = timezone.localdate()
         self.fields["expected_version"].initial = part.version
         self.fields["also"].choices = [

@@ -6,13 +6,13 @@ from django import forms
 from assessments.models import Answer, AttendeeLevel, DecisionKind
 from innovate.forms import (
     DateInput,
+    DecisionFields,
     GovukForm,
     MemberChoiceField,
     NoNulCharField,
     member_choices,
-    stage_choices,
 )
-from stages.models import Part, Reason, Role
+from stages.models import Part, Role
 
 
 def facilitator_choices(organisation):
@@ -138,23 +138,13 @@ class CheckForm(GovukForm):
             )
 
 
-class DecisionForm(GovukForm):
+class DecisionForm(DecisionFields):
+    field_order = ["kind", "to_stage", "reason", "rationale", "minority_view", "review_on"]
+
     kind = forms.ChoiceField(
         label="What does the session decide?",
         widget=forms.RadioSelect,
         error_messages={"required": "Choose what the session decided."},
-    )
-    to_stage = forms.TypedChoiceField(
-        label="To which stage",
-        coerce=int,
-        required=False,
-        empty_value=None,
-        help_text="For a jump, a rewind or a restart.",
-    )
-    reason = forms.ChoiceField(
-        choices=[("", "Choose a reason"), *Reason.choices],
-        required=False,
-        help_text="Needed to jump, rewind, pause, stop or restart.",
     )
     rationale = NoNulCharField(
         label="Why, in the group's words",
@@ -175,7 +165,6 @@ class DecisionForm(GovukForm):
     def __init__(self, *args, kinds, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [(k, DecisionKind(k).label) for k in kinds]
-        self.fields["to_stage"].choices = [("", "Choose a stage"), *stage_choices()]
 
 
 class ActionForm(GovukForm):
