@@ -10,7 +10,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from assessments.status import STALE_AFTER_DAYS, format_number, measure_status
-from stages.models import Innovation, MeasureKind, Organisation, Part, Reason, Stage
+from stages.models import Innovation, MeasureKind, MoveKind, Organisation, Part, Reason, Stage
 
 
 class Scale(models.TextChoices):
@@ -318,19 +318,18 @@ class AttendeeLevel(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class DecisionKind(models.TextChoices):
-    """What the session decided for a part: to stay where it is, or one of the moves a person
-    may record (a part's start and a void are not session decisions)."""
-
-    STAY = "stay", "Stay where it is"
-    ADVANCE = "advance", "Advance"
-    JUMP = "jump", "Jump ahead"
-    REWIND = "rewind", "Rewind"
-    NEW_CYCLE = "new_cycle", "Go round again"
-    PAUSE = "pause", "Pause"
-    RESUME = "resume", "Resume"
-    STOP = "stop", "Stop"
-    RESTART = "restart", "Restart"
+# What a session decided for a part: to stay where it is, or one of the moves a person may
+# record (a part's start and a void are not session decisions). Built from MoveKind so the
+# two never disagree on a value or its words.
+DecisionKind = models.TextChoices(
+    "DecisionKind",
+    [("STAY", ("stay", "Stay where it is"))]
+    + [
+        (kind.name, (kind.value, kind.label))
+        for kind in MoveKind
+        if kind not in (MoveKind.START, MoveKind.VOID)
+    ],
+)
 
 
 class DecisionStatus(models.TextChoices):
