@@ -3,6 +3,7 @@ from urllib.parse import urlsplit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_http_methods
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
@@ -10,7 +11,7 @@ from innovate.access import get_innovation_for, get_part_for
 from innovate.forms import BulkPartsForm, MoveForm, NewPartForm, PartForm, VoidForm
 from innovate.http import HttpRequest, respond
 from innovate.views import see_other
-from innovate.views.evidence_parts import move_readiness
+from innovate.views.evidence_parts import innovation_evidence, move_readiness
 from innovate.views.innovations import overview_context
 from stages import services
 from stages.models import Move, MoveKind, Part, Role, Stage
@@ -121,6 +122,12 @@ def _overview_response(request, innovation, membership):
         return HttpResponseClientRedirect(innovation.get_absolute_url())
     context = overview_context(innovation, membership)
     response = respond(request, "innovations/detail.html", context, partial="overview")
+    # The evidence section follows each part's stage, so it is swapped too, out of band.
+    parts = [row["part"] for row in context["rows"]]
+    evidence = {**context, **innovation_evidence(innovation, membership, parts), "oob": True}
+    response.content += render_to_string(
+        "evidence/_innovation_evidence.html", evidence, request
+    ).encode()
     return reswap(retarget(response, "#overview"), "innerHTML")
 
 
