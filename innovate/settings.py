@@ -184,6 +184,12 @@ SECURE_HSTS_SECONDS = 0 if ALLOW_HTTP else 31_536_000
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not ALLOW_HTTP
 SECURE_HSTS_PRELOAD = not ALLOW_HTTP
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The addresses of the reverse proxies in front of the app (comma-separated). Headers a proxy
+# sets (the client's address, whether the request came over HTTPS) are believed only when the
+# request comes from one of these; with none set, no such header is believed.
+TRUSTED_PROXIES = [
+    a.strip() for a in os.environ.get("TRUSTED_PROXIES", "").split(",") if a.strip()
+]
 SECURE_REDIRECT_EXEMPT = [r"^health$"]
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
