@@ -20,6 +20,7 @@ from stages.models import (
     State,
 )
 from stages.rules import STAGE_NAMES
+from stages.services import latest_history_id
 
 MAX_TEXT = 5000
 NO_PERSONAL_DATA = "Do not include a child's or family's personal details."
@@ -164,7 +165,23 @@ class NoNulCharField(forms.CharField):
         return clean_text(super().to_python(value))
 
 
+class SeenField(forms.IntegerField):
+    """The history row an edit form was shown at, so a save can tell whether someone else
+    changed the record meanwhile (stages.services.EditConflict)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(widget=forms.HiddenInput, required=False, min_value=1, **kwargs)
+
+
+def show_seen(form):
+    """Set an edit form's `seen` to the record's newest history row (one query), unless the
+    form is bound: a re-shown form keeps what it was shown at."""
+    if form.instance.pk and not form.is_bound:
+        form.initial["seen"] = latest_history_id(form.instance)
+
+
 class InnovationForm(GovukModelForm):
+    seen = SeenField()
     title = NoNulCharField(max_length=200)
     summary = NoNulCharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
     prompted_by = NoNulCharField(
@@ -196,6 +213,19 @@ class InnovationForm(GovukModelForm):
         self.fields["lead"].queryset = member_choices(organisation)
         if self.instance.pk and not self.is_bound:
             self.initial["tags"] = ", ".join(self.instance.tags)
+        show_seen(self)
+
+    def edits(self):
+        """The fields this form edits, for stages.services.update_innovation."""
+        data = self.cleaned_data
+        return {
+            "title": data["title"],
+            "summary": data["summary"],
+            "prompted_by": data["prompted_by"],
+            "better_for_whom": data["better_for_whom"],
+            "lead": data["lead"],
+            "tags": data.get("tags", "").split(","),
+        }
 
     def clean_title(self):
         title = self.cleaned_data["title"]
@@ -229,6 +259,7 @@ def stage_choices(numbers=range(1, 7)):
 
 
 class PartForm(GovukModelForm):
+    seen = SeenField()
     name = NoNulCharField(max_length=120)
     lead = MemberChoiceField(queryset=None, required=False, empty_label="No lead yet")
     next_review_on = forms.DateField(
@@ -243,6 +274,13 @@ class PartForm(GovukModelForm):
         super().__init__(*args, **kwargs)
         self.innovation = innovation
         self.fields["lead"].queryset = member_choices(innovation.organisation)
+        show_seen(self)
+
+    def edits(self):
+        """The fields this form edits, for stages.services.update_part."""
+        return {
+            name: self.cleaned_data[name] for name in ("name", "kind", "lead", "next_review_on")
+        }
 
     def clean_name(self):
         name = self.cleaned_data["name"]

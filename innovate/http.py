@@ -1,5 +1,7 @@
 """Helpers every view uses to answer as ARCHITECTURE.md's table says."""
 
+import datetime
+
 from django.http import HttpRequest as DjangoHttpRequest
 from django.shortcuts import render
 from django_htmx.middleware import HtmxDetails
@@ -13,3 +15,30 @@ def respond(request, template, context, *, partial=None, status=200):
     """The page, or its named partial for an htmx request."""
     name = f"{template}#{partial}" if partial and request.htmx else template
     return render(request, name, context, status=status)
+
+
+def edit_conflict(request, template, context, form, conflict):
+    """409 for an edit of a record someone else changed since the form was shown
+    (stages.services.EditConflict): who changed what, each of those fields as it is now, and
+    the person's input kept. The form now carries the newest history row, so saving again
+    goes through."""
+    form.data = form.data.copy()
+    form.data["seen"] = conflict.latest.history_id if conflict.latest else ""
+    record = conflict.obj
+    now = []
+    for name in conflict.fields:
+        if name == "tags_text":
+            now.append(("Tags", ", ".join(record.tags) or "none"))
+            continue
+        field = type(record)._meta.get_field(name)
+        value = getattr(record, name)
+        if hasattr(value, "get_full_name"):
+            value = value.get_full_name() or value.get_username()
+        elif isinstance(value, datetime.date):
+            value = f"{value:%-d %B %Y}"
+        elif field.choices:
+            value = getattr(record, f"get_{name}_display")()
+        now.append(
+            (str(field.verbose_name).capitalize(), value if value not in (None, "") else "none")
+        )
+    return render(request, template, {**context, "conflict": conflict, "now": now}, status=409)

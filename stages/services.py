@@ -22,12 +22,16 @@ __all__ = [
     "MoveConflict",
     "MoveRefused",
     "bump_version",
+    "EditConflict",
     "close_innovation",
     "create_innovation",
     "move_part",
     "reopen_innovation",
     "save_with_history",
+    "repair_part",
     "start_part",
+    "update_innovation",
+    "update_part",
 ]
 
 
@@ -56,10 +60,10 @@ def bump_version(organisation_id):
     Organisation.objects.filter(pk=organisation_id).update(version=F("version") + 1)
 
 
-def save_with_history(obj, *, by, reason):
+def save_with_history(obj, *, by, reason, update_fields=None):
     obj._history_user = by
     obj._change_reason = reason
-    obj.save()
+    obj.save(update_fields=update_fields)
 
 
 def stages_by_number():
@@ -77,39 +81,160 @@ def create_innovation(organisation, *, by, title, **fields):
     return innovation
 
 
+# The fields a person edits on a form. A part's position (stage, state, cycle, since-dates,
+# version) is written only by move_part; an innovation's status only by close and reopen.
+INNOVATION_FIELDS = ("title", "summary", "prompted_by", "better_for_whom", "lead", "tags_text")
+PART_FIELDS = ("name", "kind", "lead", "next_review_on")
+POSITION_FIELDS = (
+    "stage",
+    "state",
+    "cycle",
+    "stage_since",
+    "state_since",
+    "review_on",
+    "version",
+)
+
+
+class EditConflict(Exception):
+    """Someone else changed the record's editable fields since the form was shown."""
+
+    def __init__(self, obj, latest, fields):
+        self.obj = obj
+        self.latest = latest
+        self.fields = fields
+        names = _field_names(type(obj), fields)
+        if latest is not None:
+            who = name_of(latest.history_user) if latest.history_user else "someone"
+            when = timezone.localtime(latest.history_date)
+            message = (
+                f"{obj} was changed by {who} on {when:%-d %B %Y at %H:%M} since you opened "
+                f"the form ({names}). Check the changes below, then save again if yours "
+                "still apply."
+            )
+        else:
+            message = f"{obj} has changed since you opened the form ({names})."
+        super().__init__(message)
+        self.message = message
+
+
+def name_of(user):
+    return user.get_full_name() or user.get_username()
+
+
+def _field_names(model, fields):
+    labels = []
+    for name in fields:
+        if name == "tags_text":
+            labels.append("tags")
+        else:
+            labels.append(str(model._meta.get_field(name).verbose_name).lower())
+    return ", ".join(labels)
+
+
+def latest_history_id(obj):
+    """The id of the newest history row of `obj`: a form carries it, so a save can tell
+    whether someone else changed the record meanwhile. One query."""
+    return obj.history.order_by("-history_id").values_list("history_id", flat=True).first()
+
+
+def _edit(model, obj, *, by, allowed, fields, seen, reason):
+    """Write `fields` (a subset of `allowed`) of `obj` under a row lock, only those that
+    differ from the row as it stands. With `seen` (the history id the form was shown at), a
+    change by someone else to any of `allowed` since then raises EditConflict."""
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise TypeError(f"Only {', '.join(allowed)} may be edited here, not {', '.join(unknown)}")
+    locked = model.objects.select_for_update().get(pk=obj.pk)
+    if seen is not None:
+        shown = obj.history.filter(history_id=seen).first()
+        current = locked.history.order_by("-history_id").select_related("history_user").first()
+        if shown is None:
+            raise EditConflict(locked, current, list(fields))
+        if current is not None and current.history_id != shown.history_id:
+            differ = [
+                name
+                for name in allowed
+                if getattr(shown, _attname(model, name)) != getattr(locked, _attname(model, name))
+            ]
+            if differ:
+                raise EditConflict(locked, current, differ)
+    changed = [name for name, value in fields.items() if getattr(locked, name) != value]
+    if changed:
+        for name in changed:
+            setattr(locked, name, fields[name])
+        locked._history_user = by
+        locked._change_reason = f"{reason}: {_field_names(model, changed)}"
+        locked.save(update_fields=changed)
+        bump_version(locked.organisation_id)
+    obj.__dict__.update({k: v for k, v in locked.__dict__.items() if not k.startswith("_")})
+    obj._state.fields_cache.update(locked._state.fields_cache)
+    return obj, changed
+
+
+def _attname(model, name):
+    return model._meta.get_field(name).attname
+
+
 @transaction.atomic
-def update_innovation(innovation, *, by):
-    save_with_history(innovation, by=by, reason="Edited")
-    bump_version(innovation.organisation_id)
-    return innovation
+def update_innovation(innovation, *, by, seen=None, **fields):
+    """Edit an innovation's own fields (INNOVATION_FIELDS; `tags` as a list). Returns the
+    names of the fields that changed."""
+    if "tags" in fields:
+        holder = Innovation()
+        holder.tags = fields.pop("tags") or []
+        fields["tags_text"] = holder.tags_text
+    _, changed = _edit(
+        Innovation,
+        innovation,
+        by=by,
+        allowed=INNOVATION_FIELDS,
+        fields=fields,
+        seen=seen,
+        reason="Edited",
+    )
+    return changed
 
 
 @transaction.atomic
 def close_innovation(innovation, *, by, learning, closed_on=None):
     if not (learning or "").strip():
         raise MoveRefused("Say what was learned before closing.", "learning")
-    innovation.status = InnovationStatus.CLOSED
-    innovation.learning = learning.strip()
-    innovation.closed_on = closed_on or timezone.localdate()
-    save_with_history(innovation, by=by, reason="Closed")
-    bump_version(innovation.organisation_id)
+    locked = Innovation.objects.select_for_update().get(pk=innovation.pk)
+    if locked.is_closed:
+        raise MoveRefused(f"{locked.title} was closed on {locked.closed_on:%-d %B %Y}.", None)
+    locked.status = InnovationStatus.CLOSED
+    locked.learning = learning.strip()
+    locked.closed_on = closed_on or timezone.localdate()
+    save_with_history(
+        locked, by=by, reason="Closed", update_fields=["status", "learning", "closed_on"]
+    )
+    bump_version(locked.organisation_id)
+    innovation.status, innovation.learning = locked.status, locked.learning
+    innovation.closed_on = locked.closed_on
     return innovation
 
 
 @transaction.atomic
 def reopen_innovation(innovation, *, by):
-    innovation.status = InnovationStatus.OPEN
-    innovation.closed_on = None
-    save_with_history(innovation, by=by, reason="Reopened")
-    bump_version(innovation.organisation_id)
+    locked = Innovation.objects.select_for_update().get(pk=innovation.pk)
+    if locked.is_closed:
+        locked.status = InnovationStatus.OPEN
+        locked.closed_on = None
+        save_with_history(locked, by=by, reason="Reopened", update_fields=["status", "closed_on"])
+        bump_version(locked.organisation_id)
+    innovation.status, innovation.closed_on = locked.status, locked.closed_on
     return innovation
 
 
 @transaction.atomic
-def update_part(part, *, by):
-    save_with_history(part, by=by, reason="Edited")
-    bump_version(part.organisation_id)
-    return part
+def update_part(part, *, by, seen=None, **fields):
+    """Edit a part's own fields (PART_FIELDS), never its position. Returns the names of the
+    fields that changed."""
+    _, changed = _edit(
+        Part, part, by=by, allowed=PART_FIELDS, fields=fields, seen=seen, reason="Edited"
+    )
+    return changed
 
 
 @transaction.atomic
@@ -187,7 +312,7 @@ def move_part(
     with transaction.atomic():
         locked = Part.objects.select_for_update().get(pk=part.pk)
         if expected_version is not None and locked.version != expected_version:
-            raise MoveConflict(locked, _latest_move(locked))
+            raise MoveConflict(locked, latest_move(locked))
         live = list(
             Move.objects.live()
             .filter(part=locked)
@@ -247,7 +372,7 @@ def move_part(
                 )
         except IntegrityError:
             locked.refresh_from_db()
-            raise MoveConflict(locked, _latest_move(locked)) from None
+            raise MoveConflict(locked, latest_move(locked)) from None
 
         chain = live[:-1] if voided else [*live, move]
         stage_since, state_since = since_dates(chain)
@@ -259,11 +384,68 @@ def move_part(
         locked.review_on = chain[-1].review_on if new.state == State.PAUSED else None
         locked.version = seq
         move.part = locked
-        save_with_history(locked, by=by, reason=f"Move {seq}: {move.describe()}")
+        save_with_history(
+            locked, by=by, reason=f"Move {seq}: {move.describe()}", update_fields=POSITION_FIELDS
+        )
         bump_version(locked.organisation_id)
     part.__dict__.update({k: v for k, v in locked.__dict__.items() if not k.startswith("_")})
     part._state.fields_cache.update(locked._state.fields_cache)
     return move
+
+
+def position_from_log(moves):
+    """The position fields a part's row should hold, folded from its whole log (every move,
+    oldest first, voids included): {field: value} as POSITION_FIELDS names them."""
+    moves = sorted(moves, key=lambda m: m.seq)
+    voided = {m.voids_id for m in moves if m.kind == MoveKind.VOID}
+    chain = [m for m in moves if m.kind != MoveKind.VOID and m.pk not in voided]
+    last = chain[-1]
+    stage_since, state_since = since_dates(chain)
+    return {
+        "stage": last.to_stage,
+        "state": last.to_state,
+        "cycle": last.cycle,
+        "stage_since": stage_since,
+        "state_since": state_since,
+        "review_on": last.review_on if last.to_state == State.PAUSED else None,
+        "version": moves[-1].seq,
+    }
+
+
+def disagreements(part, moves):
+    """[(field, in the row, from the log)] where `part`'s row disagrees with its log."""
+    expected = position_from_log(moves)
+    found = []
+    for name, value in expected.items():
+        attname = Part._meta.get_field(name).attname
+        mine = getattr(part, attname)
+        theirs = value.pk if name == "stage" else value
+        if mine != theirs:
+            found.append((name, mine, theirs))
+    return found
+
+
+@transaction.atomic
+def repair_part(part, *, by=None):
+    """Set `part`'s position from its log, under a row lock, with a history row saying so.
+    The log is the record of decisions: the row is only its summary. Returns the
+    disagreements repaired (none when the row already agreed)."""
+    locked = Part.objects.select_for_update().get(pk=part.pk)
+    moves = list(Move.objects.filter(part=locked).select_related("to_stage"))
+    found = disagreements(locked, moves)
+    if not found:
+        return []
+    for name, value in position_from_log(moves).items():
+        setattr(locked, name, value)
+    words = "; ".join(f"{name} {mine} → {theirs}" for name, mine, theirs in found)
+    save_with_history(
+        locked,
+        by=by,
+        reason=f"Repaired from its log (move {locked.version}): {words}",
+        update_fields=POSITION_FIELDS,
+    )
+    bump_version(locked.organisation_id)
+    return found
 
 
 def since_dates(chain):
@@ -282,7 +464,8 @@ def since_dates(chain):
     return stage_since, state_since
 
 
-def _latest_move(part):
+def latest_move(part):
+    """The part's newest move (live or not), with who recorded it."""
     return (
         Move.objects.filter(part=part)
         .select_related("recorded_by", "to_stage", "part", "voids__to_stage")

@@ -11,13 +11,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from innovate.access import get_innovation_for, organisation_for
 from innovate.caching import cached
 from innovate.forms import CloseForm, InnovationFilterForm, InnovationForm
-from innovate.http import HttpRequest, respond
+from innovate.http import HttpRequest, edit_conflict, respond
 from innovate.pictures import Marker, wheel_svg
 from innovate.views import see_other
 from innovate.views.evidence_parts import innovation_evidence
 from stages import services
 from stages.models import Innovation, Move, MoveKind, Part, Role, Stage, State
 from stages.rules import STAGE_NAMES, MoveRefused
+from stages.services import EditConflict
 
 PAGE_SIZE = 25
 
@@ -119,7 +120,12 @@ def innovation_edit(request: HttpRequest, pk: int):
     context = {"form": form, "innovation": innovation, "nav": "innovations"}
     if request.method == "POST":
         if form.is_valid():
-            services.update_innovation(form.save(commit=False), by=request.user)
+            try:
+                services.update_innovation(
+                    innovation, by=request.user, seen=form.cleaned_data["seen"], **form.edits()
+                )
+            except EditConflict as conflict:
+                return edit_conflict(request, "innovations/form.html", context, form, conflict)
             messages.success(request, "Changes saved.")
             return see_other(innovation.get_absolute_url())
         return respond(request, "innovations/form.html", context, status=422)

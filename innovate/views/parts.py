@@ -3,20 +3,21 @@ from urllib.parse import urlsplit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
+from django.forms.utils import ErrorDict
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_http_methods
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
 from innovate.access import get_innovation_for, get_part_for
 from innovate.forms import BulkPartsForm, MoveForm, NewPartForm, PartForm, VoidForm
-from innovate.http import HttpRequest, respond
+from innovate.http import HttpRequest, edit_conflict, respond
 from innovate.views import see_other
 from innovate.views.evidence_parts import innovation_evidence, move_readiness
 from innovate.views.innovations import overview_context
 from stages import services
 from stages.models import Move, MoveKind, Part, Role, Stage
 from stages.rules import Position, allowed_kinds
-from stages.services import MoveConflict, MoveRefused
+from stages.services import EditConflict, MoveConflict, MoveRefused
 
 
 def _closed(request, innovation):
@@ -98,7 +99,12 @@ def part_edit(request: HttpRequest, pk: int):
     context = {"form": form, "innovation": innovation, "part": part, "nav": "innovations"}
     if request.method == "POST":
         if form.is_valid():
-            services.update_part(form.save(commit=False), by=request.user)
+            try:
+                services.update_part(
+                    part, by=request.user, seen=form.cleaned_data["seen"], **form.edits()
+                )
+            except EditConflict as conflict:
+                return edit_conflict(request, "parts/form.html", context, form, conflict)
             messages.success(request, "Changes saved.")
             return see_other(innovation.get_absolute_url())
         return respond(request, "parts/form.html", context, status=422)
@@ -163,6 +169,15 @@ def part_move(request: HttpRequest, pk: int):
 
     if request.method == "GET":
         return render()
+    shown_at = request.POST.get("expected_version", "")
+    if shown_at.isdigit() and len(shown_at) < 10 and int(shown_at) != part.version:
+        # The part moved since the form was shown: the choices it offered may no longer
+        # apply, so say who moved it before judging the input against the new position.
+        context["conflict"] = MoveConflict(part, services.latest_move(part))
+        form.data = form.data.copy()
+        form.data["expected_version"] = part.version
+        form._errors = ErrorDict()  # input kept, not judged against choices it was not shown
+        return render(409)
     if not form.is_valid():
         return render(422)
     data = form.cleaned_data

@@ -43,9 +43,7 @@ def build(organisation, innovation, *, leader, manager, facilitator):
     Mentoring (closed on 1 May 2024 with its learning):
       Mentor pool: started in Designing 1 Jan, stopped 1 Apr."""
     by = leader
-    innovation.lead = leader
-    innovation.tags = ["edge of care", "family-led"]
-    services.update_innovation(innovation, by=by)
+    services.update_innovation(innovation, by=by, lead=leader, tags=["edge of care", "family-led"])
     north = make_part(
         innovation,
         by=by,
@@ -94,8 +92,7 @@ def build(organisation, innovation, *, leader, manager, facilitator):
     )
 
     kinship = InnovationFactory(organisation=organisation, title="Kinship support", lead=manager)
-    kinship.tags = ["kinship"]
-    services.update_innovation(kinship, by=by)
+    services.update_innovation(kinship, by=by, tags=["kinship"])
     teams = []
     for n, days in enumerate(KINSHIP_DAYS, start=1):
         team = make_part(kinship, by=by, name=f"Kinship team {n}", on=D(2024, 1, 1))

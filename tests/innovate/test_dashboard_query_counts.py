@@ -32,8 +32,7 @@ def many(request, organisation, leader, facilitator):
         innovation = InnovationFactory(
             organisation=organisation, title=f"Innovation {n:02}", lead=leader
         )
-        innovation.tags = [f"tag {n}"]
-        services.update_innovation(innovation, by=leader)
+        services.update_innovation(innovation, by=leader, tags=[f"tag {n}"])
         north = make_part(
             innovation, by=leader, name=f"North {n:02}", lead=leader, next_review_on=D(2024, 7, 1)
         )

@@ -267,8 +267,7 @@ def test_names_and_words_that_look_like_formulas_are_neutralised_in_every_file(
     client_for, viewer, organisation, leader
 ):
     innovation = InnovationFactory(organisation=organisation, title='=HYPERLINK("http://x")')
-    innovation.tags = ["@risk"]
-    services.update_innovation(innovation, by=leader)
+    services.update_innovation(innovation, by=leader, tags=["@risk"])
     part = make_part(innovation, by=leader, name="+SUM(1,2)", on=D(2024, 1, 1))
     make_move(
         part,

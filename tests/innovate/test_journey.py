@@ -181,11 +181,10 @@ def test_the_history_tells_moves_in_plain_words(client_for, viewer, leader, inno
 
 
 def test_the_history_shows_field_edits_old_and_new(client_for, viewer, leader, innovation, part):
-    part.name = "North locality team"
-    services.update_part(part, by=leader)
-    innovation.title = "Family group decision making"
-    innovation.lead = leader
-    services.update_innovation(innovation, by=leader)
+    services.update_part(part, by=leader, name="North locality team")
+    services.update_innovation(
+        innovation, by=leader, title="Family group decision making", lead=leader
+    )
     html = client_for(viewer).get(history_url(innovation)).content.decode()
     assert "Name: <del>North team</del> → North locality team" in html
     assert "Title: <del>Family group conferencing</del> → Family group decision making" in html

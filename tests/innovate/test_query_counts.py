@@ -32,10 +32,8 @@ def many_parts(request, innovation, leader):
             make_move(part, "void", by=leader, on=D(2024, 4, 2))
         parts.append(part)
     for n, part in enumerate(parts):
-        part.name = f"Renamed team {n:02}"
-        services.update_part(part, by=leader)
-    innovation.lead = leader
-    services.update_innovation(innovation, by=leader)
+        services.update_part(part, by=leader, name=f"Renamed team {n:02}")
+    services.update_innovation(innovation, by=leader, lead=leader)
     return innovation, [part.name for part in parts]
 
 

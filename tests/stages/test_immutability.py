@@ -34,10 +34,11 @@ def test_every_protected_table_has_a_trigger_refusing_update_and_delete(postgres
             "SELECT c.relname, t.tgname, pg_get_triggerdef(t.oid) FROM pg_trigger t "
             "JOIN pg_class c ON c.oid = t.tgrelid WHERE NOT t.tgisinternal"
         )
-        triggers = {table: (name, definition) for table, name, definition in cursor.fetchall()}
+        triggers = {}
+        for table, name, definition in cursor.fetchall():
+            triggers.setdefault(table, {})[name] = definition
     for table in protected_tables():
-        name, definition = triggers[table]
-        assert name == f"{table}_append_only"
+        definition = triggers[table][f"{table}_append_only"]
         assert "BEFORE DELETE OR UPDATE" in definition
         assert "FOR EACH ROW EXECUTE FUNCTION innovate_refuse_change()" in definition
 

@@ -320,8 +320,7 @@ def test_a_conflict_after_a_void_says_so(innovation, leader, manager):
 
 def test_renaming_a_part_causes_no_conflict(innovation, leader):
     part = make_part(innovation, by=leader)
-    part.name = "North and west team"
-    services.update_part(part, by=leader)
+    services.update_part(part, by=leader, name="North and west team")
     move = make_move(part, "advance", by=leader, on=date(2024, 2, 1), expected_version=1)
     assert move.seq == 2
 
