@@ -45,3 +45,20 @@ def session_started(sender, request, user, **kwargs):
     """Signing in counts as activity: the idle clock starts now."""
     if hasattr(request, "session"):
         request.session["touched"] = int(time.time())
+
+
+class TrustedProxyMiddleware:
+    """The header that marks a request as HTTPS (X-Forwarded-Proto) is believed only from the
+    reverse proxies in TRUSTED_PROXIES; from anyone else it is removed before SecurityMiddleware
+    reads it, so a forged header cannot make a plain-http request look secure."""
+
+    HEADERS = ("HTTP_X_FORWARDED_PROTO",)
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.META.get("REMOTE_ADDR") not in settings.TRUSTED_PROXIES:
+            for header in self.HEADERS:
+                request.META.pop(header, None)
+        return self.get_response(request)

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "innovate.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -183,13 +184,13 @@ CSRF_COOKIE_SECURE = not ALLOW_HTTP
 SECURE_HSTS_SECONDS = 0 if ALLOW_HTTP else 31_536_000
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not ALLOW_HTTP
 SECURE_HSTS_PRELOAD = not ALLOW_HTTP
+# Believed only from TRUSTED_PROXIES: innovate.middleware.TrustedProxyMiddleware removes the
+# header from every other request before SecurityMiddleware reads it.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # The addresses of the reverse proxies in front of the app (comma-separated). Headers a proxy
 # sets (the client's address, whether the request came over HTTPS) are believed only when the
 # request comes from one of these; with none set, no such header is believed.
-TRUSTED_PROXIES = [
-    a.strip() for a in os.environ.get("TRUSTED_PROXIES", "").split(",") if a.strip()
-]
+TRUSTED_PROXIES = [a.strip() for a in os.environ.get("TRUSTED_PROXIES", "").split(",") if a.strip()]
 SECURE_REDIRECT_EXEMPT = [r"^health$"]
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
