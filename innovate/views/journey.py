@@ -187,6 +187,8 @@ def _feed(rows, what, *, skip, people, moves=None):
             entry["action"] = f"{what.capitalize()} created"
         else:
             entry["action"] = "Moved" if entry["move"] else f"{what.capitalize()} edited"
+            if reason.startswith("Repaired from its log"):
+                entry["action"] = "Position set from its log of moves"
             for name, label in LABELS.items():
                 # The lead is compared by id: reading `row.lead` would fetch the user per row.
                 attr = f"{name}_id" if name == "lead" else name
@@ -197,7 +199,7 @@ def _feed(rows, what, *, skip, people, moves=None):
                     entry["changes"].append(
                         (label, _show(name, old, people), _show(name, new, people))
                     )
-        if entry["move"] or entry["changes"] or before is None:
+        if entry["move"] or entry["changes"] or before is None or reason.startswith("Repaired"):
             entries.append(entry)
     return entries
 

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from stages import services
-from stages.models import Move
+from stages.models import Move, Part
 from tests.factories import UserFactory, make_move
 from tests.innovate.helpers import row_counts
 
@@ -148,3 +148,15 @@ def test_a_move_form_shown_before_someone_paused_the_part_is_a_409_not_a_refusal
     assert "The grant ended." in html
     assert 'name="expected_version" value="2"' in html
     assert row_counts() == before
+
+
+def test_the_history_shows_a_part_set_from_its_log(client_for, viewer, leader, part, innovation):
+    make_move(part, "pause", by=leader, on=D(2024, 2, 1))
+    Part.objects.filter(pk=part.pk).update(version=1, state="active")
+    services.repair_part(part)
+
+    html = client_for(viewer).get(reverse("innovations:history", args=[innovation.pk]))
+    html = html.content.decode()
+
+    assert "Position set from its log of moves: North team" in html
+    assert "Repaired from its log (move 2): state active → paused; version 1 → 2" in html
