@@ -4,6 +4,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from stages.models import Innovation, Invitation, Membership, Move, Organisation, Part, Stage
+from stages.services import POSITION_FIELDS
 
 
 @admin.register(Organisation)
@@ -52,17 +53,7 @@ class PartAdmin(SimpleHistoryAdmin):
     search_fields = ["name", "innovation__title"]
     raw_id_fields = ["lead", "innovation"]
     # The position changes only through moves.
-    readonly_fields = [
-        "organisation",
-        "innovation",
-        "stage",
-        "state",
-        "cycle",
-        "stage_since",
-        "state_since",
-        "review_on",
-        "version",
-    ]
+    readonly_fields = ["organisation", "innovation", *POSITION_FIELDS]
 
     def has_add_permission(self, request):
         return False
