@@ -17,6 +17,7 @@ from assessments.status import format_date, format_number
 from stages.models import Part
 from stages.rules import MoveRefused
 from stages.services import bump_version, save_with_history
+from stages.text import strip_bidi
 
 __all__ = [
     "MAX_BYTES",
@@ -30,6 +31,8 @@ __all__ = [
 
 MAX_BYTES = 1024 * 1024
 MAX_ROWS = 2000
+# The limit the reading form holds a story to (innovate.forms.MAX_TEXT).
+MAX_NOTE = 5000
 COLUMNS = ("date", "measure", "part", "value", "note")
 REQUIRED = ("date", "measure", "value")
 RATINGS = {label.lower(): value for value, label in Rating.choices}
@@ -184,7 +187,19 @@ def parse_readings_csv(innovation, data, *, organisation, today=None):
 
     rows, errors, seen = [], [], {}
     for number, record in numbered:
-        found = []
+        found = [
+            f"the {name} column has an unprintable character (a NUL byte); remove it."
+            for name in COLUMNS
+            if "\x00" in cell(record, name)
+        ]
+        if found:
+            errors.extend(RowError(number, message) for message in found)
+            continue
+        note = strip_bidi(cell(record, "note"))
+        if len(note) > MAX_NOTE:
+            found.append(
+                f"the note column is {len(note):,} characters long; keep it to {MAX_NOTE:,}."
+            )
         date_text = cell(record, "date")
         observed_on = _parse_date(date_text)
         if not date_text:
@@ -269,7 +284,7 @@ def parse_readings_csv(innovation, data, *, organisation, today=None):
                 part=part,
                 value=value,
                 rating=rating,
-                story=cell(record, "note"),
+                story=note,
             )
         )
     return rows, errors

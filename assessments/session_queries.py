@@ -4,7 +4,8 @@ notes, decisions or actions, on PostgreSQL and SQLite alike."""
 
 from datetime import datetime, time, timedelta
 
-from django.db.models import F, Q
+from django.db.models import CharField, F, Q, TextField, Value
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from assessments.models import (
@@ -184,3 +185,22 @@ def your_open_actions(user, organisation_id):
         .select_related("session__innovation")
         .order_by(F("due_on").asc(nulls_last=True), "id")
     )
+
+
+def removals(innovation_id):
+    """Every note and attendee removed from the innovation's reflection sessions, from their
+    history: dicts of when, who (first name, last name, username), what ("note" or
+    "attendee"), the session's title and the words removed. One query."""
+
+    def removed(model, words, what):
+        return model.history.filter(history_type="-", session__innovation_id=innovation_id).values(
+            removed_on=F("history_date"),
+            first_name=F("history_user__first_name"),
+            last_name=F("history_user__last_name"),
+            username=F("history_user__username"),
+            what=Value(what, output_field=CharField()),
+            session_title=F("session__title"),
+            words=Cast(words, output_field=TextField()),
+        )
+
+    return list(removed(Note, "text", "note").union(removed(Attendee, "name_or_role", "attendee")))

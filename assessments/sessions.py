@@ -177,8 +177,9 @@ def update_session(session, *, by, held_on, title, facilitator, parts, notes="")
 
 @transaction.atomic
 def add_attendee(session, *, by, name_or_role, level, part=None):
-    """Someone who came, by name or role, their level and the part they come from."""
-    name_or_role = _text(name_or_role, "name_or_role", "name or role", limit=120)
+    """Someone who came, by their role (never a child's or family's name), their level and the
+    part they come from."""
+    name_or_role = _text(name_or_role, "name_or_role", "role", limit=120)
     if level not in AttendeeLevel.values:
         raise MoveRefused("Choose the level they work at.", "level")
     if part is not None and part.innovation_id != session.innovation_id:
@@ -195,10 +196,24 @@ def add_attendee(session, *, by, name_or_role, level, part=None):
     return attendee
 
 
+def _refuse_removal_once_applied(session, what):
+    """Once a session's decisions are applied its record stands: the moves cite it."""
+    locked = ReflectionSession.objects.select_for_update().get(pk=session.pk)
+    if locked.status == SessionStatus.APPLIED:
+        raise MoveRefused(
+            f"The decisions of this session have been applied as moves, so its {what} are part "
+            "of the record and cannot be removed.",
+            None,
+        )
+
+
 @transaction.atomic
 def remove_attendee(attendee, *, by):
+    """Take an attendee off a session whose decisions are not yet applied; the history keeps
+    who removed them and when."""
+    _refuse_removal_once_applied(attendee.session, "attendees")
     attendee._history_user = by
-    attendee._change_reason = "Attendee removed"
+    attendee._change_reason = f"Attendee removed: {attendee.name_or_role}"
     attendee.delete()
     bump_version(attendee.organisation_id)
 
@@ -232,6 +247,9 @@ def add_note(session, *, by, text, part=None, prompt="", today=None):
 
 @transaction.atomic
 def remove_note(note, *, by):
+    """Remove a note from a session whose decisions are not yet applied; the history keeps its
+    words, who removed it and when."""
+    _refuse_removal_once_applied(note.session, "notes")
     note._history_user = by
     note._change_reason = "Note removed"
     note.delete()

@@ -6,7 +6,13 @@ from django import forms
 from django.utils import timezone
 
 from assessments.models import Answer, Direction, Level, Rating, Scale, Who
-from innovate.forms import DateInput, GovukForm, NoNulCharField, stage_choices
+from innovate.forms import (
+    NO_PERSONAL_DATA,
+    DateInput,
+    GovukForm,
+    NoNulCharField,
+    stage_choices,
+)
 from stages.models import MeasureKind
 
 LEVEL_HINTS = {
@@ -25,7 +31,8 @@ class PartChoiceField(forms.ModelChoiceField):
 class MeasureForm(GovukForm):
     name = NoNulCharField(
         max_length=200,
-        help_text="What is counted or judged, for example: families attending a first meeting.",
+        help_text="What is counted or judged, for example: families attending a first meeting. "
+        + NO_PERSONAL_DATA,
     )
     stage = forms.TypedChoiceField(
         label="Stage it measures success at", choices=stage_choices(), coerce=int

@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator
 from django.forms.renderers import TemplatesSetting
 from django.utils import timezone
 
+from innovate.access import memberships
 from stages.models import (
     Innovation,
     InnovationStatus,
@@ -21,6 +22,7 @@ from stages.models import (
 )
 from stages.rules import STAGE_NAMES
 from stages.services import latest_history_id
+from stages.text import strip_bidi
 
 MAX_TEXT = 5000
 NO_PERSONAL_DATA = "Do not include a child's or family's personal details."
@@ -66,6 +68,10 @@ class GovukForm(forms.Form):
             css = WIDGET_CLASSES.get(widget_type)
             if css:
                 field.widget.attrs["class"] = css
+            if isinstance(field, forms.CharField) and not isinstance(
+                field.widget, forms.PasswordInput
+            ):
+                _strip_bidi_controls(field)
             if isinstance(field, forms.CharField) and field.max_length is None:
                 field.max_length = MAX_TEXT
                 field.widget.attrs.setdefault("maxlength", str(MAX_TEXT))
@@ -129,6 +135,33 @@ def _guard_ids(field):
     field.clean = clean
 
 
+SHOWN_FOR = "shown_for_organisation"
+
+
+def organisation_changed(request, membership):
+    """A form that acts on the current organisation carries the one it was shown for
+    (templates/includes/_shown_for.html). A person in two organisations who switched in
+    another tab would otherwise save into the one they did not see: this returns the message
+    naming both, or None when they agree (or the form did not say)."""
+    shown = request.POST.get(SHOWN_FOR, "")
+    if not shown or shown == str(membership.organisation_id):
+        return None
+    names = {str(m.organisation_id): m.organisation.name for m in memberships(request)}
+    was, now = names.get(shown, "another organisation"), membership.organisation.name
+    return (
+        f"This form was shown for {was}, but you have since switched to {now} in another tab "
+        f"or window. Nothing has been saved. Check the details, then send the form again to "
+        f"save it in {now}, or switch back to {was}."
+    )
+
+
+def _strip_bidi_controls(field):
+    """Text is kept without the characters that reorder what is around them, so a name or a
+    note shows what it says."""
+    original = field.to_python
+    field.to_python = lambda value: strip_bidi(original(value))
+
+
 def _max_length_validator(limit):
     from django.core.validators import MaxLengthValidator
 
@@ -182,7 +215,7 @@ def show_seen(form):
 
 class InnovationForm(GovukModelForm):
     seen = SeenField()
-    title = NoNulCharField(max_length=200)
+    title = NoNulCharField(max_length=200, help_text=NO_PERSONAL_DATA)
     summary = NoNulCharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
     prompted_by = NoNulCharField(
         label="What prompted it",
@@ -199,7 +232,8 @@ class InnovationForm(GovukModelForm):
     tags = NoNulCharField(
         required=False,
         max_length=400,
-        help_text="Separate tags with commas, for example: adolescents, edge of care",
+        help_text="Separate tags with commas, for example: adolescents, edge of care. "
+        + NO_PERSONAL_DATA,
     )
     lead = MemberChoiceField(queryset=None, required=False, empty_label="No lead yet")
 
@@ -260,7 +294,7 @@ def stage_choices(numbers=range(1, 7)):
 
 class PartForm(GovukModelForm):
     seen = SeenField()
-    name = NoNulCharField(max_length=120)
+    name = NoNulCharField(max_length=120, help_text=NO_PERSONAL_DATA)
     lead = MemberChoiceField(queryset=None, required=False, empty_label="No lead yet")
     next_review_on = forms.DateField(
         label="Next review", required=False, widget=DateInput(), help_text="Optional."

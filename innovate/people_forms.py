@@ -69,7 +69,7 @@ class AcceptForm(PeopleForm):
     username = NoNulCharField(
         label="Username",
         max_length=150,
-        help_text="You sign in with it. Letters, numbers and @ . + - _ only.",
+        help_text="You sign in with it. The letters a to z, numbers and @ . + - _ only.",
         error_messages={"required": "Choose a username"},
     )
     first_name = NoNulCharField(

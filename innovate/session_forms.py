@@ -5,6 +5,7 @@ from django import forms
 
 from assessments.models import Answer, AttendeeLevel, DecisionKind
 from innovate.forms import (
+    NO_PERSONAL_DATA,
     DateInput,
     DecisionFields,
     GovukForm,
@@ -31,7 +32,8 @@ class PartChoiceField(forms.ModelMultipleChoiceField):
 
 class SessionForm(GovukForm):
     title = NoNulCharField(
-        max_length=200, help_text="For example: Spring review with the locality teams."
+        max_length=200,
+        help_text="For example: Spring review with the locality teams. " + NO_PERSONAL_DATA,
     )
     held_on = forms.DateField(label="Date", widget=DateInput())
     facilitator = MemberChoiceField(
@@ -64,10 +66,11 @@ class SessionForm(GovukForm):
 
 class AttendeeForm(GovukForm):
     name_or_role = NoNulCharField(
-        label="Name or role",
+        label="Role",
         max_length=120,
-        help_text="For example: Team manager, North team; or: A parent from Family Voice. "
-        "No other personal details.",
+        help_text="For example: team manager, North team; care-experienced young person; "
+        "parent. Not a name: do not include a child's or family's personal details.",
+        error_messages={"required": "Give their role."},
     )
     level = forms.ChoiceField(
         label="Level",

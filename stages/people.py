@@ -16,7 +16,6 @@ import secrets
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model, password_validation
-from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -24,6 +23,7 @@ from django.utils import timezone
 
 from stages.models import Invitation, Membership, Organisation, Role
 from stages.services import bump_version, save_with_history
+from stages.text import is_plain_username, normalise_username, skeleton, strip_bidi
 
 INVITATION_DAYS = 7
 
@@ -220,21 +220,23 @@ def accept_invitation(token, *, username="", first_name="", last_name="", passwo
 
 def _new_account(invitation, username, first_name, last_name, password):
     User = get_user_model()
-    username = (username or "").strip()
-    first_name, last_name = (first_name or "").strip(), (last_name or "").strip()
+    username = normalise_username(username)
+    first_name = strip_bidi(first_name or "").strip()
+    last_name = strip_bidi(last_name or "").strip()
     if not username:
         raise PeopleRefused("Choose a username.", "username")
-    try:
-        UnicodeUsernameValidator()(username)
-    except ValidationError:
+    if not is_plain_username(username):
         raise PeopleRefused(
-            "A username can have letters, numbers and the characters @ . + - _ only.",
+            "A username can have the letters a to z, numbers and the characters @ . + - _ only.",
             "username",
-        ) from None
+        )
     if len(username) > 150:
         raise PeopleRefused("A username can be 150 characters at most.", "username")
-    if User.objects.filter(username__iexact=username).exists():
-        raise PeopleRefused("That username is taken. Choose another.", "username")
+    if _looks_taken(User, username):
+        raise PeopleRefused(
+            "That username is taken, or looks too like one that is. Choose another.",
+            "username",
+        )
     if not first_name:
         raise PeopleRefused("Enter your first name.", "first_name")
     if not last_name:
@@ -256,6 +258,18 @@ def _new_account(invitation, username, first_name, last_name, password):
     except IntegrityError:
         raise PeopleRefused("That username is taken. Choose another.", "username") from None
     return user
+
+
+def _looks_taken(User, username):
+    """True when an account's username is the same as `username` but for case or look-alike
+    characters (1 and l, 0 and o, rn and m, ...)."""
+    if User.objects.filter(username__iexact=username).exists():
+        return True
+    wanted = skeleton(username)
+    return any(
+        skeleton(taken) == wanted
+        for taken in User.objects.values_list("username", flat=True).iterator()
+    )
 
 
 def _lock_members(organisation_id):

@@ -60,6 +60,11 @@ def permission_denied(request, exception=None):
     return render(request, "errors/403.html", {"message": message}, status=403)
 
 
+def csrf_failure(request, reason=""):
+    """A form refused by the CSRF check: the product's own page, saying what to do."""
+    return render(request, "errors/csrf.html", status=403)
+
+
 def page_not_found(request, exception=None):
     return render(request, "errors/404.html", status=404)
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from assessments import queries, services
+from assessments import queries, services, session_queries
 from assessments.models import Check, EthicsNote, Involvement
 from assessments.queries import PartMeasure, readiness_summary, status_for_part
 from innovate.access import get_innovation_for, get_part_for
@@ -288,7 +288,8 @@ def move_readiness(part, today=None):
 
 def evidence_history(innovation):
     """Entries for the innovation's history feed: every involvement record, every answer to a
-    key question and every wording of an ethics note. Three queries."""
+    key question, every wording of an ethics note and every note or attendee removed from a
+    reflection session. Four queries."""
     entries = []
     for record in Involvement.objects.filter(part__innovation=innovation).select_related(
         "part", "stage", "recorded_by"
@@ -334,6 +335,22 @@ def evidence_history(innovation):
                 f"Ethics note for {row.stage.name} {done}",
                 row.note,
             )
+        )
+    for row in session_queries.removals(innovation.pk):
+        entries.append(
+            {
+                **_entry(
+                    row["removed_on"],
+                    None,
+                    f"{row['what'].capitalize()} removed from the session “{row['session_title']}”",
+                    row["words"],
+                ),
+                "who": (
+                    f"{row['first_name'] or ''} {row['last_name'] or ''}".strip()
+                    or row["username"]
+                    or "System"
+                ),
+            }
         )
     return entries
 

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from innovate.access import get_innovation_for, organisation_for
 from innovate.caching import cached
-from innovate.forms import CloseForm, InnovationFilterForm, InnovationForm
+from innovate.forms import CloseForm, InnovationFilterForm, InnovationForm, organisation_changed
 from innovate.http import HttpRequest, edit_conflict, respond
 from innovate.pictures import Marker, wheel_svg
 from innovate.views import see_other
@@ -92,6 +92,9 @@ def innovation_create(request: HttpRequest):
     membership = organisation_for(request, need=Role.LEADER)
     form = InnovationForm(request.POST or None, organisation=membership.organisation)
     if request.method == "POST":
+        if changed := organisation_changed(request, membership):
+            form.add_error(None, changed)
+            return respond(request, "innovations/form.html", {"form": form}, status=409)
         if form.is_valid():
             innovation = form.save(commit=False)
             created = services.create_innovation(

@@ -26,7 +26,7 @@ from innovate.access import (
     get_membership_for,
     organisation_for,
 )
-from innovate.forms import GovukForm
+from innovate.forms import GovukForm, organisation_changed
 from innovate.http import HttpRequest, respond
 from innovate.people_forms import (
     AcceptForm,
@@ -126,6 +126,11 @@ def invite(request: HttpRequest):
     form = InviteForm(request.POST or None, initial={"role": Role.LEADER})
     context = {"form": form, "organisation": organisation, "nav": NAV}
     if request.method == "POST":
+        if changed := organisation_changed(request, membership):
+            form.add_error(None, changed)
+            return respond(
+                request, "people/invite.html", context, partial="invite-form", status=409
+            )
         if form.is_valid():
             try:
                 invitation, token = people.invite(

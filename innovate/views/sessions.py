@@ -146,7 +146,7 @@ def session_edit(request: HttpRequest, pk: int):
     return respond(request, "sessions/form.html", context)
 
 
-def _detail_context(session, membership, *, attendee_form=None, action_form=None):
+def _detail_context(session, membership, *, attendee_form=None, action_form=None, refused=""):
     """The session page: its scope, attendees and actions. Five queries."""
     innovation = session.innovation
     record = session_queries.session_record(session)
@@ -159,6 +159,7 @@ def _detail_context(session, membership, *, attendee_form=None, action_form=None
         "attendee_form": attendee_form or AttendeeForm(innovation=innovation),
         "action_form": action_form or ActionForm(organisation=session.organisation),
         "may_run": membership.may(RUNS),
+        "refused": refused,
         "today": timezone.localdate(),
         "nav": "innovations",
     }
@@ -211,7 +212,12 @@ def attendee_add(request: HttpRequest, pk: int):
 def attendee_remove(request: HttpRequest, pk: int, attendee_pk: int):
     session, membership = get_session_for(request, pk, need=RUNS)
     attendee = get_object_or_404(Attendee, pk=attendee_pk, session=session)
-    session_services.remove_attendee(attendee, by=request.user)
+    try:
+        session_services.remove_attendee(attendee, by=request.user)
+    except MoveRefused as refusal:
+        return _detail_answer(
+            request, session, membership, "attendees", done="", status=409, refused=refusal.message
+        )
     return _detail_answer(request, session, membership, "attendees", done=f"{attendee} removed.")
 
 
@@ -341,6 +347,7 @@ def _run_context(session, part_pk, **forms):
         "check_form": forms.get("check_form") or CheckForm(stage=stage),
         "decision_form": forms.get("decision_form") or DecisionForm(kinds=kinds),
         "just_done": forms.get("just_done", ""),
+        "refused": forms.get("refused", ""),
         "today": today,
         "nav": "innovations",
     }
@@ -401,7 +408,22 @@ def note_remove(request: HttpRequest, pk: int, note_pk: int):
     note = get_object_or_404(
         Note.objects.select_related("part__stage"), pk=note_pk, session=session
     )
-    session_services.remove_note(note, by=request.user)
+    try:
+        session_services.remove_note(note, by=request.user)
+    except MoveRefused as refusal:
+        if note.part_id is None:
+            return _detail_answer(
+                request,
+                session,
+                membership,
+                "attendees",
+                done="",
+                status=409,
+                refused=refusal.message,
+            )
+        return _run_answer(
+            request, session, note.part, "notes", done="", status=409, refused=refusal.message
+        )
     if note.part_id is None:
         messages.success(request, "Note removed.")
         return see_other(reverse("sessions:summary", args=[session.pk]))

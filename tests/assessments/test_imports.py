@@ -269,3 +269,41 @@ def test_parsing_takes_a_fixed_number_of_queries(
         rows, errors = parse(innovation, data)
     assert (len(rows), errors) == (n, [])
     assert {r.measure.name for r in rows} == {"Referrals"}
+
+
+def test_a_nul_byte_in_any_cell_is_refused_naming_its_row_and_column(innovation, measures):
+    text = (
+        "date,measure,part,value,note\n"
+        "2025-05-01,Referrals,,12,fine\n"
+        "2025-05-02,Referrals,,12,a\x00note\n"
+        "2025-05-03,Refe\x00rrals,,12,\n"
+    )
+    rows, errors = parse(innovation, text.encode())
+    assert messages(errors) == [
+        "Row 3: the note column has an unprintable character (a NUL byte); remove it.",
+        "Row 4: the measure column has an unprintable character (a NUL byte); remove it.",
+    ]
+    assert [r.row for r in rows] == [2]
+
+
+def test_an_imported_note_obeys_the_reading_form_s_limit(innovation, leader, measures):
+    from innovate.forms import MAX_TEXT
+
+    assert imports.MAX_NOTE == MAX_TEXT
+    text = (
+        "date,measure,part,value,note\n"
+        f"2025-05-01,Referrals,,12,{'x' * MAX_TEXT}\n"
+        f"2025-05-02,Referrals,,12,{'y' * (MAX_TEXT + 1)}\n"
+    )
+    rows, errors = parse(innovation, text.encode())
+    assert messages(errors) == [
+        "Row 3: the note column is 5,001 characters long; keep it to 5,000."
+    ]
+    assert [len(r.story) for r in rows] == [MAX_TEXT]
+
+
+def test_an_imported_note_loses_its_bidirectional_controls(innovation, measures):
+    text = "date,measure,part,value,note\n2025-05-01,Referrals,,12,Fine \u202eenod\u202c here\n"
+    rows, errors = parse(innovation, text.encode())
+    assert errors == []
+    assert rows[0].story == "Fine enod here"

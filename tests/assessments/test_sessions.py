@@ -491,3 +491,44 @@ def test_sessions_of_an_organisation_keep_its_id_everywhere(
         session.scope.all(),
     ):
         assert {row.organisation_id for row in rows} == {organisation.pk}
+
+
+# Removing notes and attendees
+
+
+@pytest.fixture
+def recorded(session, facilitator, north):
+    """A session with an attendee and a note on North team, and a decision waiting."""
+    attendee = sessions.add_attendee(
+        session, by=facilitator, name_or_role="Team manager", level="operational"
+    )
+    note = sessions.add_note(session, by=facilitator, part=north, text="Letters.", today=TODAY)
+    decide(session, north, "advance", facilitator)
+    return attendee, note
+
+
+def test_removing_a_note_or_an_attendee_is_recorded_in_history(recorded, facilitator):
+    attendee, note = recorded
+    sessions.remove_note(note, by=facilitator)
+    sessions.remove_attendee(attendee, by=facilitator)
+    removed_note = Note.history.get(history_type="-")
+    assert (removed_note.text, removed_note.history_user) == ("Letters.", facilitator)
+    assert removed_note.history_change_reason == "Note removed"
+    removed_attendee = Attendee.history.get(history_type="-")
+    assert removed_attendee.history_user == facilitator
+    assert removed_attendee.history_change_reason == "Attendee removed: Team manager"
+
+
+def test_once_decisions_are_applied_notes_and_attendees_cannot_be_removed(
+    session, recorded, facilitator
+):
+    attendee, note = recorded
+    sessions.apply_decisions(session, by=facilitator, today=TODAY)
+    with pytest.raises(MoveRefused, match="its notes are part of the record"):
+        sessions.remove_note(note, by=facilitator)
+    with pytest.raises(MoveRefused, match="its attendees are part of the record"):
+        sessions.remove_attendee(attendee, by=facilitator)
+    assert Note.objects.filter(pk=note.pk).exists()
+    assert Attendee.objects.filter(pk=attendee.pk).exists()
+    assert not Note.history.filter(history_type="-").exists()
+    assert not Attendee.history.filter(history_type="-").exists()

@@ -5,7 +5,7 @@ from django.test import Client
 from django.urls import reverse
 
 from innovate.access import SESSION_KEY
-from stages.models import Role
+from stages.models import Innovation, Role
 from tests.factories import PASSWORD, InnovationFactory, MembershipFactory
 from tests.innovate.helpers import csrf_post, login_url
 
@@ -218,3 +218,25 @@ def test_signing_out_answers_only_post(client_for, leader):
     client = client_for(leader)
     assert client.get(reverse("logout")).status_code == 405
     assert USER_SESSION_KEY in client.session
+
+
+# A form refused by the CSRF check
+
+
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_a_form_without_a_valid_csrf_token_gets_the_product_s_own_page(leader, signed_in):
+    client = Client(enforce_csrf_checks=True)
+    if signed_in:
+        client.force_login(leader)
+    url = reverse("innovations:create") if signed_in else reverse("login")
+    response = client.post(url, {"title": "Sent from elsewhere", "username": "leader"})
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert (
+        "The form had expired or was sent from somewhere else. Go back, reload the page and try "
+        "again."
+    ) in html
+    assert '<h1 class="govuk-heading-l">The form could not be sent</h1>' in html
+    assert "/static/css/application" in html and 'class="govuk-template' in html
+    assert "CSRF verification failed" not in html
+    assert not Innovation.objects.filter(title="Sent from elsewhere").exists()

@@ -145,6 +145,35 @@ def test_a_confirmation_whose_rows_went_stale_is_refused_and_saves_nothing(
     assert evidence_counts() == before
 
 
+@pytest.mark.parametrize("how", ["file", "content"])
+def test_a_nul_byte_in_a_note_is_refused_naming_the_row_and_column(
+    client_for, leader, innovation, north, attendance, how
+):
+    text = "date,measure,part,value,note\n2026-10-01,Families attending,North team,12,a\x00b\n"
+    before = evidence_counts()
+    data = {"file": upload(text)} if how == "file" else {"content": text}
+    response = client_for(leader).post(import_url(innovation), data)
+    assert response.status_code == 422
+    assert re.search(
+        r"Row 2</td>\s*<td[^>]*>the note column has an unprintable character",
+        response.content.decode(),
+    )
+    assert evidence_counts() == before
+
+
+def test_a_note_longer_than_the_form_allows_is_refused(
+    client_for, leader, innovation, north, attendance
+):
+    text = f"date,measure,part,value,note\n2026-10-01,Families attending,,12,{'x' * 5001}\n"
+    before = evidence_counts()
+    response = client_for(leader).post(import_url(innovation), {"content": text})
+    assert response.status_code == 422
+    assert "the note column is 5,001 characters long; keep it to 5,000." in (
+        response.content.decode()
+    )
+    assert evidence_counts() == before
+
+
 def test_no_file_is_refused_at_the_file_field(client_for, leader, innovation):
     response = client_for(leader).post(import_url(innovation), {})
     html = response.content.decode()

@@ -245,7 +245,7 @@ def test_the_history_with_evidence_runs_the_same_queries_whatever_the_size(
 ):
     innovation, names, whole = many
     client = client_for(viewer)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         response = client.get(reverse("innovations:history", args=[innovation.pk]))
     html = response.content.decode()
     assert "Ethics note for Mobilising written" in html

@@ -685,7 +685,9 @@ def test_accepting_works_under_csrf_checks(invited):
     "fields, field, message",
     [
         ({"username": ""}, "username", "Choose a username"),
-        ({"username": "LEADER"}, "username", "That username is taken. Choose another."),
+        ({"username": "LEADER"}, "username", "That username is taken, or looks too like one"),
+        ({"username": "1eader"}, "username", "That username is taken, or looks too like one"),
+        ({"username": "lеader"}, "username", "A username can have the letters a to z"),
         ({"first_name": ""}, "first_name", "Enter your first name"),
         (
             {"password_again": "kestrel-harbour-lanterns"},

@@ -74,7 +74,7 @@ def test_the_history_runs_the_same_queries_whatever_the_number_of_parts(
 ):
     innovation, names = many_parts
     client = client_for(viewer)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         response = client.get(reverse("innovations:history", args=[innovation.pk]))
     assert response.status_code == 200
     html = response.content.decode()

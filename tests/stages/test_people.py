@@ -283,8 +283,8 @@ def test_a_weak_password_is_refused_and_nothing_is_saved(invited, password, mess
 @pytest.mark.parametrize(
     "fields, field, message",
     [
-        ({"username": "LEADER"}, "username", "That username is taken. Choose another."),
-        ({"username": "sam carter"}, "username", "A username can have letters"),
+        ({"username": "LEADER"}, "username", "That username is taken, or looks too like one"),
+        ({"username": "sam carter"}, "username", "A username can have the letters a to z"),
         ({"username": " "}, "username", "Choose a username."),
         ({"first_name": ""}, "first_name", "Enter your first name."),
         ({"last_name": "  "}, "last_name", "Enter your last name."),

@@ -1,0 +1,161 @@
+"""What every form of the web front does to free text: it says beside the field that a child's
+or family's personal details do not belong there, and it keeps the text without the
+bidirectional controls that make it display differently from what it says."""
+
+import inspect
+import re
+
+import pytest
+from django import forms
+from django.contrib.auth.forms import SetPasswordForm
+from django.urls import reverse
+
+import innovate.urls  # noqa: F401  (imports every view, so every form class is defined)
+from innovate.forms import GovukForm, NoNulCharField
+from stages.models import Innovation, Part, Stage
+from tests.assessments.factories import make_measure
+from tests.factories import make_part
+
+NOTE = re.compile(r"child's or family's personal details|personal details of a child or family")
+
+# Text fields that are not free text about the work, each with why.
+NOT_FREE_TEXT = {
+    ("AcceptForm", "username"): "the person's own sign-in name",
+    ("AcceptForm", "first_name"): "the person's own name",
+    ("AcceptForm", "last_name"): "the person's own name",
+    ("MeasureForm", "unit"): "a unit: families, days, per cent",
+    ("MeasureForm", "baseline_value"): "a number",
+    ("MeasureForm", "target_value"): "a number",
+    ("ReadingForm", "value"): "a number",
+    ("ReadingForm", "evidence_url"): "a web address",
+    ("InnovationFilterForm", "q"): "a search, never saved",
+    ("InnovationFilterForm", "tag"): "a filter, never saved",
+    ("PortfolioForm", "tag"): "a filter, never saved",
+}
+
+# Fields shared by forms, never shown on their own: the forms that use them are checked.
+MIXINS = {"StartFields"}
+
+BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+
+
+def form_classes():
+    def walk(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from walk(sub)
+
+    found = {
+        c
+        for c in walk(forms.BaseForm)
+        if c.__module__.startswith("innovate.")
+        and c.__name__ not in MIXINS
+        and not (issubclass(c, forms.BaseModelForm) and c._meta.model is None)
+    }
+    return sorted(found, key=lambda c: (c.__module__, c.__name__))
+
+
+@pytest.fixture
+def arguments(innovation, leader):
+    part = make_part(innovation, by=leader)
+    return {
+        "organisation": innovation.organisation,
+        "innovation": innovation,
+        "part": part,
+        "parts": Part.objects.filter(innovation=innovation),
+        "measure": make_measure(innovation, by=leader, name="Families attending"),
+        "stage": Stage.objects.get(number=1),
+        "kinds": ["advance", "pause"],
+    }
+
+
+def build(cls, arguments, user):
+    """An unbound form of `cls`, given what its constructor asks for by name."""
+    needed = {
+        name: arguments[name]
+        for base in cls.__mro__
+        if "__init__" in vars(base)
+        for name, p in inspect.signature(base.__init__).parameters.items()
+        if p.kind is p.KEYWORD_ONLY and p.default is p.empty
+    }
+    if issubclass(cls, SetPasswordForm):
+        return cls(user, **needed)
+    return cls(**needed)
+
+
+def free_text_fields(form):
+    for name, field in form.fields.items():
+        if (
+            isinstance(field, forms.CharField)
+            and type(field.widget) in (forms.TextInput, forms.Textarea)
+            and (type(form).__name__, name) not in NOT_FREE_TEXT
+        ):
+            yield name, field
+
+
+def test_the_walk_finds_the_forms_of_every_area():
+    names = {c.__name__ for c in form_classes()}
+    assert {"InnovationForm", "MeasureForm", "SessionForm", "AttendeeForm", "AcceptForm"} <= names
+
+
+@pytest.mark.django_db
+def test_every_free_text_field_of_every_form_says_no_child_s_personal_details(arguments, leader):
+    checked, missing = 0, []
+    for cls in form_classes():
+        form = build(cls, arguments, leader)
+        for name, field in free_text_fields(form):
+            checked += 1
+            if not NOTE.search(str(field.help_text)):
+                missing.append(f"{cls.__module__}.{cls.__name__}.{name}")
+    assert missing == []
+    assert checked >= 25, checked
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("form", "field"),
+    [
+        ("InnovationForm", "title"),
+        ("InnovationForm", "tags"),
+        ("PartForm", "name"),
+        ("MeasureForm", "name"),
+        ("SessionForm", "title"),
+        ("AttendeeForm", "name_or_role"),
+    ],
+)
+def test_the_short_text_fields_carry_the_note_too(arguments, leader, form, field):
+    (cls,) = [c for c in form_classes() if c.__name__ == form]
+    assert NOTE.search(str(build(cls, arguments, leader).fields[field].help_text))
+
+
+class Sample(GovukForm):
+    title = NoNulCharField(max_length=200)
+    story = NoNulCharField(widget=forms.Textarea, required=False)
+    secret = forms.CharField(widget=forms.PasswordInput, strip=False)
+
+
+def test_bidirectional_controls_are_taken_out_of_free_text():
+    form = Sample({"title": f"North{BIDI} team", "story": "a\u202eb\u202c c", "secret": "x"})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["title"] == "North team"
+    assert form.cleaned_data["story"] == "ab c"
+
+
+def test_a_password_is_kept_exactly_as_typed():
+    form = Sample({"title": "T", "secret": "pass\u202eword"})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["secret"] == "pass\u202eword"
+
+
+def test_text_of_bidirectional_controls_alone_is_empty():
+    form = Sample({"title": "\u202e\u202c", "secret": "x"})
+    assert not form.is_valid()
+    assert "title" in form.errors
+
+
+def test_a_title_saved_through_the_page_has_no_bidirectional_controls(client_for, leader):
+    response = client_for(leader).post(
+        reverse("innovations:create"), {"title": "Family \u202egnicnerefnoc\u202c group"}
+    )
+    assert response.status_code == 303
+    assert Innovation.objects.get().title == "Family gnicnerefnoc group"
