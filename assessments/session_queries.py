@@ -193,7 +193,9 @@ def removals(innovation_id):
     "attendee"), the session's title and the words removed. One query."""
 
     def removed(model, words, what):
-        return model.history.filter(history_type="-", session__innovation_id=innovation_id).values(
+        # Unordered: SQLite refuses an ORDER BY inside a part of a UNION.
+        rows = model.history.filter(history_type="-", session__innovation_id=innovation_id)
+        return rows.order_by().values(
             removed_on=F("history_date"),
             first_name=F("history_user__first_name"),
             last_name=F("history_user__last_name"),
