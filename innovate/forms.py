@@ -5,6 +5,7 @@ import datetime
 import re
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.validators import MaxValueValidator
 from django.forms.renderers import TemplatesSetting
@@ -388,6 +389,13 @@ class BulkPartsForm(GovukForm, StartFields):
         if clashes:
             raise forms.ValidationError(
                 "This innovation already has parts named: " + ", ".join(clashes) + "."
+            )
+        limit = settings.MAX_PARTS_PER_INNOVATION
+        if len(taken) + len(names) > limit:
+            room = max(limit - len(taken), 0)
+            raise forms.ValidationError(
+                f"An innovation may have at most {limit:,} parts and this one has {len(taken):,}: "
+                + (f"add at most {room:,} more." if room else "no more can be added.")
             )
         return names
 

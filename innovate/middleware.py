@@ -1,6 +1,36 @@
 import time
 
 from django.conf import settings
+from django.http import HttpResponse
+
+
+class RequestSizeMiddleware:
+    """Refuse a request body larger than MAX_REQUEST_BYTES, or one that does not state its
+    length, before anything reads it: the answer comes from the headers alone, so a huge
+    upload is neither kept in memory nor spooled to disk. First in MIDDLEWARE."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        limit = settings.MAX_REQUEST_BYTES
+        if "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower():
+            return self.refuse("Send the request with its length (Content-Length).")
+        length = request.META.get("CONTENT_LENGTH") or "0"
+        if not (length.isascii() and length.isdigit()) or len(length) > 20:
+            return self.refuse("The request's Content-Length is not a number.")
+        if int(length) > limit:
+            return self.refuse(
+                f"The request is too large: at most {limit // (1024 * 1024)} MB may be sent."
+            )
+        return self.get_response(request)
+
+    @staticmethod
+    def refuse(message):
+        response = HttpResponse(message + "\n", status=400, content_type="text/plain")
+        response["Content-Length"] = len(response.content)
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
 
 
 class PermissionsPolicyMiddleware:

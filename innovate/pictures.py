@@ -2,6 +2,7 @@
 description, and every page that shows one also shows the same facts as a table."""
 
 import math
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -15,6 +16,9 @@ CX = CY = 230
 R_OUT, R_IN = 210, 78
 RINGS = (108, 138, 168)
 PER_RING = (3, 4, 5)
+# Beyond this many parts the wheel shows how many are in each stage and state, not a marker
+# per part: the picture stays readable and its size stays bounded whatever the number of parts.
+WHEEL_MARKERS = 60
 
 
 @dataclass
@@ -93,7 +97,16 @@ def _marker_shape(state, x, y):
 def wheel_svg(markers, *, title, rewind=None, counts_text="", uid="wheel"):
     """The wheel: six segments clockwise from the top, each part a numbered marker in its
     stage (circle active, square paused, hatched diamond stopped), a cycle badge past the
-    first cycle, and the last rewind (from stage, to stage) as a back-arc inside."""
+    first cycle, and the last rewind (from stage, to stage) as a back-arc inside. With more
+    than WHEEL_MARKERS parts, each stage shows its count of parts in each state instead."""
+    if len(markers) > WHEEL_MARKERS:
+        # Imported here: the dashboard's pictures build on this module's geometry.
+        from innovate.dashboard_pictures import aggregate_wheel_svg
+
+        counts = {n: {s: 0 for s in State.values} for n in range(1, 7)}
+        for marker in markers:
+            counts[marker.stage][marker.state] += 1
+        return aggregate_wheel_svg(counts, title=title, id_prefix=uid)
     parts = []
     for stage in range(1, 7):
         parts.append(
@@ -225,14 +238,117 @@ def wheel_svg(markers, *, title, rewind=None, counts_text="", uid="wheel"):
 # --- The journey timeline -------------------------------------------------------------
 
 LANE, GUTTER, WIDTH, TOP = 34, 170, 960, 34
+# The bars (and as many marks) the whole timeline draws, about, and the least and most one lane
+# may draw. A lane with a longer journey is summarised by period (summarise_lane), so the
+# picture's size is bounded whatever the length of the log.
+TIMELINE_BARS = 2400
+LANE_BARS = (12, 240)
+
+
+def lane_budget(lanes):
+    """The bars and marks each of `lanes` lanes may draw."""
+    low, high = LANE_BARS
+    return max(low, min(high, TIMELINE_BARS // max(lanes, 1)))
+
+
+def summarise_lane(name, segments, events, *, start, end, periods):
+    """A long journey drawn with at most `periods` bars and `periods` marks. The time from
+    `start` to `end` is cut into equal periods; each period shows the stage and state held for
+    most of it, and periods alike in a row are one bar. The marks of a period become one mark
+    that counts them."""
+    origin = start.toordinal()
+    span = max(end.toordinal() - origin, 1)
+    periods = max(1, min(periods, span))
+    # Whole days, strictly increasing: a period is at least a day long.
+    bounds = [round(i * span / periods) for i in range(periods + 1)]
+
+    def period_of(day):
+        offset = min(max(day.toordinal() - origin, 0), span)
+        low, high = 0, periods - 1
+        while low < high:
+            middle = (low + high + 1) // 2
+            if bounds[middle] <= offset:
+                low = middle
+            else:
+                high = middle - 1
+        return low
+
+    held = [defaultdict(float) for _ in range(periods)]
+    for seg in segments:
+        a = max(seg["start"].toordinal() - origin, 0)
+        b = min(seg["end"].toordinal() - origin, span)
+        what = (seg["stage"], seg["state"])
+        if b <= a:
+            # A state held for less than a day counts only where nothing else is held.
+            held[period_of(seg["start"])][what] += 1e-6
+            continue
+        for p in range(period_of(seg["start"]), periods):
+            if bounds[p] >= b:
+                break
+            overlap = min(b, bounds[p + 1]) - max(a, bounds[p])
+            if overlap > 0:
+                held[p][what] += overlap
+
+    def day(offset):
+        return date.fromordinal(origin + offset)
+
+    bars = []
+    for p, weights in enumerate(held):
+        if not weights:
+            continue
+        stage, state = max(weights.items(), key=lambda item: item[1])[0]
+        previous = bars[-1] if bars else None
+        if previous and previous["period"] == p - 1 and previous["what"] == (stage, state):
+            previous["end"], previous["period"] = day(bounds[p + 1]), p
+            continue
+        bars.append(
+            {
+                "start": day(bounds[p]),
+                "end": day(bounds[p + 1]),
+                "stage": stage,
+                "state": state,
+                "mostly": True,
+                "period": p,
+                "what": (stage, state),
+            }
+        )
+
+    grouped = defaultdict(list)
+    for event in events:
+        grouped[period_of(event[0])].append(event)
+    marks = []
+    for p in sorted(grouped):
+        group = grouped[p]
+        if len(group) == 1:
+            marks.append(group[0])
+            continue
+        kinds = Counter("voided" if voided else str(kind) for _, kind, _, voided in group)
+        words = {"voided": "voided move", MoveKind.REWIND: "rewind", MoveKind.STOP: "stop"}
+        counted = ", ".join(
+            f"{n} {words.get(kind, kind)}{'s' if n != 1 else ''}" for kind, n in kinds.items()
+        )
+        first, last = group[0][0], group[-1][0]
+        common = kinds.most_common(1)[0][0]
+        marks.append(
+            (
+                first,
+                MoveKind.REWIND if common == "voided" else common,
+                f"{name}: {counted} from {first:%-d %B %Y} to {last:%-d %B %Y}",
+                common == "voided",
+            )
+        )
+    return bars, marks
 
 
 def timeline_svg(lanes, *, start, end, title):
     """`lanes`: [(part name, [segment dicts])] where a segment has start, end, stage, state,
-    and events: [(date, kind, label, voided)]."""
+    and events: [(date, kind, label, voided)]. A lane with more segments or events than its
+    share of TIMELINE_BARS is summarised by period."""
     start = min(start, end - timedelta(days=1))
     span = max((end - start).days, 1)
     inner = WIDTH - GUTTER - 16
+    budget = lane_budget(len(lanes))
+    summarised = False
 
     def x_of(day):
         return GUTTER + inner * ((day - start).days / span)
@@ -259,6 +375,11 @@ def timeline_svg(lanes, *, start, end, title):
             )
         )
     for index, (name, segments, events) in enumerate(lanes):
+        if len(segments) > budget or len(events) > budget:
+            segments, events = summarise_lane(
+                name, segments, events, start=start, end=end, periods=budget
+            )
+            summarised = True
         y = TOP + index * LANE
         out.append(
             format_html(
@@ -272,7 +393,8 @@ def timeline_svg(lanes, *, start, end, title):
             x0, x1 = x_of(seg["start"]), x_of(seg["end"])
             width = max(x1 - x0, 1.5)
             label = (
-                f"{name}: {State(seg['state']).label.lower()} in {STAGE_NAMES[seg['stage']]}, "
+                f"{name}: {'mostly ' if seg.get('mostly') else ''}"
+                f"{State(seg['state']).label.lower()} in {STAGE_NAMES[seg['stage']]}, "
                 f"{seg['start']:%-d %b %Y} to {seg['end']:%-d %b %Y}"
             )
             if seg["state"] == State.STOPPED:
@@ -353,8 +475,8 @@ def timeline_svg(lanes, *, start, end, title):
         'aria-labelledby="timeline-title" aria-describedby="timeline-desc" '
         'xmlns="http://www.w3.org/2000/svg">'
         '<title id="timeline-title">{}</title>'
-        '<desc id="timeline-desc">One lane per part from {} to {}; the table below lists every '
-        "move.</desc>"
+        '<desc id="timeline-desc">One lane per part from {} to {}{}; the table below lists '
+        "every move.</desc>"
         '<defs><pattern id="app-timeline-hatch" width="6" height="6" patternUnits="userSpaceOnUse"'
         ' patternTransform="rotate(45)"><line x1="0" y1="0" x2="0" y2="6" stroke="#ffffff" '
         'stroke-width="3"/></pattern></defs>{}</svg>',
@@ -363,6 +485,9 @@ def timeline_svg(lanes, *, start, end, title):
         title,
         f"{start:%-d %B %Y}",
         f"{end:%-d %B %Y}",
+        "; a long journey is summarised, each bar showing the stage held for most of its period"
+        if summarised
+        else "",
         mark_safe("".join(str(o) for o in out)),
     )
 

@@ -69,6 +69,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: an oversized body is refused before anything (CSRF, sessions, uploads) reads it.
+    "innovate.middleware.RequestSizeMiddleware",
     "innovate.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -117,14 +119,27 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Each worker keeps its own cache of sessions and rendered pages, capped so a worker stays
-# small; keys include the organisation's version, so entries are never stale.
+# Each worker keeps its own cache of rendered pages, capped by count and by size so a worker
+# stays small whatever its viewers ask for (an entry over the entry limit is not kept; the
+# least recently used go first); keys include the organisation's version, so entries are
+# never stale.
+CACHE_MAX_BYTES = 32 * 1024 * 1024
+CACHE_MAX_ENTRY_BYTES = 1024 * 1024
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "OPTIONS": {"MAX_ENTRIES": 200, "CULL_FREQUENCY": 4},
+        "BACKEND": "innovate.caching.BoundedLocMemCache",
+        "OPTIONS": {
+            "MAX_ENTRIES": 200,
+            "MAX_BYTES": CACHE_MAX_BYTES,
+            "MAX_ENTRY_BYTES": CACHE_MAX_ENTRY_BYTES,
+        },
     }
 }
+
+# Limits a real service never reaches, so that no one can make a page or a worker grow
+# without bound; each refusal says which limit it met.
+MAX_PARTS_PER_INNOVATION = 500
+MAX_MOVES_PER_PART = 2000
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -170,6 +185,9 @@ STORAGES = {
 }
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# A request body larger than this is refused (400) before it is read: ten times the largest
+# file the product takes (a readings CSV, 1 MB).
+MAX_REQUEST_BYTES = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 
 # Sessions end after an idle hour (innovate.middleware renews them); a warning comes first.

@@ -1,6 +1,7 @@
 """The one write path for organisations' data. Every function takes `by=` the acting user and
 commits everything it writes (rows, history, the organisation's version) or nothing."""
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -255,6 +256,15 @@ def start_part(
     effective_on = effective_on or today
     position = rules.next_position(None, MoveKind.START, stage, reason=reason, rationale=rationale)
     rules.check_effective_on(effective_on, today=today)
+    # Counted with the innovation locked, so that parts added at once cannot pass the limit.
+    Innovation.objects.select_for_update().filter(pk=innovation.pk).values_list("pk").first()
+    limit = settings.MAX_PARTS_PER_INNOVATION
+    if Part.objects.filter(innovation_id=innovation.pk).count() >= limit:
+        raise MoveRefused(
+            f"This innovation has {limit:,} parts, the most an innovation may have: "
+            "no more can be added.",
+            "name",
+        )
     stage_obj = Stage.objects.get(number=position.stage)
     part = Part(
         organisation_id=innovation.organisation_id,
@@ -313,6 +323,13 @@ def move_part(
         locked = Part.objects.select_for_update().get(pk=part.pk)
         if expected_version is not None and locked.version != expected_version:
             raise MoveConflict(locked, latest_move(locked))
+        # A part's version counts its moves.
+        if locked.version >= settings.MAX_MOVES_PER_PART:
+            raise MoveRefused(
+                f"{locked.name} has {locked.version:,} moves, the most a part may have: no more "
+                "can be recorded. Add a new part to carry its journey on.",
+                "kind",
+            )
         live = list(
             Move.objects.live()
             .filter(part=locked)

@@ -1,4 +1,6 @@
-from datetime import timedelta
+from datetime import date, timedelta
+from typing import NamedTuple
+from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -12,10 +14,11 @@ from innovate.forms import AsOfForm
 from innovate.http import HttpRequest, respond
 from innovate.pictures import Marker, timeline_svg, wheel_svg
 from innovate.views.evidence_parts import evidence_history
-from stages import queries
-from stages.models import Innovation, Move, MoveKind, Part
+from stages.models import Innovation, Move, MoveKind, Part, Stage
+from stages.rules import STAGE_NAMES
 
 HISTORY_PAGE = 30
+MOVES_PAGE = 100
 
 
 @require_GET
@@ -27,77 +30,148 @@ def timeline(request: HttpRequest, pk: int):
     as_of = today
     if form.is_bound and form.is_valid() and form.cleaned_data["as_of"]:
         as_of = form.cleaned_data["as_of"]
-
-    def compute():
-        parts = list(Part.objects.filter(innovation=innovation).order_by("name"))
-        moves = list(
-            Move.objects.filter(part__innovation=innovation, effective_on__lte=as_of)
-            .select_related("from_stage", "to_stage", "recorded_by", "part", "voids", "voided_by")
-            .order_by("part__name", "seq")
-        )
-        by_part = {p.pk: [] for p in parts}
-        for move in moves:
-            by_part[move.part_id].append(move)
-        start = min((m.effective_on for m in moves), default=as_of - timedelta(days=365))
-        lanes = []
-        for part in parts:
-            journey = by_part[part.pk]
-            live = [m for m in journey if m.is_live]
-            segments = []
-            # A part that started after the as-of date has no live moves, and no segments.
-            followers = [*live[1:], None] if live else []
-            for move, following in zip(live, followers, strict=True):
-                segments.append(
-                    {
-                        "start": move.effective_on,
-                        "end": following.effective_on if following else as_of,
-                        "stage": move.to_stage.number,
-                        "state": move.to_state,
-                    }
-                )
-            events = [
-                (
-                    m.effective_on,
-                    m.kind,
-                    ("Voided: " if not m.is_live and m.kind != MoveKind.VOID else "")
-                    + f"{m.describe()} on {m.effective_on:%-d %B %Y}",
-                    not m.is_live and m.kind != MoveKind.VOID,
-                )
-                for m in journey
-                if m.kind in (MoveKind.REWIND, MoveKind.STOP) or not m.is_live
-                if m.kind != MoveKind.VOID
-            ]
-            if live:
-                lanes.append((part.name, segments, events))
-        positions = queries.positions_as_of(innovation.organisation, as_of, innovation=innovation)
-        names = {p.pk: p.name for p in parts}
-        markers = [
-            Marker(i, names[part_id], pos.stage, pos.state, pos.cycle)
-            for i, (part_id, pos) in enumerate(
-                sorted(positions.items(), key=lambda item: names[item[0]]), start=1
-            )
-        ]
-        context = {
-            "innovation": innovation,
-            "as_of": as_of,
-            "is_today": as_of == today,
-            "timeline": timeline_svg(
-                lanes, start=start, end=as_of, title=f"Journey of each part of {innovation.title}"
-            )
-            if lanes
-            else None,
-            "wheel": wheel_svg(
-                markers, title=f"The wheel of {innovation.title} as of {as_of:%-d %B %Y}"
-            ),
-            "markers": markers,
-            "moves": moves,
-            "nav": "innovations",
-        }
-        return context
-
-    context = cached(innovation.organisation, "timeline", (innovation.pk, as_of, today), compute)
-    context = {**context, "innovation": innovation, "form": form}
+    organisation = innovation.organisation
+    picture = cached(
+        organisation,
+        "timeline",
+        (innovation.pk, as_of, today),
+        lambda: _timeline_picture(innovation, as_of, today),
+    )
+    # The table of moves, the picture's text alternative, a page at a time.
+    page = Paginator(range(picture["move_count"]), MOVES_PAGE).get_page(request.GET.get("page"))
+    moves = cached(
+        organisation,
+        "timeline-moves",
+        (innovation.pk, as_of, today, page.number),
+        lambda: _timeline_moves(innovation, as_of, page) if picture["move_count"] else [],
+    )
+    context = {
+        **picture,
+        "innovation": innovation,
+        "form": form,
+        "moves": moves,
+        "page": page,
+        "query": "" if as_of == today else urlencode({"as_of": as_of.isoformat()}),
+    }
     return respond(request, "innovations/timeline.html", context, partial="picture")
+
+
+def _timeline_picture(innovation, as_of, today):
+    """The wheel as of `as_of` and each part's lane over time, from one query of plain rows:
+    the picture's size is bounded (innovate.pictures), and its cost is a tuple per move."""
+    rows = [
+        TimelineRow(*row)
+        for row in Move.objects.filter(part__innovation=innovation, effective_on__lte=as_of)
+        .order_by("part__name", "part_id", "seq")
+        .values_list(*TimelineRow._fields)
+    ]
+    journeys = {}
+    for row in rows:
+        journeys.setdefault(row.part_id, []).append(row)
+    start = min((row.effective_on for row in rows), default=as_of - timedelta(days=365))
+    lanes, markers = [], []
+    for journey in journeys.values():
+        name = journey[0].part__name
+        live = [row for row in journey if row.is_live]
+        # A part that started after the as-of date has no live moves: no lane, no marker.
+        if not live:
+            continue
+        segments = [
+            {
+                "start": row.effective_on,
+                "end": following.effective_on if following else as_of,
+                "stage": row.to_stage__number,
+                "state": row.to_state,
+            }
+            for row, following in zip(live, [*live[1:], None], strict=True)
+        ]
+        events = [
+            (
+                row.effective_on,
+                row.kind,
+                ("" if row.is_live else "Voided: ")
+                + f"{row.describe()} on {row.effective_on:%-d %B %Y}",
+                not row.is_live,
+            )
+            for row in journey
+            if row.kind != MoveKind.VOID
+            and (row.kind in (MoveKind.REWIND, MoveKind.STOP) or not row.is_live)
+        ]
+        lanes.append((name, segments, events))
+        last = live[-1]
+        markers.append(
+            Marker(len(markers) + 1, name, last.to_stage__number, last.to_state, last.cycle)
+        )
+    return {
+        "as_of": as_of,
+        "is_today": as_of == today,
+        "timeline": timeline_svg(
+            lanes, start=start, end=as_of, title=f"Journey of each part of {innovation.title}"
+        )
+        if lanes
+        else None,
+        "wheel": wheel_svg(
+            markers, title=f"The wheel of {innovation.title} as of {as_of:%-d %B %Y}"
+        ),
+        "markers": markers,
+        "move_count": len(rows),
+        "nav": "innovations",
+    }
+
+
+def _timeline_moves(innovation, as_of, page):
+    """The rows of one page of the table of moves, as the words it shows: small to cache."""
+    offset = (page.number - 1) * MOVES_PAGE
+    moves = (
+        Move.objects.filter(part__innovation=innovation, effective_on__lte=as_of)
+        .select_related("to_stage", "recorded_by", "part", "voids", "voided_by")
+        .order_by("part__name", "part_id", "seq")[offset : offset + MOVES_PAGE]
+    )
+    return [
+        {
+            "effective_on": move.effective_on,
+            "part": move.part.name,
+            "words": move.describe(),
+            "voided": not move.is_live and move.kind != MoveKind.VOID,
+            "rationale": move.rationale,
+            "recorded_by": move.recorded_by.get_full_name() or move.recorded_by.get_username(),
+        }
+        for move in moves
+    ]
+
+
+class TimelineRow(NamedTuple):
+    """A move as the timeline's picture needs it: plain values, no model instances."""
+
+    part_id: int
+    part__name: str
+    seq: int
+    kind: str
+    to_stage__number: int
+    to_state: str
+    cycle: int
+    reason: str
+    review_on: date | None
+    effective_on: date
+    voided_by: int | None
+
+    @property
+    def is_live(self):
+        return self.kind != MoveKind.VOID and self.voided_by is None
+
+    def describe(self):
+        """The move in the same words as Move.describe (never a void: voids are not drawn)."""
+        stage = Stage(number=self.to_stage__number, name=STAGE_NAMES[self.to_stage__number])
+        move = Move(
+            kind=self.kind,
+            to_stage=stage,
+            to_state=self.to_state,
+            cycle=self.cycle,
+            reason=self.reason,
+            review_on=self.review_on,
+        )
+        move.part = Part(name=self.part__name)
+        return move.describe()
 
 
 @require_GET

@@ -59,7 +59,7 @@ def test_the_timeline_runs_the_same_queries_whatever_the_number_of_parts(
 ):
     innovation, names = many_parts
     client = client_for(viewer)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = client.get(reverse("innovations:timeline", args=[innovation.pk]))
     assert response.status_code == 200
     html = response.content.decode()
