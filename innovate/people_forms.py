@@ -2,8 +2,11 @@
 of the input; the rules about people live in stages.people and reach a form through
 PeopleRefused."""
 
+import threading
+
 from django import forms
 from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
+from django.db import connections
 
 from innovate.forms import GovukForm, NoNulCharField
 from stages.models import Role
@@ -124,6 +127,32 @@ class GovukPasswordResetForm(GovukForm, PasswordResetForm):
             "invalid": "Enter an email address in the right format, like name@example.org",
         },
     )
+
+    accounts = None
+
+    def get_users(self, email):
+        if self.accounts is not None:
+            return self.accounts
+        return super().get_users(email)
+
+    def save(self, *, request, **options):
+        """Find the accounts using the address here (one query, whether or not there are any),
+        then build and send their links in a thread of their own. The request answers alike for
+        an address with an account and one without, and never waits for the mail server.
+        Returns the thread."""
+        self.accounts = list(super().get_users(self.cleaned_data["email"]))
+        options["domain_override"] = request.get_host()
+        thread = threading.Thread(
+            target=self._send, kwargs=options, name="password-reset-email", daemon=False
+        )
+        thread.start()
+        return thread
+
+    def _send(self, **options):
+        try:
+            PasswordResetForm.save(self, **options)
+        finally:
+            connections.close_all()
 
 
 class GovukSetPasswordForm(GovukForm, SetPasswordForm):

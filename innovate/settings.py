@@ -158,12 +158,33 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Sign-in lockout (innovate/lockout.py): failures counted per username across every address;
+# after 5 the username waits 15 minutes, each further failure doubling the wait up to a day.
+# Failures are remembered for a day; a successful sign-in or a completed reset forgets them.
+# One address failing 50 times in an hour, across any usernames, waits an hour.
 AXES_FAILURE_LIMIT = 5
-AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_LOCKOUT_TEMPLATE = "errors/429.html"
+AXES_COOLOFF_TIME = timedelta(days=1)
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_HANDLER = "innovate.lockout.LockoutHandler"
+AXES_LOCKOUT_CALLABLE = "innovate.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "innovate.clients.client_address"
 AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_HTTP_RESPONSE_CODE = 429
+SIGN_IN_FIRST_WAIT = timedelta(minutes=15)
+SIGN_IN_LONGEST_WAIT = timedelta(days=1)
+SIGN_IN_FAILURE_LIMIT_PER_ADDRESS = 50
+SIGN_IN_ADDRESS_WINDOW = timedelta(hours=1)
+# axes warns when "ip_address" is not a lockout parameter. The handler counts each address
+# itself, with its own limit; as a parameter, five failures would lock out a whole office behind
+# one address, and one sign-in from it would wipe everyone's failures from there.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# Password reset requests (stages/resets.py), counted in the database so every server sees
+# them: at most 3 links to one address and 20 requests from one client in an hour.
+PASSWORD_RESET_LIMIT_PER_ADDRESS = 3
+PASSWORD_RESET_LIMIT_PER_CLIENT = 20
+PASSWORD_RESET_WINDOW = timedelta(hours=1)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -193,7 +214,11 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 # Sessions end after an idle hour (innovate.middleware renews them); a warning comes first.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(60 * 60)))
 SESSION_SAVE_EVERY_REQUEST = False
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions live in the database alone, read on every request, so signing out, deactivation and
+# a new password end a session on every app server at once. A copy in each worker's own memory
+# (cached_db with the per-worker cache) kept signed-out sessions alive on the other workers; a
+# cache shared by every server could hold them instead, at the price of one more service.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # HTTPS-only settings, relaxed for a plain-http local trial by INNOVATE_ALLOW_HTTP=1.
 ALLOW_HTTP = DEBUG or TESTING or env_flag("INNOVATE_ALLOW_HTTP")

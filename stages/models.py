@@ -299,6 +299,15 @@ class Part(models.Model):
     def get_absolute_url(self):
         return reverse("innovations:detail", args=[self.innovation_id]) + f"#part-{self.pk}"
 
+    @property
+    def position(self):
+        """Where the part stands now, as the rules of the wheel see it (a
+        `stages.rules.Position`). Reads `stage`: select it with the part, or it costs a
+        query."""
+        from stages.rules import Position  # rules imports this module's choices
+
+        return Position(self.stage.number, self.state, self.cycle)
+
 
 class MoveQuerySet(models.QuerySet):
     def live(self):
@@ -487,3 +496,25 @@ class Invitation(models.Model):
     @property
     def is_open(self):
         return self.status() == "open"
+
+
+class PasswordResetRequest(models.Model):
+    """One request for a password reset link, kept for an hour so that the links one address
+    receives and the requests one client makes can be counted and limited. The address is kept
+    only as a keyed hash; `sent` is False for a request that was refused."""
+
+    email_hash = models.CharField(max_length=64)
+    client = models.GenericIPAddressField(null=True, blank=True)
+    sent = models.BooleanField(default=True)
+    requested_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["email_hash", "requested_at"], name="reset_request_email_idx"),
+            models.Index(fields=["client", "requested_at"], name="reset_request_client_idx"),
+            models.Index(fields=["requested_at"], name="reset_request_time_idx"),
+        ]
+
+    def __str__(self):
+        outcome = "sent" if self.sent else "refused"
+        return f"Password reset requested from {self.client or 'an unknown address'} ({outcome})"

@@ -15,7 +15,9 @@ import hashlib
 import secrets
 from datetime import timedelta
 
+from django.contrib.auth import SESSION_KEY as USER_SESSION_KEY
 from django.contrib.auth import get_user_model, password_validation
+from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -338,10 +340,25 @@ def deactivate(membership, *, by):
     if not others and user.is_active:
         user.is_active = False
         user.save(update_fields=["is_active"])
+        end_sessions(user)
         reason += ": their account is disabled, as they belong to no other organisation"
     save_with_history(membership, by=by, reason=reason)
     bump_version(membership.organisation_id)
     return membership
+
+
+def end_sessions(user):
+    """Delete every session signed in as `user`, so that none comes back if the account is
+    enabled again. (A disabled account's sessions are refused on every request anyway: each
+    request reads the account.) Reads every live session: run it for rare events only."""
+    live = Session.objects.filter(expire_date__gt=timezone.now())
+    ended = [
+        session.pk
+        for session in live.iterator()
+        if session.get_decoded().get(USER_SESSION_KEY) == str(user.pk)
+    ]
+    Session.objects.filter(pk__in=ended).delete()
+    return len(ended)
 
 
 @transaction.atomic

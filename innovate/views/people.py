@@ -26,8 +26,10 @@ from innovate.access import (
     get_membership_for,
     organisation_for,
 )
+from innovate.clients import client_address
 from innovate.forms import GovukForm, organisation_changed
 from innovate.http import HttpRequest, respond
+from innovate.lockout import forget_failures
 from innovate.people_forms import (
     AcceptForm,
     GovukPasswordResetForm,
@@ -36,7 +38,7 @@ from innovate.people_forms import (
     RoleForm,
 )
 from innovate.views import see_other
-from stages import people
+from stages import people, resets
 from stages.models import Invitation, Membership, Role
 from stages.people import InvitationUnusable, PeopleRefused, name_of
 
@@ -377,13 +379,27 @@ class AnswerAsTheProductDoes:
 @method_decorator(require_http_methods(["GET", "POST"]), name="dispatch")
 class PasswordResetView(AnswerAsTheProductDoes, auth_views.PasswordResetView):
     """Sends a link to every active account using the address; says the same whether or not
-    one does, so the page does not tell who has an account."""
+    one does, so the page does not tell who has an account. The links are sent outside the
+    request, and the requests are limited per address and per client (stages.resets): over a
+    limit the form says so with a 429 and nothing is sent, alike for any address."""
 
     form_class = GovukPasswordResetForm
     template_name = "registration/password_reset_form.html"
     email_template_name = "registration/password_reset_email.html"
     subject_template_name = "registration/password_reset_subject.txt"
     success_url = reverse_lazy("people:password-reset-done")
+
+    def form_valid(self, form):
+        try:
+            resets.record_reset_request(
+                form.cleaned_data["email"], client=client_address(self.request)
+            )
+        except resets.ResetRefused as refusal:
+            form.add_error("email", refusal.message)
+            response = self.form_invalid(form)
+            response.status_code = 429
+            return response
+        return super().form_valid(form)
 
 
 @method_decorator(require_GET, name="dispatch")
@@ -393,9 +409,17 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
 
 @method_decorator(require_http_methods(["GET", "POST"]), name="dispatch")
 class PasswordResetConfirmView(AnswerAsTheProductDoes, auth_views.PasswordResetConfirmView):
+    """Sets the new password. Every session of the account ends (the sessions hold a hash of
+    the old password), and a sign-in lockout of the account is lifted."""
+
     form_class = GovukSetPasswordForm
     template_name = "registration/password_reset_confirm.html"
     success_url = reverse_lazy("people:password-reset-complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        forget_failures(form.user.get_username())
+        return response
 
 
 @method_decorator(require_GET, name="dispatch")

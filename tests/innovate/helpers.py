@@ -1,6 +1,10 @@
 """Helpers the web front's tests share: the htmx header, the row counts a rejected request
 must leave alone, and the shape of a 422 answer."""
 
+import threading
+
+from django.core import mail
+
 from stages.models import Innovation, Move, Part
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -37,3 +41,12 @@ def csrf_post(client, form_url, data, *, post_url=None, **extra):
 
 def login_url(url):
     return f"/login/?next={url}"
+
+
+def sent_mail():
+    """The emails sent so far, once every password reset email being sent in the background
+    has gone (the reset page answers before its email is sent)."""
+    for thread in threading.enumerate():
+        if thread.name == "password-reset-email":
+            thread.join(timeout=10)
+    return mail.outbox

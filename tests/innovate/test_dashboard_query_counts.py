@@ -79,7 +79,7 @@ def test_every_dashboard_page_runs_the_same_queries_whatever_the_size(
     client = client_for(viewer)
     sizes = len(many)
 
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         html = fetch(client, "portfolio", status="all")
     for n, title in enumerate(many):
         assert f">{title}</a>" in html
@@ -87,26 +87,26 @@ def test_every_dashboard_page_runs_the_same_queries_whatever_the_size(
         assert f"Action {n:02}" in html
     assert html.count("Last session: 1 Jun 2024") == sizes
 
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         html = fetch(client, "portfolio", as_of="2024-03-15", state="paused")
     for n in range(sizes):
         assert f">North {n:02}</a></th>" in html
 
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         html = fetch(client, "durations")
     for n in range(sizes):
         assert f">North {n:02}</a>" in html and f">South {n:02}</a>" in html
 
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         html = fetch(client, "flow", months="36")
     assert f'<td class="govuk-table__cell govuk-table__cell--numeric">{2 * sizes}</td>' in html
 
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         html = fetch(client, "compare", **{"from": "2024-01-15", "to": "2024-06-30"})
     for n in range(sizes):
         assert f"North {n:02} rewound to Mobilising" in html
 
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         html = fetch(client, "report")
     assert html.count('<article class="app-report__page"') == sizes
     for n, title in enumerate(many):
@@ -115,14 +115,14 @@ def test_every_dashboard_page_runs_the_same_queries_whatever_the_size(
         assert f"Session {n:02}: South {n:02} stays where it is" in html
         assert f"North {n:02} rewound to Mobilising" in html
 
-    for name, queries in (("export-portfolio", 12), ("export-moves", 3), ("export-durations", 4)):
+    for name, queries in (("export-portfolio", 13), ("export-moves", 4), ("export-durations", 5)):
         with django_assert_num_queries(queries):
             text = fetch(client, name, status="all")
         for n, title in enumerate(many):
             assert title in text and f"North {n:02}" in text, name
 
     mine = client_for(leader)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         html = fetch(mine, "my-work")
     for n in range(sizes):
         if n % 4 != 3:

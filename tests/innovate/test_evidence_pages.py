@@ -198,7 +198,7 @@ def test_the_measures_list_runs_the_same_queries_whatever_the_size(
 ):
     innovation, names, whole = many
     client = client_for(viewer)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         response = client.get(reverse("evidence:measures", args=[innovation.pk]))
     html = response.content.decode()
     for n, name in enumerate(names):
@@ -213,7 +213,7 @@ def test_the_measure_page_runs_the_same_queries_whatever_the_size(
 ):
     innovation, names, whole = many
     client = client_for(leader)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = client.get(reverse("evidence:measure", args=[whole.pk]))
     html = response.content.decode()
     assert Reading.objects.filter(measure=whole).count() == len(names)
@@ -228,7 +228,7 @@ def test_the_innovation_page_with_evidence_runs_the_same_queries_whatever_the_si
 ):
     innovation, names, whole = many
     client = client_for(viewer)
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(19):
         response = client.get(innovation.get_absolute_url())
     html = response.content.decode()
     for n, name in enumerate(names):
@@ -245,7 +245,7 @@ def test_the_history_with_evidence_runs_the_same_queries_whatever_the_size(
 ):
     innovation, names, whole = many
     client = client_for(viewer)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         response = client.get(reverse("innovations:history", args=[innovation.pk]))
     html = response.content.decode()
     assert "Ethics note for Mobilising written" in html
@@ -259,7 +259,7 @@ def test_the_move_form_with_readiness_runs_the_same_queries_whatever_the_size(
     innovation, names, whole = many
     part = innovation.parts.get(name=names[0])
     client = client_for(leader)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         response = client.get(reverse("parts:move", args=[part.pk]))
     html = response.content.decode()
     assert "Measure 00" in html

@@ -51,11 +51,11 @@ def record(request, innovation, facilitator, leader, viewer):
 
 
 PAGES = {
-    "sessions:list": (7, lambda inn, part, ses: [inn.pk], "Session {n:02}"),
-    "sessions:detail": (11, lambda inn, part, ses: [ses.pk], "Worker {n:02}"),
-    "evidence:check": (7, lambda inn, part, ses: [part.pk], "Answer {n:02}"),
-    "evidence:involvement": (7, lambda inn, part, ses: [part.pk], "Forum {n:02}"),
-    "evidence:ethics": (11, lambda inn, part, ses: [inn.pk, 2], "Team {n:02}"),
+    "sessions:list": (8, lambda inn, part, ses: [inn.pk], "Session {n:02}"),
+    "sessions:detail": (12, lambda inn, part, ses: [ses.pk], "Worker {n:02}"),
+    "evidence:check": (8, lambda inn, part, ses: [part.pk], "Answer {n:02}"),
+    "evidence:involvement": (8, lambda inn, part, ses: [part.pk], "Forum {n:02}"),
+    "evidence:ethics": (12, lambda inn, part, ses: [inn.pk, 2], "Team {n:02}"),
 }
 
 

@@ -43,7 +43,7 @@ def test_the_innovation_page_runs_the_same_queries_whatever_the_number_of_parts(
 ):
     innovation, names = many_parts
     client = client_for(viewer)
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(18):
         response = client.get(reverse("innovations:detail", args=[innovation.pk]))
     assert response.status_code == 200
     html = response.content.decode()
@@ -59,7 +59,7 @@ def test_the_timeline_runs_the_same_queries_whatever_the_number_of_parts(
 ):
     innovation, names = many_parts
     client = client_for(viewer)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = client.get(reverse("innovations:timeline", args=[innovation.pk]))
     assert response.status_code == 200
     html = response.content.decode()
@@ -74,7 +74,7 @@ def test_the_history_runs_the_same_queries_whatever_the_number_of_parts(
 ):
     innovation, names = many_parts
     client = client_for(viewer)
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         response = client.get(reverse("innovations:history", args=[innovation.pk]))
     assert response.status_code == 200
     html = response.content.decode()
@@ -105,7 +105,7 @@ def test_the_list_runs_the_same_queries_whatever_the_number_of_innovations(
     client_for, viewer, many_innovations, django_assert_num_queries
 ):
     client = client_for(viewer)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = client.get(reverse("innovations:list"))
     assert response.status_code == 200
     html = response.content.decode()

@@ -91,7 +91,7 @@ def test_the_agenda_runs_the_same_queries_whatever_the_number_of_parts(
 ):
     session, names = scoped
     client = client_for(viewer)
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(16):
         response = client.get(reverse("sessions:agenda", args=[session.pk]))
     assert response.status_code == 200
     html = response.content.decode()
@@ -111,7 +111,7 @@ def test_facilitator_mode_runs_the_same_queries_whatever_the_number_of_parts(
     session, names = scoped
     client = client_for(facilitator)
     part_pk = session.scope.get(part__name=names[1]).part_id
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(20):
         response = client.get(reverse("sessions:run-part", args=[session.pk, part_pk]))
     assert response.status_code == 200
     html = response.content.decode()
@@ -130,7 +130,7 @@ def test_the_summary_runs_the_same_queries_whatever_the_number_of_parts(
 ):
     session, names = scoped
     client = client_for(viewer)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         response = client.get(reverse("sessions:summary", args=[session.pk]))
     assert response.status_code == 200
     html = response.content.decode()
