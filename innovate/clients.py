@@ -32,6 +32,13 @@ def _is_trusted(address, networks):
     return address is not None and any(address in network for network in networks)
 
 
+def from_trusted_proxy(request):
+    """Whether the request comes straight from one of settings.TRUSTED_PROXIES (an address or
+    a network)."""
+    networks = _networks(tuple(settings.TRUSTED_PROXIES))
+    return _is_trusted(_address(request.META.get("REMOTE_ADDR", "")), networks)
+
+
 def client_address(request):
     """The client's address as a string (None when there is none). REMOTE_ADDR, unless it is a
     trusted proxy: then the right-most address in X-Forwarded-For that is not itself a trusted

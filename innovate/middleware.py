@@ -3,6 +3,8 @@ import time
 from django.conf import settings
 from django.http import HttpResponse
 
+from innovate.clients import from_trusted_proxy
+
 
 class RequestSizeMiddleware:
     """Refuse a request body larger than MAX_REQUEST_BYTES, or one that does not state its
@@ -88,7 +90,7 @@ class TrustedProxyMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.META.get("REMOTE_ADDR") not in settings.TRUSTED_PROXIES:
+        if not from_trusted_proxy(request):
             for header in self.HEADERS:
                 request.META.pop(header, None)
         return self.get_response(request)

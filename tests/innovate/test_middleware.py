@@ -38,6 +38,12 @@ def test_the_https_header_from_a_trusted_proxy_is_believed(production):
     assert secure_as_seen(PROXY) is True
 
 
+def test_a_proxy_in_a_trusted_network_is_believed_as_the_lockout_believes_it(settings):
+    settings.TRUSTED_PROXIES = ["10.0.0.0/24"]
+    assert secure_as_seen(PROXY) is True
+    assert secure_as_seen("10.0.1.2") is False
+
+
 def test_with_no_trusted_proxy_the_header_is_believed_from_no_one(settings):
     settings.TRUSTED_PROXIES = []
     assert secure_as_seen("127.0.0.1") is False
