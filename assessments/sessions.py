@@ -26,7 +26,7 @@ from assessments.models import (
 )
 from stages import rules
 from stages.models import Membership, Move, Part, Reason, Role, Stage
-from stages.rules import MoveRefused, Position
+from stages.rules import MoveRefused
 from stages.services import MoveConflict, bump_version, move_part, save_with_history
 
 __all__ = [
@@ -258,7 +258,7 @@ def remove_note(note, *, by):
 
 def allowed_decisions(part):
     """The decision kinds open to `part` now: stay, and the moves the rules allow. No query."""
-    position = Position(part.stage.number, part.state, part.cycle)
+    position = part.position
     kinds = [DecisionKind.STAY]
     kinds += [DecisionKind(k) for k in rules.allowed_kinds(position) if k in DecisionKind.values]
     return kinds
@@ -305,7 +305,7 @@ def record_decision(
             raise MoveRefused("This innovation is closed: reopen it to move its parts.", "kind")
         if kind not in rules.NEEDS_TARGET:
             to_stage = None
-        position = Position(current.stage.number, current.state, current.cycle)
+        position = current.position
         open_now = allowed_decisions(current)
         if kind not in open_now:
             labels = [k.label.lower() for k in open_now]
@@ -408,7 +408,7 @@ def apply_decisions(session, *, by, today=None):
             decision.part = part
             if decision.kind == DecisionKind.STAY:
                 decision.status = DecisionStatus.STAY
-                where = Position(part.stage.number, part.state, part.cycle).describe()
+                where = part.position.describe()
                 decision.outcome = f"{part.name} stays {where}."
             elif part.innovation.is_closed:
                 decision.status = DecisionStatus.NOT_APPLIED

@@ -460,7 +460,7 @@ def replay_sample(rng, size):
             )
         replayed[move.part_id] = position
     for pk, part in parts.items():
-        stored = rules.Position(part.stage.number, part.state, part.cycle)
+        stored = part.position
         if replayed[pk] != stored:
             raise SystemExit(f"Part {pk}: replay gives {replayed[pk]}, stored {stored}")
     return len(parts)

@@ -1,6 +1,8 @@
 """The one write path for organisations' data. Every function takes `by=` the acting user and
 commits everything it writes (rows, history, the organisation's version) or nothing."""
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -26,7 +28,9 @@ __all__ = [
     "EditConflict",
     "close_innovation",
     "create_innovation",
+    "MoveOutcome",
     "move_part",
+    "move_parts",
     "reopen_innovation",
     "save_with_history",
     "repair_part",
@@ -42,7 +46,7 @@ class MoveConflict(Exception):
     def __init__(self, part, latest):
         self.part = part
         self.latest = latest
-        where = Position(part.stage.number, part.state, part.cycle).describe()
+        where = part.position.describe()
         if latest is not None:
             who = latest.recorded_by.get_full_name() or latest.recorded_by.get_username()
             when = timezone.localtime(latest.recorded_at)
@@ -337,7 +341,7 @@ def move_part(
             .order_by("seq")
         )
         latest = live[-1] if live else None
-        current = Position(locked.stage.number, locked.state, locked.cycle)
+        current = locked.position
         voided = None
         if kind == MoveKind.VOID:
             if latest is None or latest.kind == MoveKind.START:
@@ -408,6 +412,59 @@ def move_part(
     part.__dict__.update({k: v for k, v in locked.__dict__.items() if not k.startswith("_")})
     part._state.fields_cache.update(locked._state.fields_cache)
     return move
+
+
+@dataclass(frozen=True)
+class MoveOutcome:
+    """What became of one part in move_parts: the Move written, or why the part did not move
+    (`refusal`, in words for the person who asked)."""
+
+    part: Part | None  # None when the id named no other part of the innovation
+    move: Move | None = None
+    refusal: str = ""
+
+    @property
+    def moved(self):
+        return self.move is not None
+
+    @property
+    def name(self):
+        return self.part.name if self.part is not None else "A part"
+
+
+def move_parts(part, others=(), *, by, expected_version=None, **decision):
+    """Record one decision for `part` and the same decision for each of `others`, given as
+    [(part id, the version the person saw)] of other parts of the same innovation. Returns a
+    MoveOutcome per part: `part`'s first, then the others in their order.
+
+    `part`'s refusal or conflict is raised (MoveRefused, MoveConflict) and nothing moves, as
+    the decision was made for it. Each other part is then moved by move_part in its own
+    transaction, so one the rules refuse, or one someone moved meanwhile, stays where it is
+    while the rest move; its outcome says why. One query to find the others, then move_part's
+    own for each."""
+    first = move_part(part, by=by, expected_version=expected_version, **decision)
+    outcomes = [MoveOutcome(part, first)]
+    others = list(others)
+    if not others:
+        return outcomes
+    found = (
+        Part.objects.filter(innovation_id=part.innovation_id)
+        .exclude(pk=part.pk)
+        .select_related("stage")
+        .in_bulk([pk for pk, _version in others])
+    )
+    for pk, version in others:
+        other = found.get(pk)
+        if other is None:
+            outcomes.append(MoveOutcome(None, refusal="it is not part of this innovation."))
+            continue
+        try:
+            move = move_part(other, by=by, expected_version=version, **decision)
+        except (MoveRefused, MoveConflict) as refusal:
+            outcomes.append(MoveOutcome(other, refusal=refusal.message))
+        else:
+            outcomes.append(MoveOutcome(other, move))
+    return outcomes
 
 
 def position_from_log(moves):

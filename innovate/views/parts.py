@@ -16,7 +16,7 @@ from innovate.views.evidence_parts import innovation_evidence, move_readiness
 from innovate.views.innovations import overview_context
 from stages import services
 from stages.models import Move, MoveKind, Part, Role, Stage
-from stages.rules import Position, allowed_kinds
+from stages.rules import allowed_kinds
 from stages.services import EditConflict, MoveConflict, MoveRefused
 
 
@@ -144,7 +144,7 @@ def part_move(request: HttpRequest, pk: int):
     innovation = part.innovation
     if innovation.is_closed:
         return _closed(request, innovation)
-    position = Position(part.stage.number, part.state, part.cycle)
+    position = part.position
     kinds = [k for k in allowed_kinds(position) if k != MoveKind.VOID]
     siblings = list(
         Part.objects.filter(innovation=innovation).exclude(pk=part.pk).select_related("stage")
@@ -191,8 +191,12 @@ def part_move(request: HttpRequest, pk: int):
         "review_on": data["review_on"],
     }
     try:
-        move = services.move_part(
-            part, by=request.user, expected_version=data["expected_version"], **decision
+        outcomes = services.move_parts(
+            part,
+            form.also_parts(),
+            by=request.user,
+            expected_version=data["expected_version"],
+            **decision,
         )
     except MoveRefused as refusal:
         form.refuse(refusal)
@@ -202,25 +206,11 @@ def part_move(request: HttpRequest, pk: int):
         form.data = form.data.copy()
         form.data["expected_version"] = conflict.part.version
         return render(409)
-
-    moved, not_moved = [move.describe()], []
-    others = {p.pk: p for p in siblings}
-    for other_pk, version in form.also_parts():
-        other = others.get(other_pk)
-        if other is None:
-            not_moved.append(("A part", "it is not part of this innovation."))
-            continue
-        try:
-            other_move = services.move_part(
-                other, by=request.user, expected_version=version, **decision
-            )
-        except (MoveRefused, MoveConflict) as refusal:
-            not_moved.append((other.name, refusal.message))
-        else:
-            moved.append(other_move.describe())
+    moved = [outcome.move.describe() for outcome in outcomes if outcome.moved]
     messages.success(request, "Moved: " + "; ".join(moved) + ".")
-    for name, why in not_moved:
-        messages.warning(request, f"{name} did not move: {why}")
+    for outcome in outcomes:
+        if not outcome.moved:
+            messages.warning(request, f"{outcome.name} did not move: {outcome.refusal}")
     if request.htmx:
         return _overview_response(request, innovation, membership)
     return see_other(innovation.get_absolute_url())

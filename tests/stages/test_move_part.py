@@ -490,3 +490,18 @@ def test_history_records_who_moved_the_part_and_which_move(innovation, leader, m
         (2, "active", 2),
         (2, "paused", 3),
     ]
+
+
+def test_a_parts_position_is_its_stage_number_state_and_cycle_now(
+    innovation, leader, django_assert_num_queries
+):
+    part = make_part(innovation, by=leader, stage=6, rationale="Embedded years ago.")
+    make_move(part, "new_cycle", by=leader, on=date(2024, 2, 1))
+    make_move(part, "pause", by=leader, on=date(2024, 3, 1))
+    stored = Part.objects.select_related("stage").get(pk=part.pk)
+
+    with django_assert_num_queries(0):
+        position = stored.position
+
+    assert (position.stage, position.state, position.cycle) == (1, "paused", 2)
+    assert position.describe() == "paused in Mobilising, cycle 2"
