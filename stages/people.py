@@ -378,29 +378,3 @@ def reactivate(membership, *, by):
     save_with_history(membership, by=by, reason=reason)
     bump_version(membership.organisation_id)
     return membership
-
-
-def load_demo(organisation, people_by_username, today):
-    """Demo data: an open invitation, and a leaver who joined by invitation and has left."""
-    manager = next(
-        m.user
-        for m in Membership.objects.filter(
-            organisation=organisation,
-            role=Role.MANAGER,
-            user__in=list(people_by_username.values()),
-        ).select_related("user")
-    )
-    domain = manager.email.rpartition("@")[2]
-    invite(organisation, by=manager, email=f"sam.carter@{domain}", role=Role.LEADER)
-    _invitation, token = invite(
-        organisation, by=manager, email=f"jo.bailey@{domain}", role=Role.LEADER
-    )
-    prefix = "" if organisation.slug == "northshire" else f"{organisation.slug}-"
-    leaver = accept_invitation(
-        token,
-        username=f"{prefix}jo-bailey",
-        first_name="Jo",
-        last_name="Bailey",
-        password=secrets.token_urlsafe(24),
-    )
-    deactivate(Membership.objects.get(user=leaver, organisation=organisation), by=manager)

@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from innovate.management.commands.seed_demo import DEMO_PASSWORD
+from innovate.demo import DEMO_PASSWORD
 from stages.models import Move, Organisation
 from tests.browser.conftest import axe, axe_page, login
 

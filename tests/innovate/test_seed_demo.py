@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.utils import timezone
 
-from innovate.management.commands.seed_demo import DEMO_PASSWORD
+from innovate.demo import DEMO_PASSWORD
 from stages import rules
 from stages.models import (
     Innovation,

@@ -515,17 +515,3 @@ def test_two_managers_demoting_each_other_at_once_leave_one_manager(
     assert sorted(type(o).__name__ for o in outcomes.values()) == ["PeopleRefused", "str"]
     managers = Membership.objects.active().filter(organisation=organisation, role=Role.MANAGER)
     assert managers.count() == 1
-
-
-# Demo data
-
-
-def test_the_demo_loader_leaves_an_open_invitation_and_a_leaver(organisation, manager):
-    manager.email = "tom.okafor@northshire.example"
-    manager.save()
-    people.load_demo(organisation, {"manager": manager}, None)
-    (invitation,) = Invitation.objects.open()
-    assert (invitation.email, invitation.role) == ("sam.carter@northshire.example", "leader")
-    leaver = User.objects.get(username="jo-bailey")
-    assert not leaver.is_active
-    assert not Membership.objects.get(user=leaver).is_active

@@ -1,6 +1,6 @@
 # ruff: noqa: E501
-"""Demo reflection sessions, loaded by seed_demo after the journeys: past sessions with
-attendees at several levels, notes, decisions applied as moves, and actions (some open, one
+"""Demo reflection sessions, loaded after the journeys: past sessions with attendees at
+several levels, notes, decisions applied as moves, and actions (some open, one
 overdue, some done), and a session still to come. Everything goes through
 assessments.sessions, so the decisions are checked and applied exactly as in the product.
 Dates are relative to today."""
@@ -214,7 +214,7 @@ SESSIONS = {
 
 
 def load_sessions(organisation, people, today):
-    """seed_demo loader: the organisation's demo reflection sessions."""
+    """The organisation's demo reflection sessions."""
     for spec in SESSIONS.get(organisation.slug, []):
         innovation = Innovation.objects.get(organisation=organisation, title=spec["innovation"])
         parts = {

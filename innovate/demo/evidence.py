@@ -185,7 +185,7 @@ RISKS = {
 
 
 def load_evidence(organisation, people, today):
-    """The loader seed_demo runs for each demo organisation."""
+    """The evidence of every innovation of `organisation`. `people`: {username: user}."""
     innovations = (
         Innovation.objects.filter(organisation=organisation)
         .select_related("lead")
