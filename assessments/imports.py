@@ -8,14 +8,15 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import NamedTuple
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from assessments.models import Measure, Rating, Reading, Scale
-from assessments.services import LIMIT, build_reading
+from assessments.models import LIMIT, Measure, Rating, Reading, Scale
+from assessments.services import build_reading
 from assessments.status import format_date, format_number
+from stages.dates import date_problem
 from stages.models import Part
-from stages.rules import MoveRefused
 from stages.services import bump_version, save_with_history
 from stages.text import strip_bidi
 
@@ -206,10 +207,10 @@ def parse_readings_csv(innovation, data, *, organisation, today=None):
             found.append("the date is missing.")
         elif observed_on is None:
             found.append(f"“{date_text}” is not a date; write it as YYYY-MM-DD or DD/MM/YYYY.")
-        elif observed_on > today:
-            found.append(f"{format_date(observed_on)} is in the future.")
-        elif observed_on < date(1990, 1, 1):
-            found.append(f"{format_date(observed_on)} is before 1 January 1990.")
+        elif problem := date_problem(
+            observed_on, f"date, {format_date(observed_on)},", today=today
+        ):
+            found.append(problem[0].lower() + problem[1:])
 
         measure_text = cell(record, "measure")
         measure = by_id.get(measure_text) if measure_text.isdigit() else None
@@ -297,7 +298,7 @@ def import_readings(innovation, rows, *, by):
     checked again, and against readings recorded since the file was parsed."""
     rows = list(rows)
     if not rows:
-        raise MoveRefused("There are no readings to import.", "file")
+        raise ValidationError({"file": "There are no readings to import."})
     today = timezone.localdate()
     measure_ids = {row.measure.pk for row in rows}
     existing = set(
@@ -308,15 +309,16 @@ def import_readings(innovation, rows, *, by):
     created = []
     for row in rows:
         if row.measure.innovation_id != innovation.pk:
-            raise MoveRefused(
-                f"Row {row.row}: that measure is not one of this innovation's measures.", "file"
+            raise ValidationError(
+                {"file": f"Row {row.row}: that measure is not one of this innovation's measures."}
             )
         key = (row.measure.pk, row.part.pk if row.part else None, row.observed_on)
         if key in existing:
-            raise MoveRefused(
-                f"Row {row.row}: there is already a reading of “{row.measure.name}” on "
-                f"{format_date(row.observed_on)}.",
-                "file",
+            raise ValidationError(
+                {
+                    "file": f"Row {row.row}: there is already a reading of “{row.measure.name}” on "
+                    f"{format_date(row.observed_on)}."
+                }
             )
         existing.add(key)
         try:
@@ -331,8 +333,10 @@ def import_readings(innovation, rows, *, by):
                 evidence_url="",
                 today=today,
             )
-        except MoveRefused as refused:
-            raise MoveRefused(f"Row {row.row}: {refused.message}", "file") from None
+        except ValidationError as refused:
+            raise ValidationError(
+                {"file": f"Row {row.row}: {' '.join(refused.messages)}"}
+            ) from None
         save_with_history(reading, by=by, reason="Reading imported from a CSV file")
         created.append(reading)
     bump_version(innovation.organisation_id)

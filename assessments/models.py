@@ -3,14 +3,45 @@
 Rows are written only through assessments.services. Readings, checks and involvement records
 are append-only in use: a later row supersedes an earlier one, which is kept."""
 
+from decimal import Decimal, InvalidOperation
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from assessments.status import STALE_AFTER_DAYS, format_number, measure_status
+from stages.dates import check_date
 from stages.models import Innovation, MeasureKind, MoveKind, Organisation, Part, Reason, Stage
+
+# DecimalField(max_digits=14, decimal_places=4): ten digits before the point.
+LIMIT = Decimal("1e10")
+
+
+def to_decimal(value, field, label):
+    """`value` as a Decimal rounded to four places, or None when blank; a ValidationError at
+    `field`, naming the `label`, when it is not a number the database can hold."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise ValidationError({field: f"The {label} must be a number."}) from None
+    if not number.is_finite():
+        raise ValidationError({field: f"The {label} must be a number."})
+    if abs(number) >= LIMIT:
+        raise ValidationError({field: f"The {label} must be less than 10,000,000,000."})
+    return number.quantize(Decimal("0.0001"))
+
+
+def check_choice(value, choices, field, message):
+    """`value` as one of `choices` (a TextChoices), or a ValidationError at `field`."""
+    if value not in choices.values:
+        raise ValidationError({field: message})
+    return choices(value)
 
 
 class Scale(models.TextChoices):
@@ -135,6 +166,70 @@ class Measure(models.Model):
     @property
     def is_rated(self):
         return self.scale == Scale.RATED
+
+    def clean(self):
+        """The measure's rules, checked by the write path and the admin alike; normalises the
+        fields in place and raises ValidationError at the field. Reads the innovation, the
+        stage and the part, and queries for an active measure of the same name."""
+        self.name = " ".join((self.name or "").split())
+        if not self.name:
+            raise ValidationError({"name": "Give the measure a name."})
+        if len(self.name) > 200:
+            raise ValidationError({"name": "Keep the name to 200 characters."})
+        if self.part_id and self.innovation_id and self.part.innovation_id != self.innovation_id:
+            raise ValidationError(
+                {"part": f"{self.part.name} is not a part of {self.innovation.title}."}
+            )
+        if not self.kind and self.stage_id:
+            self.kind = self.stage.measure_kind
+        check_choice(self.kind, MeasureKind, "kind", "Choose the kind of measure.")
+        check_choice(self.scale, Scale, "scale", "Choose whether readings are numbers or ratings.")
+        check_choice(
+            self.direction, Direction, "direction", "Choose whether higher or lower is better."
+        )
+        self.unit = (self.unit or "").strip()
+        if len(self.unit) > 40:
+            raise ValidationError({"unit": "Keep the unit to 40 characters."})
+        self.collection = (self.collection or "").strip()
+        self.baseline_value = to_decimal(self.baseline_value, "baseline_value", "baseline")
+        self.target_value = to_decimal(self.target_value, "target_value", "target")
+        if self.is_rated and (
+            self.baseline_value is not None
+            or self.target_value is not None
+            or self.baseline_on
+            or self.target_on
+        ):
+            raise ValidationError(
+                {
+                    "scale": "A rated measure is judged on track, some concern or off track: it "
+                    "has no baseline or target."
+                }
+            )
+        if self.baseline_on is not None:
+            if self.baseline_value is None:
+                raise ValidationError({"baseline_value": "Give the baseline value for that date."})
+            check_date(self.baseline_on, "baseline_on", "baseline date", today=timezone.localdate())
+        if self.target_on is not None:
+            if self.target_value is None:
+                raise ValidationError({"target_value": "Give the target value for that date."})
+            check_date(self.target_on, "target_on", "target date")
+            if self.baseline_on is not None and self.target_on <= self.baseline_on:
+                raise ValidationError(
+                    {"target_on": "The target date must be after the baseline date."}
+                )
+        if self.is_active and self.stage_id:
+            clash = Measure.objects.active().filter(
+                innovation_id=self.innovation_id,
+                stage_id=self.stage_id,
+                part_id=self.part_id,
+                name=self.name,
+            )
+            if self.pk:
+                clash = clash.exclude(pk=self.pk)
+            if clash.exists():
+                raise ValidationError(
+                    {"name": f"There is already a measure called “{self.name}” for {self.where()}."}
+                )
 
     def where(self):
         """ "Developing, North team" or "Developing, whole innovation". Reads stage and part."""

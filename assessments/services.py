@@ -2,11 +2,8 @@
 
 Every function takes `by=` the acting user, validates, and commits everything it writes (rows,
 their history with the acting user and a change reason, the organisation's version) or
-nothing. A refusal raises `MoveRefused(message, field)`, the domain's validation error, with
-`field` naming the form field the message belongs to."""
-
-from datetime import date
-from decimal import Decimal, InvalidOperation
+nothing. A refusal raises Django's ValidationError with each message at the name of the field
+it belongs to (`{"name": "Give the measure a name."}`), which the form shows there."""
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -25,13 +22,14 @@ from assessments.models import (
     Reading,
     Scale,
     Who,
+    check_choice,
+    to_decimal,
 )
-from stages.models import MeasureKind, Stage
-from stages.rules import MoveRefused
+from stages.dates import check_date
+from stages.models import Stage
 from stages.services import bump_version, save_with_history
 
 __all__ = [
-    "MoveRefused",
     "answer_check",
     "copy_measure",
     "define_measure",
@@ -41,9 +39,6 @@ __all__ = [
     "update_measure",
 ]
 
-EARLIEST = date(1990, 1, 1)
-# DecimalField(max_digits=14, decimal_places=4): ten digits before the point.
-LIMIT = Decimal("1e10")
 MEASURE_FIELDS = (
     "stage",
     "part",
@@ -68,97 +63,12 @@ def _stage(stage):
     try:
         return Stage.objects.get(number=int(stage))
     except (TypeError, ValueError, Stage.DoesNotExist):
-        raise MoveRefused("Choose one of the six stages.", "stage") from None
-
-
-def _choice(value, choices, field, message):
-    if value not in choices.values:
-        raise MoveRefused(message, field)
-    return choices(value)
-
-
-def to_decimal(value, field, label):
-    """`value` as a Decimal rounded to four places, or None when blank."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    try:
-        number = Decimal(str(value).strip())
-    except InvalidOperation:
-        raise MoveRefused(f"The {label} must be a number.", field) from None
-    if not number.is_finite():
-        raise MoveRefused(f"The {label} must be a number.", field)
-    if abs(number) >= LIMIT:
-        raise MoveRefused(f"The {label} must be less than 10,000,000,000.", field)
-    return number.quantize(Decimal("0.0001"))
-
-
-def _check_date(on, field, what, *, today):
-    if not isinstance(on, date):
-        raise MoveRefused(f"Give the {what}.", field)
-    if on > today:
-        raise MoveRefused(f"The {what} cannot be in the future.", field)
-    if on < EARLIEST:
-        raise MoveRefused(f"The {what} must be after 1 January 1990.", field)
+        raise ValidationError({"stage": "Choose one of the six stages."}) from None
 
 
 def _check_part(part, innovation, field="part"):
     if part is not None and part.innovation_id != innovation.pk:
-        raise MoveRefused(f"{part.name} is not a part of {innovation.title}.", field)
-
-
-def _clean_measure(measure, *, today):
-    """Validate and normalise a measure's fields in place; raise MoveRefused."""
-    measure.name = " ".join((measure.name or "").split())
-    if not measure.name:
-        raise MoveRefused("Give the measure a name.", "name")
-    if len(measure.name) > 200:
-        raise MoveRefused("Keep the name to 200 characters.", "name")
-    _check_part(measure.part, measure.innovation)
-    if not measure.kind:
-        measure.kind = measure.stage.measure_kind
-    _choice(measure.kind, MeasureKind, "kind", "Choose the kind of measure.")
-    _choice(measure.scale, Scale, "scale", "Choose whether readings are numbers or ratings.")
-    _choice(measure.direction, Direction, "direction", "Choose whether higher or lower is better.")
-    measure.unit = (measure.unit or "").strip()
-    if len(measure.unit) > 40:
-        raise MoveRefused("Keep the unit to 40 characters.", "unit")
-    measure.collection = (measure.collection or "").strip()
-    measure.baseline_value = to_decimal(measure.baseline_value, "baseline_value", "baseline")
-    measure.target_value = to_decimal(measure.target_value, "target_value", "target")
-    if measure.scale == Scale.RATED and (
-        measure.baseline_value is not None
-        or measure.target_value is not None
-        or measure.baseline_on
-        or measure.target_on
-    ):
-        raise MoveRefused(
-            "A rated measure is judged on track, some concern or off track: it has no "
-            "baseline or target.",
-            "scale",
-        )
-    if measure.baseline_on is not None:
-        if measure.baseline_value is None:
-            raise MoveRefused("Give the baseline value for that date.", "baseline_value")
-        _check_date(measure.baseline_on, "baseline_on", "baseline date", today=today)
-    if measure.target_on is not None:
-        if measure.target_value is None:
-            raise MoveRefused("Give the target value for that date.", "target_value")
-        if measure.baseline_on is not None and measure.target_on <= measure.baseline_on:
-            raise MoveRefused("The target date must be after the baseline date.", "target_on")
-    if measure.is_active:
-        clash = Measure.objects.active().filter(
-            innovation_id=measure.innovation_id,
-            stage=measure.stage,
-            part=measure.part,
-            name=measure.name,
-        )
-        if measure.pk:
-            clash = clash.exclude(pk=measure.pk)
-        if clash.exists():
-            raise MoveRefused(
-                f"There is already a measure called “{measure.name}” for {measure.where()}.",
-                "name",
-            )
+        raise ValidationError({field: f"{part.name} is not a part of {innovation.title}."})
 
 
 @transaction.atomic
@@ -197,7 +107,7 @@ def define_measure(
         target_on=target_on,
         collection=collection,
     )
-    _clean_measure(measure, today=timezone.localdate())
+    measure.clean()
     save_with_history(measure, by=by, reason="Measure defined")
     bump_version(innovation.organisation_id)
     return measure
@@ -216,18 +126,20 @@ def update_measure(measure, *, by, **fields):
         fields["stage"] = _stage(fields["stage"])
     has_readings = locked.readings.exists()
     if has_readings and "scale" in fields and fields["scale"] != locked.scale:
-        raise MoveRefused(
-            "This measure has readings, so whether they are numbers or ratings cannot change.",
-            "scale",
+        raise ValidationError(
+            {
+                "scale": "This measure has readings, so whether they are numbers or ratings "
+                "cannot change."
+            }
         )
     if has_readings and "part" in fields and fields["part"] != locked.part:
-        raise MoveRefused(
-            "This measure has readings, so the part it measures cannot change.", "part"
+        raise ValidationError(
+            {"part": "This measure has readings, so the part it measures cannot change."}
         )
     for name, value in fields.items():
         setattr(locked, name, value)
     locked.innovation = measure.innovation
-    _clean_measure(locked, today=timezone.localdate())
+    locked.clean()
     if was_active and not locked.is_active:
         reason = "Measure retired"
     elif locked.is_active and not was_active:
@@ -248,9 +160,9 @@ def copy_measure(measure, *, by, parts):
     that stage is skipped. Returns (created measures, skipped parts)."""
     parts = list(parts)
     if not parts:
-        raise MoveRefused("Choose at least one part to copy the measure to.", "parts")
+        raise ValidationError({"parts": "Choose at least one part to copy the measure to."})
     if not measure.is_active:
-        raise MoveRefused("This measure is no longer in use; bring it back first.", "parts")
+        raise ValidationError({"parts": "This measure is no longer in use; bring it back first."})
     for part in parts:
         _check_part(part, measure.innovation, "parts")
     taken = set(
@@ -297,44 +209,50 @@ def copy_measure(measure, *, by, parts):
 
 
 def build_reading(measure, *, by, observed_on, value, rating, part, story, evidence_url, today):
-    """A validated, unsaved Reading of `measure`; raises MoveRefused. Reads `measure.innovation`
+    """A validated, unsaved Reading of `measure`; raises ValidationError. Reads `measure.innovation`
     and `measure.part`."""
     if not measure.is_active:
-        raise MoveRefused(f"“{measure.name}” is no longer in use.", "measure")
+        raise ValidationError({"measure": f"“{measure.name}” is no longer in use."})
     _check_part(part, measure.innovation)
     if measure.part_id is not None:
         if part is None:
             part = measure.part
         elif part.pk != measure.part_id:
-            raise MoveRefused(f"“{measure.name}” is measured for {measure.part.name} only.", "part")
-    _check_date(observed_on, "observed_on", "date observed", today=today)
+            raise ValidationError(
+                {"part": f"“{measure.name}” is measured for {measure.part.name} only."}
+            )
+    check_date(observed_on, "observed_on", "date observed", today=today)
     rating = rating or ""
     if measure.scale == Scale.RATED:
         if value is not None and str(value).strip():
-            raise MoveRefused(
-                f"“{measure.name}” is rated on track, some concern or off track, not given "
-                "a number.",
-                "value",
+            raise ValidationError(
+                {
+                    "value": f"“{measure.name}” is rated on track, some concern or off track, "
+                    "not given a number."
+                }
             )
-        _choice(rating, Rating, "rating", "Choose on track, some concern or off track.")
+        check_choice(rating, Rating, "rating", "Choose on track, some concern or off track.")
         value = None
     else:
         if rating:
-            raise MoveRefused(f"“{measure.name}” is measured in numbers, not rated.", "rating")
+            raise ValidationError(
+                {"rating": f"“{measure.name}” is measured in numbers, not rated."}
+            )
         value = to_decimal(value, "value", "value")
         if value is None:
-            raise MoveRefused("Give the value.", "value")
+            raise ValidationError({"value": "Give the value."})
     evidence_url = (evidence_url or "").strip()
     if evidence_url:
         try:
             URLValidator(schemes=["http", "https"])(evidence_url)
         except ValidationError:
-            raise MoveRefused(
-                "Give the evidence link as a web address starting https:// or http://.",
-                "evidence_url",
+            raise ValidationError(
+                {
+                    "evidence_url": "Give the evidence link as a web address starting https:// or http://."
+                }
             ) from None
         if len(evidence_url) > 500:
-            raise MoveRefused("Keep the evidence link to 500 characters.", "evidence_url")
+            raise ValidationError({"evidence_url": "Keep the evidence link to 500 characters."})
     return Reading(
         organisation_id=measure.organisation_id,
         measure=measure,
@@ -378,11 +296,11 @@ def answer_check(part, *, by, answer, evidence, answered_on=None):
     earlier answers are kept. Evidence is required unless the answer is unknown."""
     today = timezone.localdate()
     answered_on = answered_on or today
-    _choice(answer, Answer, "answer", "Choose yes, partly, no or unknown.")
+    check_choice(answer, Answer, "answer", "Choose yes, partly, no or unknown.")
     evidence = (evidence or "").strip()
     if not evidence and answer != Answer.UNKNOWN:
-        raise MoveRefused("Say what the answer rests on.", "evidence")
-    _check_date(answered_on, "answered_on", "date answered", today=today)
+        raise ValidationError({"evidence": "Say what the answer rests on."})
+    check_date(answered_on, "answered_on", "date answered", today=today)
     check = Check(
         organisation_id=part.organisation_id,
         part=part,
@@ -404,12 +322,12 @@ def record_involvement(part, *, by, level, who, note, recorded_on=None, stage=No
     today = timezone.localdate()
     recorded_on = recorded_on or today
     stage = part.stage if stage is None else _stage(stage)
-    _choice(level, Level, "level", "Choose how they took part.")
-    _choice(who, Who, "who", "Choose who took part.")
+    check_choice(level, Level, "level", "Choose how they took part.")
+    check_choice(who, Who, "who", "Choose who took part.")
     note = (note or "").strip()
     if not note:
-        raise MoveRefused("Say how they took part and what came of it.", "note")
-    _check_date(recorded_on, "recorded_on", "date", today=today)
+        raise ValidationError({"note": "Say how they took part and what came of it."})
+    check_date(recorded_on, "recorded_on", "date", today=today)
     involvement = Involvement(
         organisation_id=part.organisation_id,
         part=part,
@@ -437,7 +355,9 @@ def set_ethics_note(innovation, stage, *, by, note):
     )
     if existing is None:
         if not note:
-            raise MoveRefused("Write the note: better for whom? What risks, whose power?", "note")
+            raise ValidationError(
+                {"note": "Write the note: better for whom? What risks, whose power?"}
+            )
         ethics = EthicsNote(
             organisation_id=innovation.organisation_id,
             innovation=innovation,
@@ -449,9 +369,8 @@ def set_ethics_note(innovation, stage, *, by, note):
             with transaction.atomic():
                 save_with_history(ethics, by=by, reason="Ethics note written")
         except IntegrityError:
-            raise MoveRefused(
-                "Someone wrote this note at the same moment; open it again to see theirs.",
-                "note",
+            raise ValidationError(
+                {"note": "Someone wrote this note at the same moment; open it again to see theirs."}
             ) from None
     else:
         if existing.note == note:

@@ -3,12 +3,13 @@ them as moves, and actions.
 
 Every function takes `by=` the acting user, validates, and commits everything it writes (rows,
 their history with the acting user and a change reason, the organisation's version) or
-nothing; `apply_decisions` commits each decision on its own. A refusal raises
-`MoveRefused(message, field)` with `field` naming the form field the message belongs to."""
+nothing; `apply_decisions` commits each decision on its own. A refusal raises Django's
+ValidationError with each message at the name of the field it belongs to; a decision the rules
+of the wheel do not allow raises their MoveRefused, as the move itself would."""
 
-from datetime import date
 from typing import NamedTuple
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -25,12 +26,12 @@ from assessments.models import (
     SessionStatus,
 )
 from stages import rules
+from stages.dates import check_date
 from stages.models import Membership, Move, Part, Reason, Role, Stage
 from stages.rules import MoveRefused
 from stages.services import MoveConflict, bump_version, move_part, save_with_history
 
 __all__ = [
-    "MoveRefused",
     "Outcome",
     "add_action",
     "add_attendee",
@@ -45,28 +46,18 @@ __all__ = [
     "update_session",
 ]
 
-EARLIEST = date(1990, 1, 1)
-LATEST = date(2100, 12, 31)
 RUNS_SESSIONS = (Role.FACILITATOR, Role.MANAGER)
 
 
 def _text(value, field, what, *, limit=None, required=True):
     text = (value or "").strip()
     if "\x00" in text:
-        raise MoveRefused("Remove the unprintable characters from this text.", field)
+        raise ValidationError({field: "Remove the unprintable characters from this text."})
     if required and not text:
-        raise MoveRefused(f"Give the {what}.", field)
+        raise ValidationError({field: f"Enter the {what}."})
     if limit and len(text) > limit:
-        raise MoveRefused(f"Keep the {what} to {limit} characters.", field)
+        raise ValidationError({field: f"Keep the {what} to {limit} characters."})
     return text
-
-
-def _date(on, field, what):
-    if not isinstance(on, date):
-        raise MoveRefused(f"Give the {what}.", field)
-    if not EARLIEST <= on <= LATEST:
-        raise MoveRefused(f"The {what} must be between 1990 and 2100.", field)
-    return on
 
 
 def _member(organisation_id, user, *, roles=None):
@@ -78,18 +69,18 @@ def _member(organisation_id, user, *, roles=None):
 
 def _check_facilitator(session):
     if not _member(session.organisation_id, session.facilitator, roles=RUNS_SESSIONS):
-        raise MoveRefused(
-            "Choose a facilitator or a manager of the organisation to facilitate.", "facilitator"
+        raise ValidationError(
+            {"facilitator": "Choose a facilitator or a manager of the organisation to facilitate."}
         )
 
 
 def _scope(innovation, parts):
     parts = list(parts)
     if not parts:
-        raise MoveRefused("Choose at least one part to reflect on.", "parts")
+        raise ValidationError({"parts": "Choose at least one part to reflect on."})
     for part in parts:
         if part.innovation_id != innovation.pk:
-            raise MoveRefused(f"{part.name} is not a part of {innovation.title}.", "parts")
+            raise ValidationError({"parts": f"{part.name} is not a part of {innovation.title}."})
     return parts
 
 
@@ -112,8 +103,8 @@ def _set_scope(session, parts, *, by):
         if part_id not in wanted:
             if part_id in decided:
                 name = Part.objects.get(pk=part_id).name
-                raise MoveRefused(
-                    f"{name} has a decision in this session, so it stays in scope.", "parts"
+                raise ValidationError(
+                    {"parts": f"{name} has a decision in this session, so it stays in scope."}
                 )
             scoped._history_user = by
             scoped._change_reason = "Taken out of scope"
@@ -132,14 +123,16 @@ def plan_session(innovation, *, by, held_on, title, facilitator, parts, notes=""
     session = ReflectionSession(
         organisation_id=innovation.organisation_id,
         innovation=innovation,
-        held_on=_date(held_on, "held_on", "date"),
+        held_on=check_date(held_on, "held_on", "date of the session"),
         title=_text(title, "title", "title", limit=200),
         facilitator=facilitator,
         notes=_text(notes, "notes", "notes", required=False),
         created_by=by,
     )
     if innovation.is_closed:
-        raise MoveRefused("This innovation is closed: reopen it to plan a session.", "held_on")
+        raise ValidationError(
+            {"held_on": "This innovation is closed: reopen it to plan a session."}
+        )
     _check_facilitator(session)
     parts = _scope(innovation, parts)
     save_with_history(session, by=by, reason="Session planned")
@@ -153,14 +146,15 @@ def update_session(session, *, by, held_on, title, facilitator, parts, notes="")
     """Change a session's date, title, facilitator, scope or notes. Once any of its decisions
     has been applied its date stays: the moves are dated on it."""
     locked = ReflectionSession.objects.select_for_update().get(pk=session.pk)
-    held_on = _date(held_on, "held_on", "date")
+    held_on = check_date(held_on, "held_on", "date of the session")
     if held_on != locked.held_on and (
         Decision.objects.filter(session=locked, status=DecisionStatus.APPLIED).exists()
     ):
-        raise MoveRefused(
-            f"Decisions of this session were applied as moves dated {locked.held_on:%-d %B %Y}, "
-            "so its date cannot change.",
-            "held_on",
+        raise ValidationError(
+            {
+                "held_on": "Decisions of this session were applied as moves dated "
+                f"{locked.held_on:%-d %B %Y}, so its date cannot change."
+            }
         )
     locked.held_on = held_on
     locked.title = _text(title, "title", "title", limit=200)
@@ -181,9 +175,9 @@ def add_attendee(session, *, by, name_or_role, level, part=None):
     part they come from."""
     name_or_role = _text(name_or_role, "name_or_role", "role", limit=120)
     if level not in AttendeeLevel.values:
-        raise MoveRefused("Choose the level they work at.", "level")
+        raise ValidationError({"level": "Choose the level they work at."})
     if part is not None and part.innovation_id != session.innovation_id:
-        raise MoveRefused(f"{part.name} is not a part of this innovation.", "part")
+        raise ValidationError({"part": f"{part.name} is not a part of this innovation."})
     attendee = Attendee(
         organisation_id=session.organisation_id,
         session=session,
@@ -200,10 +194,9 @@ def _refuse_removal_once_applied(session, what):
     """Once a session's decisions are applied its record stands: the moves cite it."""
     locked = ReflectionSession.objects.select_for_update().get(pk=session.pk)
     if locked.status == SessionStatus.APPLIED:
-        raise MoveRefused(
+        raise ValidationError(
             f"The decisions of this session have been applied as moves, so its {what} are part "
-            "of the record and cannot be removed.",
-            None,
+            "of the record and cannot be removed."
         )
 
 
@@ -220,7 +213,7 @@ def remove_attendee(attendee, *, by):
 
 def _in_scope(session, part):
     if part is not None and not SessionPart.objects.filter(session=session, part=part).exists():
-        raise MoveRefused(f"{part.name} is not in this session's scope.", "part")
+        raise ValidationError({"part": f"{part.name} is not in this session's scope."})
 
 
 @transaction.atomic
@@ -284,25 +277,28 @@ def record_decision(
     `to_stage` is a stage number."""
     today = today or timezone.localdate()
     if kind not in DecisionKind.values:
-        raise MoveRefused("Choose what the session decided.", "kind")
+        raise ValidationError({"kind": "Choose what the session decided."})
     kind = DecisionKind(kind)
     _in_scope(session, part)
     if session.held_on > today:
-        raise MoveRefused(
-            f"This session is planned for {session.held_on:%-d %B %Y}: record its decisions on "
-            "the day or after.",
-            "kind",
+        raise ValidationError(
+            {
+                "kind": f"This session is planned for {session.held_on:%-d %B %Y}: record its "
+                "decisions on the day or after."
+            }
         )
     current = Part.objects.select_related("stage", "innovation").get(pk=part.pk)
     rationale = _text(rationale, "rationale", "rationale", required=False)
     minority_view = _text(minority_view, "minority_view", "minority view", required=False)
     if reason and reason not in Reason.values:
-        raise MoveRefused("Choose one of the reasons.", "reason")
+        raise ValidationError({"reason": "Choose one of the reasons."})
     if kind == DecisionKind.STAY:
         to_stage, reason, review_on = None, "", None
     else:
         if current.innovation.is_closed:
-            raise MoveRefused("This innovation is closed: reopen it to move its parts.", "kind")
+            raise ValidationError(
+                {"kind": "This innovation is closed: reopen it to move its parts."}
+            )
         if kind not in rules.NEEDS_TARGET:
             to_stage = None
         position = current.position
@@ -361,10 +357,11 @@ def record_decision(
         with transaction.atomic():
             save_with_history(decision, by=by, reason="Decision recorded")
     except IntegrityError:
-        raise MoveRefused(
-            f"Someone recorded a decision for {current.name} at the same moment; open the part "
-            "again to see it.",
-            "kind",
+        raise ValidationError(
+            {
+                "kind": f"Someone recorded a decision for {current.name} at the same moment; "
+                "open the part again to see it."
+            }
         ) from None
     _mark_held(session, by=by, today=today)
     bump_version(session.organisation_id)
@@ -459,9 +456,9 @@ def add_action(session, *, by, text, owner, due_on=None, today=None):
     today = today or timezone.localdate()
     text = _text(text, "text", "action", limit=1000)
     if not _member(session.organisation_id, owner):
-        raise MoveRefused("Choose a member of the organisation to own the action.", "owner")
+        raise ValidationError({"owner": "Choose a member of the organisation to own the action."})
     if due_on is not None:
-        _date(due_on, "due_on", "due date")
+        check_date(due_on, "due_on", "due date")
     action = Action(
         organisation_id=session.organisation_id,
         session=session,
@@ -482,7 +479,7 @@ def complete_action(action, *, by, done_on=None):
     locked = Action.objects.select_for_update().get(pk=action.pk)
     if not locked.done:
         done_on = done_on or timezone.localdate()
-        _date(done_on, "done_on", "date it was done")
+        check_date(done_on, "done_on", "date it was done")
         locked.done, locked.done_on = True, done_on
         save_with_history(locked, by=by, reason="Action done")
         bump_version(locked.organisation_id)

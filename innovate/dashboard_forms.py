@@ -8,7 +8,8 @@ from django import forms
 from django.http import QueryDict
 from django.utils import timezone
 
-from innovate.forms import EARLIEST, DateInput, GovukForm, _sane_date, stage_choices
+from innovate.forms import DateInput, GovukForm, _sane_date, stage_choices
+from stages.dates import EARLIEST, date_problem
 from stages.models import State
 
 STATUS_CHOICES = [("open", "Open"), ("closed", "Closed"), ("all", "Open and closed")]
@@ -26,8 +27,9 @@ class DescribedForm(GovukForm):
 
 
 def _in_range(value):
-    if value and (value < EARLIEST or value > timezone.localdate()):
-        raise forms.ValidationError("Enter a date between 1990 and today.")
+    problem = value and date_problem(value, today=timezone.localdate())
+    if problem:
+        raise forms.ValidationError(problem)
     return value
 
 

@@ -1,6 +1,6 @@
 """Forms of the evidence pages: measures, readings, checks, involvement, ethics notes and the
-CSV import. They check the shape of the input; the rules live in assessments.services and
-reach the form through MoveRefused."""
+CSV import. They check the shape of the input; the rules live in assessments.services and the
+models' clean() and reach the form as a ValidationError (GovukForm.refuse)."""
 
 from django import forms
 from django.utils import timezone

@@ -1,17 +1,19 @@
-"""Forms of the web front. They validate input; the rules of the wheel live in stages.rules and
-reach the form through the write path's MoveRefused."""
+"""Forms of the web front. They check the shape of the input; the rules live in the domain and
+reach the form through GovukForm.refuse: a ValidationError from a service or a model's clean(),
+or a MoveRefused from the rules of the wheel (stages.rules)."""
 
-import datetime
 import re
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxValueValidator
 from django.forms.renderers import TemplatesSetting
 from django.utils import timezone
 
 from innovate.access import memberships
+from stages.dates import date_problem
 from stages.models import (
     Innovation,
     InnovationStatus,
@@ -21,13 +23,12 @@ from stages.models import (
     Reason,
     State,
 )
-from stages.rules import STAGE_NAMES
+from stages.rules import STAGE_NAMES, MoveRefused
 from stages.services import latest_history_id
 from stages.text import strip_bidi
 
 MAX_TEXT = 5000
 NO_PERSONAL_DATA = "Do not include a child's or family's personal details."
-EARLIEST = datetime.date(1990, 1, 1)
 
 
 class GovukRenderer(TemplatesSetting):
@@ -101,9 +102,16 @@ class GovukForm(forms.Form):
                 widget.attrs["class"] = css
 
     def refuse(self, refusal):
-        """Show a MoveRefused from the write path at its field (or at the top)."""
-        field = refusal.field if refusal.field in self.fields else None
-        self.add_error(field, refusal.message)
+        """Show a refusal from the domain at its field, or at the top when this form has no
+        such field: a ValidationError (one message or one per field), or a MoveRefused from
+        the rules of the wheel."""
+        if isinstance(refusal, MoveRefused):
+            refusal = ValidationError({refusal.field or NON_FIELD_ERRORS: refusal.message})
+        if not hasattr(refusal, "error_dict"):
+            self.add_error(None, refusal)
+            return
+        for name, errors in refusal.error_dict.items():
+            self.add_error(name if name in self.fields else None, errors)
 
 
 class GovukModelForm(GovukForm, forms.ModelForm):
@@ -170,8 +178,9 @@ def _max_length_validator(limit):
 
 
 def _sane_date(value):
-    if value < EARLIEST or value > datetime.date(2100, 12, 31):
-        raise forms.ValidationError("Enter a date between 1990 and 2100.")
+    problem = date_problem(value)
+    if problem:
+        raise forms.ValidationError(problem)
 
 
 def clean_text(value):
@@ -559,6 +568,7 @@ class AsOfForm(forms.Form):
 
     def clean_as_of(self):
         value = self.cleaned_data["as_of"]
-        if value and (value < EARLIEST or value > timezone.localdate()):
-            raise forms.ValidationError("Enter a date between 1990 and today.")
+        problem = value and date_problem(value, today=timezone.localdate())
+        if problem:
+            raise forms.ValidationError(problem)
         return value

@@ -1,5 +1,6 @@
-"""Forms of reflection sessions. They validate input; the rules live in assessments.sessions and
-stages.rules and reach the form through MoveRefused."""
+"""Forms of reflection sessions. They validate input; the rules live in assessments.sessions
+(a ValidationError) and stages.rules (a MoveRefused) and reach the form through
+GovukForm.refuse."""
 
 from django import forms
 

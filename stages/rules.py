@@ -2,8 +2,8 @@
 benchmark generator all validate a journey step the same way."""
 
 from dataclasses import dataclass
-from datetime import date
 
+from stages.dates import date_problem
 from stages.models import MoveKind, State
 
 FIRST, LAST = 1, 6
@@ -195,12 +195,9 @@ def check_reason(kind, reason, rationale, *, to_stage=None):
 
 def check_effective_on(effective_on, *, today, latest=None):
     """`latest` is (kind label, date) of the part's latest live move, or None."""
-    if effective_on > today:
-        raise MoveRefused("The date it took effect cannot be in the future.", "effective_on")
-    if effective_on < date(1990, 1, 1):
-        raise MoveRefused(
-            "The date it took effect must be on or after 1 January 1990.", "effective_on"
-        )
+    problem = date_problem(effective_on, "date it took effect", today=today)
+    if problem:
+        raise MoveRefused(problem, "effective_on")
     if latest is not None and effective_on < latest[1]:
         label, on = latest
         raise MoveRefused(

@@ -7,6 +7,7 @@ import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -24,7 +25,6 @@ from innovate.evidence_forms import CopyMeasureForm, ImportForm, MeasureForm, Re
 from innovate.http import HttpRequest, respond
 from innovate.views import see_other
 from stages.models import Part, Role
-from stages.rules import MoveRefused
 
 WHOLE = "Whole innovation"
 
@@ -192,7 +192,7 @@ def measure_create(request: HttpRequest, pk: int):
     if form.is_valid():
         try:
             measure = services.define_measure(innovation, by=request.user, **form.values())
-        except MoveRefused as refusal:
+        except ValidationError as refusal:
             form.refuse(refusal)
         else:
             messages.success(
@@ -247,7 +247,7 @@ def measure_edit(request: HttpRequest, pk: int):
     if form.is_valid():
         try:
             services.update_measure(measure, by=request.user, **form.values())
-        except MoveRefused as refusal:
+        except ValidationError as refusal:
             form.refuse(refusal)
         else:
             state = "" if measure.is_active else " It is retired: its readings are kept."
@@ -279,7 +279,7 @@ def measure_copy(request: HttpRequest, pk: int):
             created, skipped = services.copy_measure(
                 measure, by=request.user, parts=form.cleaned_data["parts"]
             )
-        except MoveRefused as refusal:
+        except ValidationError as refusal:
             form.refuse(refusal)
         else:
             if created:
@@ -365,7 +365,7 @@ def reading_create(request: HttpRequest, pk: int):
                 story=data["story"],
                 evidence_url=data["evidence_url"],
             )
-        except MoveRefused as refusal:
+        except ValidationError as refusal:
             form.refuse(refusal)
         else:
             where = f" for {reading.part.name}" if reading.part_id else ""
@@ -446,8 +446,8 @@ def readings_import(request: HttpRequest, pk: int):
         return respond(request, "evidence/import.html", context, partial="import-body")
     try:
         created = imports.import_readings(innovation, rows, by=request.user)
-    except MoveRefused as refusal:
-        return refused([imports.RowError(None, refusal.message)])
+    except ValidationError as refusal:
+        return refused([imports.RowError(None, message) for message in refusal.messages])
     count = len(created)
     messages.success(request, f"{count} reading{'s' if count != 1 else ''} imported.")
     if request.htmx:

@@ -4,6 +4,7 @@ form and the history feed show of them."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +19,6 @@ from innovate.http import HttpRequest, respond
 from innovate.views import see_other
 from innovate.views.evidence import closed, posted
 from stages.models import Part, Role, Stage
-from stages.rules import MoveRefused
 
 NOT_STATED = "Not stated in the framework text"
 
@@ -72,7 +72,7 @@ def part_check(request: HttpRequest, pk: int):
                 evidence=data["evidence"],
                 answered_on=data["answered_on"],
             )
-        except MoveRefused as refusal:
+        except ValidationError as refusal:
             form.refuse(refusal)
         else:
             messages.success(
@@ -132,7 +132,7 @@ def part_involvement(request: HttpRequest, pk: int):
                 recorded_on=data["recorded_on"],
                 stage=data["stage"],
             )
-        except MoveRefused as refusal:
+        except ValidationError as refusal:
             form.refuse(refusal)
         else:
             messages.success(
@@ -199,7 +199,7 @@ def ethics_note(request: HttpRequest, pk: int, number: int):
             saved = services.set_ethics_note(
                 innovation, stage, by=request.user, note=form.cleaned_data["note"]
             )
-        except MoveRefused as refusal:
+        except ValidationError as refusal:
             form.refuse(refusal)
         else:
             if existing is not None and existing.note == saved.note:

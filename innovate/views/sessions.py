@@ -4,6 +4,7 @@ run sessions; every member reads them."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -103,7 +104,7 @@ def session_plan(request: HttpRequest, pk: int):
                 session = session_services.plan_session(
                     innovation, by=request.user, **_session_fields(form.cleaned_data)
                 )
-            except MoveRefused as refusal:
+            except ValidationError as refusal:
                 form.refuse(refusal)
             else:
                 messages.success(request, f"{session.title} planned. Now add who will come.")
@@ -137,7 +138,7 @@ def session_edit(request: HttpRequest, pk: int):
                 session_services.update_session(
                     session, by=request.user, **_session_fields(form.cleaned_data)
                 )
-            except MoveRefused as refusal:
+            except ValidationError as refusal:
                 form.refuse(refusal)
             else:
                 messages.success(request, "Changes saved.")
@@ -196,7 +197,7 @@ def attendee_add(request: HttpRequest, pk: int):
                 level=data["level"],
                 part=data["part"],
             )
-        except MoveRefused as refusal:
+        except ValidationError as refusal:
             form.refuse(refusal)
         else:
             return _detail_answer(
@@ -214,9 +215,15 @@ def attendee_remove(request: HttpRequest, pk: int, attendee_pk: int):
     attendee = get_object_or_404(Attendee, pk=attendee_pk, session=session)
     try:
         session_services.remove_attendee(attendee, by=request.user)
-    except MoveRefused as refusal:
+    except ValidationError as refusal:
         return _detail_answer(
-            request, session, membership, "attendees", done="", status=409, refused=refusal.message
+            request,
+            session,
+            membership,
+            "attendees",
+            done="",
+            status=409,
+            refused=" ".join(refusal.messages),
         )
     return _detail_answer(request, session, membership, "attendees", done=f"{attendee} removed.")
 
@@ -236,7 +243,7 @@ def action_add(request: HttpRequest, pk: int):
                 owner=data["owner"],
                 due_on=data["due_on"],
             )
-        except MoveRefused as refusal:
+        except ValidationError as refusal:
             form.refuse(refusal)
         else:
             return _detail_answer(request, session, membership, "actions", done="Action added.")
@@ -394,7 +401,7 @@ def note_add(request: HttpRequest, pk: int, part_pk: int):
                 prompt=form.cleaned_data["prompt"],
                 text=form.cleaned_data["text"],
             )
-        except MoveRefused as refusal:
+        except ValidationError as refusal:
             form.refuse(refusal)
         else:
             return _run_answer(request, session, part, "notes", done="Note added.")
@@ -410,7 +417,7 @@ def note_remove(request: HttpRequest, pk: int, note_pk: int):
     )
     try:
         session_services.remove_note(note, by=request.user)
-    except MoveRefused as refusal:
+    except ValidationError as refusal:
         if note.part_id is None:
             return _detail_answer(
                 request,
@@ -419,10 +426,16 @@ def note_remove(request: HttpRequest, pk: int, note_pk: int):
                 "attendees",
                 done="",
                 status=409,
-                refused=refusal.message,
+                refused=" ".join(refusal.messages),
             )
         return _run_answer(
-            request, session, note.part, "notes", done="", status=409, refused=refusal.message
+            request,
+            session,
+            note.part,
+            "notes",
+            done="",
+            status=409,
+            refused=" ".join(refusal.messages),
         )
     if note.part_id is None:
         messages.success(request, "Note removed.")
@@ -444,7 +457,7 @@ def check_answer(request: HttpRequest, pk: int, part_pk: int):
                 answer=form.cleaned_data["answer"],
                 evidence=form.cleaned_data["evidence"],
             )
-        except MoveRefused as refusal:
+        except ValidationError as refusal:
             form.refuse(refusal)
         else:
             return _run_answer(request, session, part, "check", done="Answer recorded.")
@@ -471,7 +484,7 @@ def decide(request: HttpRequest, pk: int, part_pk: int):
                 minority_view=data["minority_view"],
                 review_on=data["review_on"],
             )
-        except MoveRefused as refusal:
+        except (ValidationError, MoveRefused) as refusal:
             form.refuse(refusal)
         else:
             done = f"Decision recorded: {decision.describe()}. It is applied at the end."

@@ -6,11 +6,11 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from assessments import imports, services
 from assessments.imports import import_readings, parse_readings_csv, template_csv
 from assessments.models import Measure, Reading
-from stages.rules import MoveRefused
 from tests.assessments.factories import make_measure, make_reading
 from tests.factories import InnovationFactory, make_part
 
@@ -115,6 +115,7 @@ def test_every_bad_row_is_named_with_why(
             "2025-05-04,Voice,South team,on track,another part",
             "2025-05-05,Old count,,1,retired",
             ",,,,everything missing",
+            "1989-12-31,Referrals,,12,before the product's range",
         ]
     )
     rows, errors = parse(innovation, text)
@@ -127,7 +128,7 @@ def test_every_bad_row_is_named_with_why(
         "Row 7: there is no part called “West team” in this innovation.",
         "Row 8: “2025-13-01” is not a date; write it as YYYY-MM-DD or DD/MM/YYYY.",
         "Row 9: “1 May 2025” is not a date; write it as YYYY-MM-DD or DD/MM/YYYY.",
-        "Row 10: 11 July 2025 is in the future.",
+        "Row 10: the date, 11 July 2025, cannot be in the future.",
         "Row 11: “twelve” is not a number.",
         "Row 12: “NaN” is not a number.",
         "Row 13: the same measure, part and date as row 2 (“Referrals” for the whole "
@@ -139,6 +140,7 @@ def test_every_bad_row_is_named_with_why(
         "Row 18: the date is missing.",
         "Row 18: the measure is missing.",
         "Row 18: the value is missing.",
+        "Row 19: the date, 31 December 1989, must be on or after 1 January 1990.",
     ]
     assert "Secret southdale measure" not in " ".join(messages(errors))
 
@@ -214,11 +216,11 @@ def test_nothing_is_imported_if_any_row_is_refused(organisation, innovation, lea
     make_reading(measures[0], by=leader, on=date(2025, 5, 2), value=9)
     organisation.refresh_from_db()
     before = (Reading.objects.count(), Reading.history.count(), organisation.version)
-    with pytest.raises(MoveRefused) as caught:
+    with pytest.raises(ValidationError) as caught:
         import_readings(innovation, rows, by=leader)
-    assert caught.value.message == (
-        "Row 3: there is already a reading of “Referrals” on 2 May 2025."
-    )
+    assert caught.value.message_dict == {
+        "file": ["Row 3: there is already a reading of “Referrals” on 2 May 2025."]
+    }
     organisation.refresh_from_db()
     assert (Reading.objects.count(), Reading.history.count(), organisation.version) == before
 
@@ -228,14 +230,18 @@ def test_rows_of_another_innovation_are_never_imported(organisation, innovation,
     make_measure(sibling, by=leader, name="Hub visits")
     rows, errors = parse(sibling, "date,measure,value\n2025-05-01,Hub visits,1\n")
     assert errors == []
-    with pytest.raises(MoveRefused):
+    with pytest.raises(ValidationError) as caught:
         import_readings(innovation, rows, by=leader)
+    assert caught.value.message_dict == {
+        "file": ["Row 2: that measure is not one of this innovation's measures."]
+    }
     assert Reading.objects.count() == 0
 
 
 def test_an_empty_import_is_refused(innovation, leader):
-    with pytest.raises(MoveRefused):
+    with pytest.raises(ValidationError) as caught:
         import_readings(innovation, [], by=leader)
+    assert caught.value.message_dict == {"file": ["There are no readings to import."]}
 
 
 def test_an_innovation_of_another_organisation_cannot_be_parsed(innovation, other_organisation):

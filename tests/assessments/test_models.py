@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.contrib import admin
 from django.db import DatabaseError, IntegrityError, transaction
+from django.forms import model_to_dict
 from django.test import RequestFactory
 
 from assessments import services
@@ -103,6 +104,31 @@ def test_the_admin_keeps_the_evidence(model, admin_user):
     assert model_admin.has_change_permission(request)
     assert not model_admin.has_delete_permission(request)
     assert hasattr(model_admin, "history_view")
+
+
+def admin_form(model, obj, user, **changes):
+    """The admin's change form for `obj`, bound to its fields with `changes`."""
+    obj.refresh_from_db()
+    request = RequestFactory().post("/")
+    request.user = user
+    form_class = admin.site._registry[model].get_form(request, obj, change=True)
+    return form_class({**model_to_dict(obj), **changes}, instance=obj)
+
+
+def test_the_admin_is_held_to_a_measures_rules(innovation, leader, admin_user):
+    make_measure(innovation, by=leader, name="Referrals")
+    measure = make_measure(innovation, by=leader, name="Cost per family")
+    form = admin_form(Measure, measure, admin_user, name=" Referrals ")
+    assert form.errors == {
+        "name": ["There is already a measure called “Referrals” for Developing, whole innovation."]
+    }
+    form = admin_form(Measure, measure, admin_user, target_value="5", target_on="1989-12-31")
+    assert form.errors == {"target_on": ["The target date must be on or after 1 January 1990."]}
+    form = admin_form(Measure, measure, admin_user, unit="families ")
+    assert form.errors == {}
+    form.save()
+    measure.refresh_from_db()
+    assert (measure.name, measure.unit) == ("Cost per family", "families")
 
 
 def test_every_model_reads_as_words(innovation, leader, north):

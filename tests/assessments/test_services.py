@@ -4,12 +4,12 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from assessments import services
 from assessments.models import Check, EthicsNote, Involvement, Measure, Reading
 from assessments.queries import check_history, involvement_by_part
-from stages.rules import MoveRefused
 from tests.assessments.factories import make_check, make_involvement, make_measure, make_reading
 from tests.factories import make_move, make_part
 
@@ -29,9 +29,9 @@ def snapshot(organisation):
 def refused(organisation, call, message, field):
     """Assert `call` is refused with `message` at `field` and saves nothing."""
     before = snapshot(organisation)
-    with pytest.raises(MoveRefused) as caught:
+    with pytest.raises(ValidationError) as caught:
         call()
-    assert (caught.value.message, caught.value.field) == (message, field)
+    assert caught.value.message_dict == {field: [message]}
     assert snapshot(organisation) == before
 
 
@@ -161,6 +161,16 @@ MEASURE_REFUSALS = {
         {"baseline_value": 1, "baseline_on": TOMORROW},
         "The baseline date cannot be in the future.",
         "baseline_on",
+    ),
+    "baseline before 1990": (
+        {"baseline_value": 1, "baseline_on": date(1989, 12, 31)},
+        "The baseline date must be on or after 1 January 1990.",
+        "baseline_on",
+    ),
+    "target after 2100": (
+        {"target_value": 1, "target_on": date(2101, 1, 1)},
+        "The target date must be on or before 31 December 2100.",
+        "target_on",
     ),
     "baseline not a number": (
         {"baseline_value": "ten"},
@@ -420,10 +430,16 @@ READING_REFUSALS = {
         "The date observed cannot be in the future.",
         "observed_on",
     ),
+    "observed before 1990": (
+        "numeric",
+        {"value": 3, "observed_on": date(1989, 12, 31)},
+        "The date observed must be on or after 1 January 1990.",
+        "observed_on",
+    ),
     "no date": (
         "numeric",
         {"value": 3, "observed_on": None},
-        "Give the date observed.",
+        "Enter the date observed.",
         "observed_on",
     ),
     "evidence that is not a web address": (

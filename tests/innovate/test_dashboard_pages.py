@@ -171,7 +171,7 @@ def test_compare_strikes_out_voided_moves(client_for, viewer, journeys, leader):
         (
             {"to": "2025-01-01"},
             "to",
-            "Enter a date between 1990 and today.",
+            "The date cannot be in the future.",
             "From 1 April 2024 to 30 June 2024",
         ),
     ],

@@ -1,6 +1,7 @@
 """What every form of the web front does to free text: it says beside the field that a child's
 or family's personal details do not belong there, and it keeps the text without the
-bidirectional controls that make it display differently from what it says."""
+bidirectional controls that make it display differently from what it says. And how every form
+shows a refusal from the domain, and the one range of dates it takes."""
 
 import inspect
 import re
@@ -8,11 +9,14 @@ import re
 import pytest
 from django import forms
 from django.contrib.auth.forms import SetPasswordForm
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 import innovate.urls  # noqa: F401  (imports every view, so every form class is defined)
 from innovate.forms import GovukForm, NoNulCharField
+from stages.dates import EARLIEST, LATEST
 from stages.models import Innovation, Part, Stage
+from stages.rules import MoveRefused
 from tests.assessments.factories import make_measure
 from tests.factories import make_part
 
@@ -159,3 +163,75 @@ def test_a_title_saved_through_the_page_has_no_bidirectional_controls(client_for
     )
     assert response.status_code == 303
     assert Innovation.objects.get().title == "Family gnicnerefnoc group"
+
+
+# Refusals from the domain, shown where they belong
+
+
+class Dated(GovukForm):
+    title = forms.CharField()
+    held_on = forms.DateField()
+
+
+def dated(**data):
+    form = Dated({"title": "Review", "held_on": "2025-03-10", **data})
+    assert form.is_valid(), form.errors
+    return form
+
+
+def test_a_refusal_from_a_service_is_shown_at_its_field():
+    form = dated()
+    form.refuse(
+        ValidationError({"held_on": "The date of the session must be on or after 1 January 1990."})
+    )
+    assert form.errors == {
+        "held_on": ["The date of the session must be on or after 1 January 1990."]
+    }
+    assert "held_on" not in form.cleaned_data
+
+
+def test_a_refusal_at_a_field_the_form_does_not_have_is_shown_at_the_top():
+    form = dated()
+    form.refuse(
+        ValidationError(
+            {"parts": "Choose at least one part to reflect on.", "title": "Enter the title."}
+        )
+    )
+    assert form.errors == {
+        "__all__": ["Choose at least one part to reflect on."],
+        "title": ["Enter the title."],
+    }
+
+
+def test_a_refusal_of_the_record_as_a_whole_is_shown_at_the_top():
+    form = dated()
+    form.refuse(ValidationError("Its notes are part of the record."))
+    assert form.non_field_errors() == ["Its notes are part of the record."]
+
+
+def test_a_refusal_by_the_rules_of_the_wheel_is_shown_at_its_field():
+    form = dated()
+    form.refuse(MoveRefused("The date it took effect cannot be in the future.", "held_on"))
+    form.refuse(MoveRefused("Choose a reason for this pause.", "reason"))
+    form.refuse(MoveRefused("North team was closed.", None))
+    assert form.errors == {
+        "held_on": ["The date it took effect cannot be in the future."],
+        "__all__": ["Choose a reason for this pause.", "North team was closed."],
+    }
+
+
+@pytest.mark.parametrize(
+    ("held_on", "message"),
+    [
+        ("1989-12-31", "The date must be on or after 1 January 1990."),
+        ("2101-01-01", "The date must be on or before 31 December 2100."),
+    ],
+)
+def test_every_date_field_keeps_to_the_products_range(held_on, message):
+    form = Dated({"title": "Review", "held_on": held_on})
+    assert form.errors == {"held_on": [message]}
+
+
+def test_the_first_and_last_days_of_the_range_are_allowed():
+    assert dated(held_on="1990-01-01").cleaned_data["held_on"] == EARLIEST
+    assert dated(held_on="2100-12-31").cleaned_data["held_on"] == LATEST

@@ -103,8 +103,8 @@ def test_the_timeline_before_any_part_started_says_so(client_for, viewer, journe
     [
         ("2024-13-45", "Enter a valid date."),
         ("not a date", "Enter a valid date."),
-        ("1890-01-01", "Enter a date between 1990 and today."),
-        ("2999-01-01", "Enter a date between 1990 and today."),
+        ("1890-01-01", "The date must be on or after 1 January 1990."),
+        ("2999-01-01", "The date cannot be in the future."),
     ],
 )
 def test_an_invalid_as_of_date_shows_today_with_the_message(

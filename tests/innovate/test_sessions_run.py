@@ -352,6 +352,28 @@ def test_an_impossible_decision_is_refused_and_nothing_is_saved(
     assert session_rows() == before
 
 
+def test_a_decision_the_session_service_refuses_is_shown_at_its_field(
+    client_for, facilitator, innovation, parts
+):
+    later = planned(
+        innovation, facilitator, list(parts), held_on=datetime.date.today() + datetime.timedelta(7)
+    )
+    before = session_rows()
+    response = csrf_post(
+        client_for(facilitator),
+        run_url(later, parts[0]),
+        {"kind": "advance"},
+        post_url=decision_url(later, parts[0]),
+    )
+    error_at(
+        response,
+        "kind",
+        f"This session is planned for {later.held_on:%-d %B %Y}: record its decisions on the day "
+        "or after.",
+    )
+    assert session_rows() == before
+
+
 @pytest.mark.parametrize(
     ("persona", "status"), [("leader", 403), ("viewer", 403), ("outsider", 404)]
 )
