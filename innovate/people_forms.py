@@ -1,6 +1,6 @@
 """Forms of the People pages, the invitation link and the password reset. They check the shape
-of the input; the rules about people live in stages.people and reach a form through
-PeopleRefused."""
+of the input; the rules about people live in stages.people and reach a form as a
+ValidationError (GovukForm.refuse)."""
 
 import threading
 
@@ -29,14 +29,7 @@ def role_choices():
     return [(role.value, f"{role.label}: {ROLE_HINTS[role]}") for role in Role]
 
 
-class PeopleForm(GovukForm):
-    def refuse(self, refusal):
-        """Show a PeopleRefused from the write path at its field (or at the top)."""
-        field = refusal.field if refusal.field in self.fields else None
-        self.add_error(field, refusal.messages)
-
-
-class InviteForm(PeopleForm):
+class InviteForm(GovukForm):
     email = forms.EmailField(
         label="Email address",
         max_length=254,
@@ -59,7 +52,7 @@ class InviteForm(PeopleForm):
         self.fields["email"].widget.attrs.update({"autocomplete": "email", "spellcheck": "false"})
 
 
-class RoleForm(PeopleForm):
+class RoleForm(GovukForm):
     role = forms.ChoiceField(
         label="Their role",
         widget=forms.RadioSelect,
@@ -68,7 +61,7 @@ class RoleForm(PeopleForm):
     )
 
 
-class AcceptForm(PeopleForm):
+class AcceptForm(GovukForm):
     username = NoNulCharField(
         label="Username",
         max_length=150,

@@ -9,7 +9,10 @@ its token is stored. Accepting creates the person's account, unless an account a
 the invitation's email address: then the membership is added to that account, its password is
 left alone, and the person signs in as themselves (or resets the password by email). Holding
 the link proves control of the email address, the same proof a password reset relies on, so
-it may grant the membership; it never grants a sign-in to an account that existed before."""
+it may grant the membership; it never grants a sign-in to an account that existed before.
+
+A change the rules about people do not allow raises Django's ValidationError, with each message
+at the name of the form field it belongs to, or for the change as a whole."""
 
 import hashlib
 import secrets
@@ -32,7 +35,6 @@ INVITATION_DAYS = 7
 __all__ = [
     "INVITATION_DAYS",
     "InvitationUnusable",
-    "PeopleRefused",
     "accept_invitation",
     "account_for",
     "change_role",
@@ -42,17 +44,6 @@ __all__ = [
     "reactivate",
     "revoke_invitation",
 ]
-
-
-class PeopleRefused(Exception):
-    """A change the rules about people do not allow; `field` names the form field the
-    messages belong to (None: the form as a whole)."""
-
-    def __init__(self, message, field=None):
-        self.messages = list(message) if isinstance(message, (list, tuple)) else [message]
-        self.message = " ".join(self.messages)
-        self.field = field
-        super().__init__(self.message)
 
 
 class InvitationUnusable(Exception):
@@ -94,10 +85,10 @@ def find_invitation(token):
 
 def account_for(invitation):
     """The account that already uses the invitation's email address, or None. Raises
-    PeopleRefused when several do: nobody can tell which of them was invited."""
+    ValidationError when several do: nobody can tell which of them was invited."""
     found = list(get_user_model().objects.filter(email__iexact=invitation.email)[:2])
     if len(found) > 1:
-        raise PeopleRefused(
+        raise ValidationError(
             "More than one account uses this email address, so the invitation cannot tell "
             "which one to add. Ask the manager who invited you to contact support."
         )
@@ -113,20 +104,21 @@ def invite(organisation, *, by, email, role):
     try:
         validate_email(email)
     except ValidationError:
-        raise PeopleRefused(
-            "Enter an email address in the right format, like name@example.org", "email"
+        raise ValidationError(
+            {"email": "Enter an email address in the right format, like name@example.org"}
         ) from None
     if role not in Role.values:
-        raise PeopleRefused("Choose a role.", "role")
+        raise ValidationError({"role": "Choose a role."})
     _lock_members(organisation.pk)
     members = Membership.objects.filter(organisation=organisation, user__email__iexact=email)
     if members.active().exists():
-        raise PeopleRefused(f"{email} is already a member of {organisation}.", "email")
+        raise ValidationError({"email": f"{email} is already a member of {organisation}."})
     if members.filter(is_active=False).exists():
-        raise PeopleRefused(
-            f"{email} has left {organisation}. Reactivate them from the list of people "
-            "instead of inviting them.",
-            "email",
+        raise ValidationError(
+            {
+                "email": f"{email} has left {organisation}. Reactivate them from the list of "
+                "people instead of inviting them."
+            }
         )
     now = timezone.now()
     for older in Invitation.objects.pending().filter(organisation=organisation, email=email):
@@ -157,7 +149,7 @@ def revoke_invitation(invitation, *, by):
     nothing; an accepted one cannot be revoked (deactivate the person instead)."""
     locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if locked.accepted_at:
-        raise PeopleRefused(
+        raise ValidationError(
             f"{locked.email} has already accepted. Deactivate them from the list of people."
         )
     if locked.revoked_at:
@@ -176,7 +168,7 @@ def accept_invitation(token, *, username="", first_name="", last_name="", passwo
     Otherwise the membership is added to that account and the other arguments are ignored:
     the person then signs in as themselves.
 
-    Raises Invitation.DoesNotExist, InvitationUnusable or PeopleRefused."""
+    Raises Invitation.DoesNotExist, InvitationUnusable or ValidationError."""
     with transaction.atomic():
         found = find_invitation(token)
         invitation = (
@@ -226,23 +218,24 @@ def _new_account(invitation, username, first_name, last_name, password):
     first_name = strip_bidi(first_name or "").strip()
     last_name = strip_bidi(last_name or "").strip()
     if not username:
-        raise PeopleRefused("Choose a username.", "username")
+        raise ValidationError({"username": "Choose a username."})
     if not is_plain_username(username):
-        raise PeopleRefused(
-            "A username can have the letters a to z, numbers and the characters @ . + - _ only.",
-            "username",
+        raise ValidationError(
+            {
+                "username": "A username can have the letters a to z, numbers and the characters "
+                "@ . + - _ only."
+            }
         )
     if len(username) > 150:
-        raise PeopleRefused("A username can be 150 characters at most.", "username")
+        raise ValidationError({"username": "A username can be 150 characters at most."})
     if _looks_taken(User, username):
-        raise PeopleRefused(
-            "That username is taken, or looks too like one that is. Choose another.",
-            "username",
+        raise ValidationError(
+            {"username": "That username is taken, or looks too like one that is. Choose another."}
         )
     if not first_name:
-        raise PeopleRefused("Enter your first name.", "first_name")
+        raise ValidationError({"first_name": "Enter your first name."})
     if not last_name:
-        raise PeopleRefused("Enter your last name.", "last_name")
+        raise ValidationError({"last_name": "Enter your last name."})
     user = User(
         username=username,
         first_name=first_name[:150],
@@ -252,13 +245,13 @@ def _new_account(invitation, username, first_name, last_name, password):
     try:
         password_validation.validate_password(password or "", user)
     except ValidationError as error:
-        raise PeopleRefused(error.messages, "password") from None
+        raise ValidationError({"password": error.messages}) from None
     user.set_password(password)
     try:
         with transaction.atomic():
             user.save()
     except IntegrityError:
-        raise PeopleRefused("That username is taken. Choose another.", "username") from None
+        raise ValidationError({"username": "That username is taken. Choose another."}) from None
     return user
 
 
@@ -288,20 +281,19 @@ def _active_managers(organisation_id):
 def change_role(membership, *, by, role):
     """Give `membership` a new role. The last active manager keeps theirs."""
     if role not in Role.values:
-        raise PeopleRefused("Choose a role.", "role")
+        raise ValidationError({"role": "Choose a role."})
     _lock_members(membership.organisation_id)
     membership = Membership.objects.select_related("user").get(pk=membership.pk)
     if not membership.is_active or not membership.user.is_active:
-        raise PeopleRefused(f"{name_of(membership.user)} has left. Reactivate them first.")
+        raise ValidationError(f"{name_of(membership.user)} has left. Reactivate them first.")
     old = Role(membership.role)
     if old == role:
         return membership
     others = _active_managers(membership.organisation_id).exclude(pk=membership.pk)
     if old == Role.MANAGER and not others.exists():
         who = "You are" if membership.user_id == by.pk else f"{name_of(membership.user)} is"
-        raise PeopleRefused(
-            f"{who} the organisation's only manager. Make someone else a manager first.",
-            "role",
+        raise ValidationError(
+            {"role": f"{who} the organisation's only manager. Make someone else a manager first."}
         )
     membership.role = role
     save_with_history(
@@ -323,14 +315,14 @@ def deactivate(membership, *, by):
     membership = Membership.objects.select_related("user", "organisation").get(pk=membership.pk)
     user = membership.user
     if membership.user_id == by.pk:
-        raise PeopleRefused("You cannot deactivate yourself. Ask another manager to do it.")
+        raise ValidationError("You cannot deactivate yourself. Ask another manager to do it.")
     if not membership.is_active:
         return membership
     if (
         membership.role == Role.MANAGER
         and not _active_managers(membership.organisation_id).exclude(pk=membership.pk).exists()
     ):
-        raise PeopleRefused(
+        raise ValidationError(
             f"{name_of(user)} is the organisation's only manager. Make someone else a "
             "manager first."
         )

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.http import Http404
 from django.shortcuts import render
@@ -40,7 +41,7 @@ from innovate.people_forms import (
 from innovate.views import see_other
 from stages import people, resets
 from stages.models import Invitation, Membership, Role
-from stages.people import InvitationUnusable, PeopleRefused, name_of
+from stages.people import InvitationUnusable, name_of
 
 logger = logging.getLogger(__name__)
 
@@ -141,7 +142,7 @@ def invite(request: HttpRequest):
                     email=form.cleaned_data["email"],
                     role=form.cleaned_data["role"],
                 )
-            except PeopleRefused as refusal:
+            except ValidationError as refusal:
                 form.refuse(refusal)
             else:
                 _send_invitation(request, invitation, token)
@@ -165,8 +166,8 @@ def resend(request: HttpRequest, pk: int):
             email=invitation.email,
             role=invitation.role,
         )
-    except PeopleRefused as refusal:
-        messages.warning(request, refusal.message)
+    except ValidationError as refusal:
+        messages.warning(request, " ".join(refusal.messages))
     else:
         _send_invitation(request, renewed, token)
     return see_other("people:list")
@@ -178,8 +179,8 @@ def revoke(request: HttpRequest, pk: int):
     invitation, membership = get_invitation_for(request, pk)
     try:
         people.revoke_invitation(invitation, by=request.user)
-    except PeopleRefused as refusal:
-        messages.warning(request, refusal.message)
+    except ValidationError as refusal:
+        messages.warning(request, " ".join(refusal.messages))
     else:
         messages.success(
             request, f"The invitation to {invitation.email} is withdrawn. Its link no longer works."
@@ -202,7 +203,7 @@ def change_role(request: HttpRequest, pk: int):
                 changed = people.change_role(
                     member, by=request.user, role=form.cleaned_data["role"]
                 )
-            except PeopleRefused as refusal:
+            except ValidationError as refusal:
                 form.refuse(refusal)
             else:
                 role = changed.get_role_display().lower()
@@ -219,9 +220,6 @@ def change_role(request: HttpRequest, pk: int):
 
 class ConfirmForm(GovukForm):
     """No fields: the page asks for a confirmation, and shows a refusal at the top."""
-
-    def refuse(self, refusal):
-        self.add_error(None, refusal.messages)
 
 
 @require_http_methods(["GET", "POST"])
@@ -241,7 +239,7 @@ def deactivate(request: HttpRequest, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             people.deactivate(member, by=request.user)
-        except PeopleRefused as refusal:
+        except ValidationError as refusal:
             form.refuse(refusal)
             return respond(request, "people/deactivate.html", context, status=422)
         messages.success(
@@ -265,7 +263,7 @@ def reactivate(request: HttpRequest, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             people.reactivate(member, by=request.user)
-        except PeopleRefused as refusal:
+        except ValidationError as refusal:
             form.refuse(refusal)
             return respond(request, "people/reactivate.html", context, status=422)
         messages.success(
@@ -298,11 +296,11 @@ def accept(request: HttpRequest, token: str):
         raise Http404("No such invitation") from None
     except InvitationUnusable as unusable:
         return _unusable(request, unusable)
-    except PeopleRefused as refusal:
+    except ValidationError as refusal:
         return render(
             request,
             "people/unusable.html",
-            {"why": "ambiguous", "message": refusal.message},
+            {"why": "ambiguous", "message": " ".join(refusal.messages)},
             status=409,
         )
     data = request.POST if request.method == "POST" else None
@@ -335,7 +333,7 @@ def accept(request: HttpRequest, token: str):
         raise Http404("No such invitation") from None
     except InvitationUnusable as unusable:
         return _unusable(request, unusable)
-    except PeopleRefused as refusal:
+    except ValidationError as refusal:
         form.refuse(refusal)
         return render(request, "people/accept.html", context, status=422)
     organisation = invitation.organisation
