@@ -2,8 +2,10 @@
 
 import datetime
 
+from django.contrib import messages
 from django.http import HttpRequest as DjangoHttpRequest
-from django.shortcuts import render
+from django.http import HttpResponseRedirect
+from django.shortcuts import render, resolve_url
 from django_htmx.middleware import HtmxDetails
 
 
@@ -42,3 +44,25 @@ def edit_conflict(request, template, context, form, conflict):
             (str(field.verbose_name).capitalize(), value if value not in (None, "") else "none")
         )
     return render(request, template, {**context, "conflict": conflict, "now": now}, status=409)
+
+
+class HttpResponseSeeOther(HttpResponseRedirect):
+    status_code = 303
+
+
+def see_other(to, *args, **kwargs):
+    """303 See Other: after a successful POST the browser fetches the page that changed."""
+    return HttpResponseSeeOther(resolve_url(to, *args, **kwargs))
+
+
+def posted(request):
+    """The form data of a POST (even an empty one, so that it is refused with messages at
+    every missing field), or None for a GET."""
+    return request.POST if request.method == "POST" else None
+
+
+def closed(request, innovation, to="change it"):
+    """The closed-innovation guard: a closed innovation's record is kept as it was, so a page
+    that would change it sends the person back to the innovation, saying why."""
+    messages.info(request, f"This innovation is closed: reopen it to {to}.")
+    return see_other(innovation.get_absolute_url())

@@ -46,7 +46,7 @@ ALLOWED_HOSTS = [
 CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
 ]
-CSRF_FAILURE_VIEW = "innovate.views.core.csrf_failure"
+CSRF_FAILURE_VIEW = "innovate.pages.views.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",

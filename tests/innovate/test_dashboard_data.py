@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
 from assessments import org_queries
-from innovate import portfolio as data
+from innovate.dashboard import portfolio as data
 from stages import flow
 from stages.models import Move, Role
 from tests.factories import (

@@ -4,7 +4,7 @@ import re
 from datetime import date
 from decimal import Decimal
 
-from innovate.charts import Point, Series, key_icon, measure_chart_svg, nice_ticks
+from innovate.pictures.charts import Point, Series, key_icon, measure_chart_svg, nice_ticks
 
 
 def numeric_chart(**overrides):

@@ -8,7 +8,7 @@ import io
 import pytest
 from django.urls import reverse
 
-from innovate.csv_safety import DANGEROUS_FIRST, csv_lines, safe_cell
+from innovate.csv import DANGEROUS_FIRST, csv_lines, safe_cell
 from stages import services
 from tests.factories import InnovationFactory, make_move, make_part
 from tests.innovate.dashboard_journeys import build, frozen

@@ -8,7 +8,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from innovate.views import journey
+from innovate.innovations import journey
 from stages.models import Part
 from tests.factories import make_move, make_part
 from tests.innovate.helpers import HTMX, csrf_post, error_at, row_counts

@@ -239,7 +239,7 @@ def test_inviting_says_when_the_email_could_not_be_sent(client_for, manager, mon
     def broken(*args, **kwargs):
         raise ConnectionRefusedError("no mail server")
 
-    monkeypatch.setattr("innovate.views.people.send_mail", broken)
+    monkeypatch.setattr("innovate.people.views.send_mail", broken)
     client = client_for(manager)
     response = client.post(
         reverse("people:invite"), {"email": "sam.carter@example.org", "role": "leader"}

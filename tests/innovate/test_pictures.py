@@ -4,8 +4,9 @@ the timeline, and many parts are counted per stage on the wheel."""
 import re
 from datetime import date, timedelta
 
-from innovate import pictures
-from innovate.pictures import Marker, timeline_svg, wheel_svg
+from innovate.pictures import timeline, wheel
+from innovate.pictures.timeline import timeline_svg
+from innovate.pictures.wheel import Marker, wheel_svg
 
 START = date(2010, 1, 1)
 
@@ -34,8 +35,8 @@ def bars(svg):
 def test_a_lane_of_two_thousand_moves_is_drawn_in_a_bounded_number_of_bars():
     segments, events, end = long_journey(2000)
     svg = str(timeline_svg([("North team", segments, events)], start=START, end=end, title="T"))
-    assert len(bars(svg)) <= pictures.LANE_BARS[1]
-    assert len(re.findall(r'class="app-timeline__rewind"', svg)) <= pictures.LANE_BARS[1]
+    assert len(bars(svg)) <= timeline.LANE_BARS[1]
+    assert len(re.findall(r'class="app-timeline__rewind"', svg)) <= timeline.LANE_BARS[1]
     assert len(svg) < 120_000
     assert "a long journey is summarised" in svg
 
@@ -75,8 +76,8 @@ def test_many_lanes_share_the_bars_of_the_picture():
         segments, events, end = long_journey(300)
         lanes.append((f"Team {n:03}", segments, events))
     svg = str(timeline_svg(lanes, start=START, end=end, title="T"))
-    per_lane = pictures.lane_budget(100)
-    assert per_lane == pictures.TIMELINE_BARS // 100
+    per_lane = timeline.lane_budget(100)
+    assert per_lane == timeline.TIMELINE_BARS // 100
     assert len(bars(svg)) <= 100 * per_lane
     assert svg.count("<text") >= 100  # every lane still has its name
 
@@ -89,8 +90,8 @@ def markers(count):
 
 
 def test_the_wheel_draws_a_marker_per_part_up_to_its_limit():
-    svg = str(wheel_svg(markers(pictures.WHEEL_MARKERS), title="W"))
-    assert svg.count('class="app-marker__number"') == pictures.WHEEL_MARKERS
+    svg = str(wheel_svg(markers(wheel.WHEEL_MARKERS), title="W"))
+    assert svg.count('class="app-marker__number"') == wheel.WHEEL_MARKERS
 
 
 def test_the_wheel_of_more_parts_counts_them_per_stage_and_state():

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from assessments import org_queries
-from innovate.pictures import Marker
+from innovate.pictures.wheel import Marker
 from stages import flow, queries
 from stages.models import Innovation, Move, MoveKind, Part, State
 from stages.rules import STAGE_NAMES

@@ -8,7 +8,7 @@ import re
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from innovate.pictures import CX, CY, _band_path, _point, _segment_angles, _segment_path
+from innovate.pictures.wheel import CX, CY, _band_path, _point, _segment_angles, _segment_path
 from stages.models import State
 from stages.rules import STAGE_NAMES
 

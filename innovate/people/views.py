@@ -29,16 +29,15 @@ from innovate.access import (
 )
 from innovate.clients import client_address
 from innovate.forms import GovukForm, organisation_changed
-from innovate.http import HttpRequest, respond
+from innovate.http import HttpRequest, respond, see_other
 from innovate.lockout import forget_failures
-from innovate.people_forms import (
+from innovate.people.forms import (
     AcceptForm,
     GovukPasswordResetForm,
     GovukSetPasswordForm,
     InviteForm,
     RoleForm,
 )
-from innovate.views import see_other
 from stages import people, resets
 from stages.models import Invitation, Membership, Role
 from stages.people import InvitationUnusable, name_of

@@ -1,14 +1,17 @@
+"""The pages that belong to no area: home, health, the framework, the notices, signing in
+and the error pages."""
+
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from innovate.access import SESSION_KEY, memberships
-from innovate.http import HttpRequest
-from innovate.views import see_other
+from innovate.http import HttpRequest, see_other
+from stages.models import Stage
 
 
 @require_GET
@@ -82,3 +85,35 @@ class LoginView(auth_views.LoginView):
         response = super().form_invalid(form)
         response.status_code = 422
         return response
+
+
+@require_GET
+def framework(request: HttpRequest):
+    """The six stages in the framework's words. Public: it is the framework's own text."""
+    return render(
+        request, "framework.html", {"stages": list(Stage.objects.all()), "nav": "framework"}
+    )
+
+
+@require_GET
+def accessibility(request: HttpRequest):
+    return render(request, "notices/accessibility.html")
+
+
+@require_GET
+def privacy(request: HttpRequest):
+    return render(request, "notices/privacy.html")
+
+
+@require_GET
+def cookies(request: HttpRequest):
+    return render(request, "notices/cookies.html")
+
+
+@require_POST
+@login_required
+@never_cache
+def keepalive(request: HttpRequest):
+    """Extends an idle session (the warning before it ends offers this)."""
+    request.session.modified = True
+    return HttpResponse(status=204)

@@ -1,6 +1,6 @@
 """CSV files of the dashboards, streamed row by row: the portfolio table, the log of moves with
 their reasons, and the days each part spent in each stage. Every cell goes through
-innovate.csv_safety, so nothing in a file can run as a spreadsheet formula."""
+innovate.csv, so nothing in a file can run as a spreadsheet formula."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import StreamingHttpResponse
@@ -8,13 +8,13 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from innovate import portfolio as data
 from innovate.access import organisation_for
-from innovate.csv_safety import csv_lines
-from innovate.dashboard_forms import DashboardForm, MovesForm, PortfolioForm
+from innovate.csv import csv_lines
+from innovate.dashboard import portfolio as data
+from innovate.dashboard.forms import DashboardForm, MovesForm, PortfolioForm
+from innovate.dashboard.views import filters_from
 from innovate.forms import member_choices
 from innovate.http import HttpRequest
-from innovate.views.dashboard import filters_from
 from stages import flow
 from stages.models import Move, MoveKind, Reason, State
 from stages.rules import STAGE_NAMES

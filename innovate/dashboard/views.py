@@ -10,19 +10,20 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
-from innovate import portfolio as data
 from innovate.access import organisation_for
 from innovate.caching import cached
-from innovate.dashboard_forms import CompareForm, DashboardForm, FlowForm, PortfolioForm, ReportForm
-from innovate.dashboard_pictures import (
+from innovate.dashboard import portfolio as data
+from innovate.dashboard.forms import CompareForm, DashboardForm, FlowForm, PortfolioForm, ReportForm
+from innovate.forms import member_choices
+from innovate.http import HttpRequest, respond
+from innovate.pictures.dashboard import (
     aggregate_wheel_svg,
     flow_bars_svg,
     median_bars_svg,
     relabel,
 )
-from innovate.forms import member_choices
-from innovate.http import HttpRequest, respond
-from innovate.pictures import timeline_svg, wheel_svg
+from innovate.pictures.timeline import timeline_svg
+from innovate.pictures.wheel import wheel_svg
 from stages import flow
 from stages.models import State
 from stages.rules import STAGE_NAMES

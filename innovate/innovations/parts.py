@@ -9,20 +9,14 @@ from django.views.decorators.http import require_http_methods
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
 from innovate.access import get_innovation_for, get_part_for
-from innovate.forms import BulkPartsForm, MoveForm, NewPartForm, PartForm, VoidForm
-from innovate.http import HttpRequest, edit_conflict, respond
-from innovate.views import see_other
-from innovate.views.evidence_parts import innovation_evidence, move_readiness
-from innovate.views.innovations import overview_context
+from innovate.evidence.context import innovation_evidence, move_readiness
+from innovate.http import HttpRequest, closed, edit_conflict, respond, see_other
+from innovate.innovations.forms import BulkPartsForm, MoveForm, NewPartForm, PartForm, VoidForm
+from innovate.innovations.views import overview_context
 from stages import services
 from stages.models import Move, MoveKind, Part, Role, Stage
 from stages.rules import allowed_kinds
 from stages.services import EditConflict, MoveConflict, MoveRefused
-
-
-def _closed(request, innovation):
-    messages.info(request, "This innovation is closed: reopen it to change its parts.")
-    return see_other(innovation.get_absolute_url())
 
 
 @require_http_methods(["GET", "POST"])
@@ -30,7 +24,7 @@ def _closed(request, innovation):
 def part_create(request: HttpRequest, pk: int):
     innovation, membership = get_innovation_for(request, pk, need=Role.LEADER)
     if innovation.is_closed:
-        return _closed(request, innovation)
+        return closed(request, innovation, "change its parts")
     form = NewPartForm(request.POST or None, innovation=innovation)
     context = {"form": form, "innovation": innovation, "nav": "innovations"}
     if request.method == "POST":
@@ -62,7 +56,7 @@ def part_create(request: HttpRequest, pk: int):
 def part_bulk_create(request: HttpRequest, pk: int):
     innovation, membership = get_innovation_for(request, pk, need=Role.LEADER)
     if innovation.is_closed:
-        return _closed(request, innovation)
+        return closed(request, innovation, "change its parts")
     form = BulkPartsForm(request.POST or None, innovation=innovation)
     context = {"form": form, "innovation": innovation, "nav": "innovations"}
     if request.method == "POST":
@@ -143,7 +137,7 @@ def part_move(request: HttpRequest, pk: int):
     part, membership = get_part_for(request, pk, need=Role.LEADER)
     innovation = part.innovation
     if innovation.is_closed:
-        return _closed(request, innovation)
+        return closed(request, innovation, "change its parts")
     position = part.position
     kinds = [k for k in allowed_kinds(position) if k != MoveKind.VOID]
     siblings = list(
@@ -222,7 +216,7 @@ def part_void(request: HttpRequest, pk: int):
     part, membership = get_part_for(request, pk, need=Role.LEADER)
     innovation = part.innovation
     if innovation.is_closed:
-        return _closed(request, innovation)
+        return closed(request, innovation, "change its parts")
     latest = (
         Move.objects.live()
         .filter(part=part)

@@ -2,16 +2,16 @@
 
 from django.urls import path
 
-from innovate.views import dashboard, exports, mywork
+from innovate.dashboard import exports, mywork, views
 
 app_name = "dashboard"
 
 urlpatterns = [
-    path("dashboard/", dashboard.portfolio, name="portfolio"),
-    path("dashboard/durations/", dashboard.durations, name="durations"),
-    path("dashboard/flow/", dashboard.flow_over_time, name="flow"),
-    path("dashboard/compare/", dashboard.compare, name="compare"),
-    path("dashboard/report/", dashboard.board_report, name="report"),
+    path("dashboard/", views.portfolio, name="portfolio"),
+    path("dashboard/durations/", views.durations, name="durations"),
+    path("dashboard/flow/", views.flow_over_time, name="flow"),
+    path("dashboard/compare/", views.compare, name="compare"),
+    path("dashboard/report/", views.board_report, name="report"),
     path("dashboard/export/portfolio.csv", exports.portfolio_csv, name="export-portfolio"),
     path("dashboard/export/moves.csv", exports.moves_csv, name="export-moves"),
     path("dashboard/export/durations.csv", exports.durations_csv, name="export-durations"),

@@ -10,11 +10,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from innovate.access import get_innovation_for, organisation_for
 from innovate.caching import cached
-from innovate.forms import CloseForm, InnovationFilterForm, InnovationForm, organisation_changed
-from innovate.http import HttpRequest, edit_conflict, respond
-from innovate.pictures import Marker, wheel_svg
-from innovate.views import see_other
-from innovate.views.evidence_parts import innovation_evidence
+from innovate.evidence.context import innovation_evidence
+from innovate.forms import organisation_changed
+from innovate.http import HttpRequest, edit_conflict, respond, see_other
+from innovate.innovations.forms import CloseForm, InnovationFilterForm, InnovationForm
+from innovate.pictures.wheel import Marker, wheel_svg
 from stages import services
 from stages.models import Innovation, Move, MoveKind, Part, Role, Stage, State
 from stages.rules import STAGE_NAMES, MoveRefused

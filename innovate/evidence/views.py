@@ -19,25 +19,13 @@ from assessments import imports, queries, services
 from assessments.models import Measure, Scale
 from assessments.status import format_date, format_number
 from innovate.access import get_innovation_for, get_measure_for
-from innovate.charts import Point, Series, key_icon, measure_chart_svg
-from innovate.csv_safety import BOM, safe_cell
-from innovate.evidence_forms import CopyMeasureForm, ImportForm, MeasureForm, ReadingForm
-from innovate.http import HttpRequest, respond
-from innovate.views import see_other
+from innovate.csv import BOM, safe_cell
+from innovate.evidence.forms import CopyMeasureForm, ImportForm, MeasureForm, ReadingForm
+from innovate.http import HttpRequest, closed, posted, respond, see_other
+from innovate.pictures.charts import Point, Series, key_icon, measure_chart_svg
 from stages.models import Part, Role
 
 WHOLE = "Whole innovation"
-
-
-def posted(request):
-    """The form data of a POST (even an empty one, so that it is refused with messages), or
-    None for a GET."""
-    return request.POST if request.method == "POST" else None
-
-
-def closed(request, innovation):
-    messages.info(request, "This innovation is closed: reopen it to record evidence.")
-    return see_other(innovation.get_absolute_url())
 
 
 def measure_url(measure):
@@ -176,7 +164,7 @@ def _stage_from_query(value):
 def measure_create(request: HttpRequest, pk: int):
     innovation, membership = get_innovation_for(request, pk, need=Role.LEADER)
     if innovation.is_closed:
-        return closed(request, innovation)
+        return closed(request, innovation, "record evidence")
     parts = _parts(innovation)
     initial = {}
     stage = _stage_from_query(request.GET.get("stage"))
@@ -213,7 +201,7 @@ def measure_edit(request: HttpRequest, pk: int):
     measure, membership = get_measure_for(request, pk, need=Role.LEADER)
     innovation = measure.innovation
     if innovation.is_closed:
-        return closed(request, innovation)
+        return closed(request, innovation, "record evidence")
     initial = {
         name: getattr(measure, name)
         for name in (
@@ -266,7 +254,7 @@ def measure_copy(request: HttpRequest, pk: int):
     measure, membership = get_measure_for(request, pk, need=Role.LEADER)
     innovation = measure.innovation
     if innovation.is_closed:
-        return closed(request, innovation)
+        return closed(request, innovation, "record evidence")
     parts = _parts(innovation)
     if measure.part_id:
         parts = parts.exclude(pk=measure.part_id)
@@ -341,7 +329,7 @@ def reading_create(request: HttpRequest, pk: int):
     measure, membership = get_measure_for(request, pk, need=Role.LEADER)
     innovation = measure.innovation
     if innovation.is_closed:
-        return closed(request, innovation)
+        return closed(request, innovation, "record evidence")
     form = ReadingForm(posted(request), measure=measure, parts=_parts(innovation))
     page = {
         "form": form,
@@ -415,7 +403,7 @@ def readings_import(request: HttpRequest, pk: int):
     preview, and only the confirmation writes the readings, all of them or none."""
     innovation, membership = get_innovation_for(request, pk, need=Role.LEADER)
     if innovation.is_closed:
-        return closed(request, innovation)
+        return closed(request, innovation, "record evidence")
     form = ImportForm(posted(request), request.FILES if request.method == "POST" else None)
     if request.method == "GET":
         context = _import_context(innovation, form)

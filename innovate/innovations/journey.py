@@ -10,10 +10,11 @@ from django.views.decorators.http import require_GET
 
 from innovate.access import get_innovation_for
 from innovate.caching import cached
-from innovate.forms import AsOfForm
+from innovate.evidence.context import evidence_history
 from innovate.http import HttpRequest, respond
-from innovate.pictures import Marker, timeline_svg, wheel_svg
-from innovate.views.evidence_parts import evidence_history
+from innovate.innovations.forms import AsOfForm
+from innovate.pictures.timeline import timeline_svg
+from innovate.pictures.wheel import Marker, wheel_svg
 from stages.models import Innovation, Move, MoveKind, Part, Stage
 from stages.rules import STAGE_NAMES
 

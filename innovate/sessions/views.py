@@ -25,10 +25,10 @@ from assessments.models import (
 )
 from assessments.services import answer_check
 from innovate.access import get_action_for, get_innovation_for, get_session_for
-from innovate.csv_safety import csv_lines
-from innovate.http import HttpRequest, respond
-from innovate.pictures import Marker, wheel_svg
-from innovate.session_forms import (
+from innovate.csv import csv_lines
+from innovate.http import HttpRequest, respond, see_other
+from innovate.pictures.wheel import Marker, wheel_svg
+from innovate.sessions.forms import (
     ActionForm,
     AttendeeForm,
     CheckForm,
@@ -37,7 +37,6 @@ from innovate.session_forms import (
     SessionForm,
     prompt_choices,
 )
-from innovate.views import see_other
 from stages.models import Part, Role
 from stages.rules import MoveRefused
 

@@ -1,0 +1,27 @@
+"""The pages that belong to no area: home, health, the framework, the notices, choosing an
+organisation, signing in and out."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from innovate.pages import views
+
+notice_urls = (
+    [
+        path("accessibility/", views.accessibility, name="accessibility"),
+        path("privacy/", views.privacy, name="privacy"),
+        path("cookies/", views.cookies, name="cookies"),
+    ],
+    "notices",
+)
+
+urlpatterns = [
+    path("", include(notice_urls)),
+    path("session/keepalive", views.keepalive, name="keepalive"),
+    path("", views.home, name="home"),
+    path("health", views.health, name="health"),
+    path("framework/", views.framework, name="framework"),
+    path("organisation/", views.switch_organisation, name="switch-organisation"),
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+]
