@@ -166,6 +166,33 @@ class Stage(models.Model):
         return [p.strip() for p in self.focus_and_purpose.split("\n\n") if p.strip()]
 
 
+STAGE_NAMES_KEY = "stage-names"
+STAGE_NAMES_SECONDS = 60
+
+
+def stage_names():
+    """{number: name} of the six stages, as their rows say (platform staff may rename a stage
+    in the admin). Kept in the cache for a minute and dropped there when a stage is saved, so
+    one query at most per minute per worker."""
+    from django.core.cache import cache
+
+    names = cache.get(STAGE_NAMES_KEY)
+    if names is None:
+        names = dict(Stage.objects.order_by("number").values_list("number", "name"))
+        cache.set(STAGE_NAMES_KEY, names, STAGE_NAMES_SECONDS)
+    return names
+
+
+def forget_stage_names(**kwargs):
+    from django.core.cache import cache
+
+    cache.delete(STAGE_NAMES_KEY)
+
+
+models.signals.post_save.connect(forget_stage_names, sender=Stage)
+models.signals.post_delete.connect(forget_stage_names, sender=Stage)
+
+
 class InnovationStatus(models.TextChoices):
     OPEN = "open", "Open"
     CLOSED = "closed", "Closed"
