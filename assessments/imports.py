@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessments.models import LIMIT, Measure, Rating, Reading, Scale
-from assessments.services import build_reading
+from assessments.services.evidence import build_reading
 from assessments.status import format_date, format_number
 from stages.dates import date_problem
 from stages.models import Part

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from assessments import org_queries
+from assessments.queries import organisation as org_queries
 from innovate.access import organisation_for
 from innovate.http import HttpRequest, respond
 from stages.models import InnovationStatus, Part, State

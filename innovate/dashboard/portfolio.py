@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from assessments import org_queries
+from assessments.queries import organisation as org_queries
 from innovate.pictures.wheel import Marker
 from stages import flow, queries
 from stages.models import Innovation, Move, MoveKind, Part, State

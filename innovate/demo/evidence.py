@@ -8,7 +8,7 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import NamedTuple
 
-from assessments import services
+from assessments.services import evidence as services
 from stages.models import Innovation, State
 
 WHOLE = None

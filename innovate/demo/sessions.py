@@ -7,7 +7,7 @@ Dates are relative to today."""
 
 from datetime import timedelta
 
-from assessments import sessions
+from assessments.services import sessions
 from stages.models import Innovation, Part
 
 FGC = "Family group conferencing"

@@ -9,8 +9,9 @@ from django.http import Http404
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from assessments import queries, services
 from assessments.models import EthicsNote, Involvement
+from assessments.queries import evidence as queries
+from assessments.services import evidence as services
 from innovate.access import get_innovation_for, get_part_for
 from innovate.evidence.forms import CheckForm, EthicsNoteForm, InvolvementForm
 from innovate.http import HttpRequest, closed, posted, respond, see_other

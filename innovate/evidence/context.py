@@ -4,9 +4,10 @@ feed. Plain functions over the domain's queries, so no view imports another area
 
 from django.utils import timezone
 
-from assessments import queries, session_queries
 from assessments.models import Check, EthicsNote, Involvement
-from assessments.queries import PartMeasure, readiness_summary, status_for_part
+from assessments.queries import evidence as queries
+from assessments.queries import sessions as session_queries
+from assessments.queries.evidence import PartMeasure, readiness_summary, status_for_part
 from stages.models import Role
 
 

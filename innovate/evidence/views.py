@@ -15,8 +15,10 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
 
-from assessments import imports, queries, services
+from assessments import imports
 from assessments.models import Measure, Scale
+from assessments.queries import evidence as queries
+from assessments.services import evidence as services
 from assessments.status import format_date, format_number
 from innovate.access import get_innovation_for, get_measure_for
 from innovate.csv import BOM, safe_cell

@@ -12,8 +12,6 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from assessments import session_queries
-from assessments import sessions as session_services
 from assessments.models import (
     Action,
     Attendee,
@@ -23,7 +21,9 @@ from assessments.models import (
     SessionPart,
     SessionStatus,
 )
-from assessments.services import answer_check
+from assessments.queries import sessions as session_queries
+from assessments.services import sessions as session_services
+from assessments.services.evidence import answer_check
 from innovate.access import get_action_for, get_innovation_for, get_session_for
 from innovate.csv import csv_lines
 from innovate.http import HttpRequest, respond, see_other

@@ -1,7 +1,7 @@
 from django import template
 from django.utils import timezone
 
-from assessments.session_queries import your_open_actions
+from assessments.queries.sessions import your_open_actions
 
 register = template.Library()
 

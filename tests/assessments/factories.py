@@ -2,7 +2,7 @@
 
 import datetime
 
-from assessments import services
+from assessments.services import evidence as services
 
 
 def make_measure(innovation, *, by, stage=3, name="Families attending a first meeting", **fields):

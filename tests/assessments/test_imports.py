@@ -8,9 +8,10 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from assessments import imports, services
+from assessments import imports
 from assessments.imports import import_readings, parse_readings_csv, template_csv
 from assessments.models import Measure, Reading
+from assessments.services import evidence as services
 from tests.assessments.factories import make_measure, make_reading
 from tests.factories import InnovationFactory, make_part
 

@@ -10,8 +10,8 @@ from django.db import DatabaseError, IntegrityError, transaction
 from django.forms import model_to_dict
 from django.test import RequestFactory
 
-from assessments import services
 from assessments.models import Check, EthicsNote, Involvement, Measure, Reading
+from assessments.services import evidence as services
 from stages.models import Stage
 from tests.assessments.factories import (
     make_check,

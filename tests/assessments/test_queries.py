@@ -6,7 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from assessments import queries, services
+from assessments.queries import evidence as queries
+from assessments.services import evidence as services
 from stages.models import Stage
 from tests.assessments.factories import make_check, make_involvement, make_measure, make_reading
 from tests.factories import InnovationFactory, make_move, make_part

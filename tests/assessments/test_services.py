@@ -7,9 +7,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from assessments import services
 from assessments.models import Check, EthicsNote, Involvement, Measure, Reading
-from assessments.queries import check_history, involvement_by_part
+from assessments.queries.evidence import check_history, involvement_by_part
+from assessments.services import evidence as services
 from tests.assessments.factories import make_check, make_involvement, make_measure, make_reading
 from tests.factories import make_move, make_part
 

@@ -6,7 +6,8 @@ from datetime import date, datetime
 import pytest
 import time_machine
 
-from assessments import session_queries, sessions
+from assessments.queries import sessions as session_queries
+from assessments.services import sessions
 from tests.assessments.factories import make_check, make_involvement, make_measure, make_reading
 from tests.factories import InnovationFactory, make_move, make_part
 

@@ -6,7 +6,6 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 
-from assessments import sessions
 from assessments.models import (
     Action,
     Attendee,
@@ -17,6 +16,7 @@ from assessments.models import (
     SessionPart,
     SessionStatus,
 )
+from assessments.services import sessions
 from stages.models import Move, Organisation, Part, State
 from stages.rules import MoveRefused
 from tests.factories import InnovationFactory, make_move, make_part

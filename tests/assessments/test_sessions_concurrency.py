@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 from django.db import connection
 
-from assessments import sessions
 from assessments.models import Decision, ReflectionSession
+from assessments.services import sessions
 from stages.models import Move
 from tests.factories import make_part
 

@@ -9,8 +9,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from assessments import sessions
 from assessments.models import Decision, ReflectionSession
+from assessments.services import sessions
 from stages.models import Move, Role
 from tests.browser.conftest import axe, axe_page, login
 from tests.factories import PASSWORD, InnovationFactory, MembershipFactory, UserFactory, make_part

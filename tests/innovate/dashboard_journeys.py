@@ -7,8 +7,7 @@ from zoneinfo import ZoneInfo
 
 import time_machine
 
-from assessments import services as evidence
-from assessments import sessions
+from assessments.services import evidence, sessions
 from stages import services
 from tests.factories import InnovationFactory, make_move, make_part
 

@@ -3,7 +3,6 @@ rows a rejected request must leave alone."""
 
 import datetime
 
-from assessments import sessions
 from assessments.models import (
     Action,
     Attendee,
@@ -13,6 +12,7 @@ from assessments.models import (
     ReflectionSession,
     SessionPart,
 )
+from assessments.services import sessions
 from stages.models import Move
 from tests.factories import make_part
 

@@ -7,8 +7,7 @@ from datetime import date
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from assessments import services as evidence
-from assessments import sessions
+from assessments.services import evidence, sessions
 from stages import people, services
 from stages.models import Membership
 from tests.factories import make_part

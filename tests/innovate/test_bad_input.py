@@ -11,8 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
-from assessments import services as evidence
-from assessments import sessions
+from assessments.services import evidence, sessions
 from stages import people, services
 from stages.models import Membership, Role
 from tests.factories import InnovationFactory, MembershipFactory, OrganisationFactory, make_part

@@ -87,7 +87,7 @@ def test_a_person_with_nothing_to_do_is_told_so(client_for, viewer, journeys):
 def test_done_actions_and_closed_innovations_are_not_work(
     client_for, leader, facilitator, journeys
 ):
-    from assessments import sessions
+    from assessments.services import sessions
     from stages import services
 
     sessions.complete_action(journeys["action"], by=facilitator)

@@ -222,7 +222,7 @@ def test_the_report_has_a_page_per_innovation(client_for, viewer, journeys):
 
 
 def test_the_report_shows_session_decisions(client_for, viewer, journeys, facilitator):
-    from assessments import sessions
+    from assessments.services import sessions
 
     sessions.record_decision(
         journeys["held"],

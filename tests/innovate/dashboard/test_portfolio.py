@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
-from assessments import org_queries
+from assessments.queries import organisation as org_queries
 from innovate.dashboard import portfolio as data
 from stages import flow
 from stages.models import Move, Role
@@ -216,7 +216,7 @@ def test_a_pause_is_overdue_the_day_after_its_date_to_revisit(organisation, jour
 def test_an_action_done_after_the_as_of_date_was_still_overdue_then(
     organisation, journeys, facilitator
 ):
-    from assessments import sessions
+    from assessments.services import sessions
 
     sessions.complete_action(journeys["action"], by=facilitator, done_on=D(2024, 6, 20))
     assert [a.text for a in org_queries.overdue_actions(organisation, D(2024, 6, 18))] == [
@@ -359,7 +359,7 @@ def test_moves_between_two_dates_are_those_after_the_first_up_to_the_second(orga
 def test_a_part_measure_counts_for_its_part_and_a_whole_measure_for_every_part(
     organisation, journeys, leader
 ):
-    from assessments import services as evidence
+    from assessments.services import evidence
 
     north, south = journeys["north"], journeys["south"]
     own = evidence.define_measure(
@@ -376,7 +376,7 @@ def test_a_part_measure_counts_for_its_part_and_a_whole_measure_for_every_part(
 
 
 def test_a_reading_after_the_as_of_date_does_not_count(organisation, journeys, leader):
-    from assessments import services as evidence
+    from assessments.services import evidence
 
     north = journeys["north"]
     evidence.record_reading(journeys["measure"], by=leader, observed_on=D(2024, 6, 20), value=3)

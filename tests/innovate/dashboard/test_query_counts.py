@@ -6,8 +6,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from assessments import services as evidence
-from assessments import sessions
+from assessments.services import evidence, sessions
 from stages import services
 from tests.factories import InnovationFactory, make_move, make_part
 from tests.innovate.dashboard_journeys import frozen

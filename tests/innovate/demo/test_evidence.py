@@ -10,8 +10,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments import queries
 from assessments.models import Check, EthicsNote, Involvement, Measure, Reading
+from assessments.queries import evidence as queries
 from stages.models import Innovation, Membership
 
 pytestmark = pytest.mark.django_db

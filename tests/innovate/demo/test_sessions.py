@@ -15,7 +15,7 @@ from assessments.models import (
     ReflectionSession,
     SessionStatus,
 )
-from assessments.session_queries import agenda
+from assessments.queries.sessions import agenda
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from assessments import services as evidence
-from assessments import sessions
+from assessments.services import evidence, sessions
 from tests.assessments.factories import make_check, make_involvement
 from tests.factories import make_part
 

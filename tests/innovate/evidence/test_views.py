@@ -7,8 +7,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from assessments import services
 from assessments.models import Reading
+from assessments.services import evidence as services
 from stages.models import Move
 from tests.assessments.factories import make_check, make_involvement, make_measure, make_reading
 from tests.factories import make_move, make_part

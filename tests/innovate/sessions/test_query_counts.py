@@ -6,7 +6,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from assessments import sessions
+from assessments.services import sessions
 from tests.assessments.factories import make_check, make_involvement, make_measure, make_reading
 from tests.factories import make_move, make_part
 

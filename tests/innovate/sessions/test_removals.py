@@ -4,8 +4,8 @@ and every removal shown in the innovation's history."""
 import pytest
 from django.urls import reverse
 
-from assessments import sessions
 from assessments.models import Attendee, Note
+from assessments.services import sessions
 from tests.innovate.helpers import HTMX
 from tests.innovate.sessions_helpers import planned, session_rows, two_parts
 

@@ -6,8 +6,8 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from assessments import sessions
 from assessments.models import Check, Decision, Note
+from assessments.services import sessions
 from stages.models import Move
 from tests.factories import make_move, make_part
 from tests.innovate.helpers import HTMX, csrf_post, error_at, login_url

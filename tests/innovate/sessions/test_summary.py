@@ -7,7 +7,7 @@ import io
 import pytest
 from django.urls import reverse
 
-from assessments import sessions
+from assessments.services import sessions
 from tests.innovate.helpers import login_url
 from tests.innovate.sessions_helpers import planned, two_parts
 

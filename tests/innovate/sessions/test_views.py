@@ -6,8 +6,8 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from assessments import sessions
 from assessments.models import Action, Attendee, ReflectionSession, SessionStatus
+from assessments.services import sessions
 from tests.factories import InnovationFactory
 from tests.innovate.helpers import HTMX, csrf_post, error_at, login_url
 from tests.innovate.sessions_helpers import HELD_ON, planned, session_rows, two_parts

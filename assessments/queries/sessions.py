@@ -18,7 +18,7 @@ from assessments.models import (
     ReflectionSession,
     SessionPart,
 )
-from assessments.queries import readiness_for_parts
+from assessments.queries.evidence import readiness_for_parts
 from stages.models import Move, Part
 
 

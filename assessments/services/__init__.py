@@ -1,0 +1,1 @@
+"""The write path of the evidence (evidence.py) and of reflection sessions (sessions.py)."""
