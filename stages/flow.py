@@ -9,10 +9,8 @@ from collections import defaultdict
 from datetime import date
 from typing import NamedTuple
 
-from django.db.models import F, Window
-from django.db.models.functions import RowNumber
-
 from stages.models import Move, State
+from stages.queries import latest_moves  # noqa: F401  (flow's callers read it here)
 
 STAGES = range(1, 7)
 
@@ -20,21 +18,6 @@ STAGES = range(1, 7)
 def empty_counts():
     """{stage number: {state: 0}} for the six stages."""
     return {n: {s: 0 for s in State.values} for n in STAGES}
-
-
-def latest_moves(organisation, on):
-    """{part id: the last live Move dated on or before the end of day `on`}: where each part
-    stood then (`to_stage`, `to_state`, `cycle`) and the decision that put it there
-    (`review_on` for a pause). Parts that started later are absent. One query (`to_stage`
-    selected)."""
-    moves = (
-        Move.objects.live()
-        .filter(organisation=organisation, effective_on__lte=on)
-        .annotate(rank=Window(RowNumber(), partition_by=[F("part_id")], order_by=F("seq").desc()))
-        .filter(rank=1)
-        .select_related("to_stage")
-    )
-    return {move.part_id: move for move in moves}
 
 
 def month_ends(on, months):

@@ -31,17 +31,33 @@ def _moves(organisation, *, innovation=None, part=None):
     return moves
 
 
+def latest_moves(organisation, on=None, *, innovation=None):
+    """{part id: its last live Move}, or the last dated on or before the end of day `on`:
+    where each part stood (`to_stage`, `to_state`, `cycle`) and the decision that put it there
+    (`review_on` for a pause). Parts that started after `on` are absent. One query (`to_stage`
+    selected); the one way every page finds the latest moves."""
+    moves = _moves(organisation, innovation=innovation)
+    if on is not None:
+        moves = moves.filter(effective_on__lte=on)
+    moves = (
+        moves.annotate(
+            rank=Window(RowNumber(), partition_by=[F("part_id")], order_by=F("seq").desc())
+        )
+        .filter(rank=1)
+        .select_related("to_stage")
+    )
+    return {move.part_id: move for move in moves}
+
+
 def positions_as_of(organisation, on, *, innovation=None):
     """{part id: AsOf} at the end of day `on`: each part's last live move dated on or before
     it. Parts that started later are absent. One query."""
-    rows = (
-        _moves(organisation, innovation=innovation)
-        .filter(effective_on__lte=on)
-        .annotate(rank=Window(RowNumber(), partition_by=[F("part_id")], order_by=F("seq").desc()))
-        .filter(rank=1)
-        .values_list("part_id", "to_stage__number", "to_state", "cycle", "effective_on", "seq")
-    )
-    return {row[0]: AsOf(*row) for row in rows}
+    return {
+        part_id: AsOf(
+            part_id, move.to_stage.number, move.to_state, move.cycle, move.effective_on, move.seq
+        )
+        for part_id, move in latest_moves(organisation, on, innovation=innovation).items()
+    }
 
 
 def wheel_counts(organisation, on=None, *, innovation=None):

@@ -257,5 +257,5 @@ def test_the_report_of_open_innovations_only(client_for, viewer, journeys):
 def test_the_report_is_made_for_print(client_for, viewer, journeys):
     from pathlib import Path
 
-    css = (Path(__file__).resolve().parents[2] / "static" / "css" / "application.css").read_text()
+    css = (Path(__file__).resolve().parents[3] / "static" / "css" / "application.css").read_text()
     assert re.search(r"@media print\{[^@]*\.app-report__page\{[^}]*break-before:page", css)
