@@ -1,16 +1,14 @@
-"""Server-rendered SVG charts of measures: readings over time, a series per part, the baseline
-and target lines and the target date. Each chart carries a title and a description; the pages
-that show one also show its readings as a table."""
+"""The geometry of the charts of measures: readings over time, a series per part, the baseline
+and target lines and the target date. The markup is templates/svg/measure_chart.svg. Each chart
+carries a title and a description; the pages that show one also show its readings as a table."""
 
 import math
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
-
 from assessments.status import format_date, format_number
+from innovate.pictures import render_svg
 
 SHAPES = ("circle", "square", "triangle", "diamond", "cross", "triangle-down")
 SHAPE_WORDS = {
@@ -85,53 +83,48 @@ def _frame(compact, rated):
     return Frame(760, 340, left, right, 28, 56, 6)
 
 
-def shape_svg(index, x, y, size=6.0, *, css=""):
-    """The marker of series `index` centred on (x, y): a shape as well as a colour, so the
-    series are told apart without colour."""
+def marker_shape(index, x, y, size=6.0):
+    """The marker of series `index` centred on (x, y), for templates/svg/_chart_marker.svg: a
+    shape as well as a colour, so the series are told apart without colour."""
     shape = SHAPES[index % len(SHAPES)]
     s = size
-    css = f"app-chart__marker app-chart__series--{index % len(SHAPES)} {css}".strip()
+    css = f"app-chart__marker app-chart__series--{index % len(SHAPES)}"
     if shape == "circle":
-        return format_html('<circle cx="{}" cy="{}" r="{}" class="{}"/>', _f(x), _f(y), _f(s), css)
+        return {"tag": "circle", "x": _f(x), "y": _f(y), "r": _f(s), "css": css}
     if shape == "square":
-        return format_html(
-            '<rect x="{}" y="{}" width="{}" height="{}" class="{}"/>',
-            _f(x - s * 0.85),
-            _f(y - s * 0.85),
-            _f(s * 1.7),
-            _f(s * 1.7),
-            css,
-        )
+        return {
+            "tag": "rect",
+            "x": _f(x - s * 0.85),
+            "y": _f(y - s * 0.85),
+            "size": _f(s * 1.7),
+            "css": css,
+        }
     if shape == "diamond":
         d = s * 1.2
         points = f"{_f(x)},{_f(y - d)} {_f(x + d)},{_f(y)} {_f(x)},{_f(y + d)} {_f(x - d)},{_f(y)}"
-        return format_html('<polygon points="{}" class="{}"/>', points, css)
+        return {"tag": "polygon", "points": points, "css": css}
     if shape == "cross":
         d = s * 0.9
         path = (
             f"M{_f(x - d)},{_f(y - d)} L{_f(x + d)},{_f(y + d)} "
             f"M{_f(x - d)},{_f(y + d)} L{_f(x + d)},{_f(y - d)}"
         )
-        return format_html('<path d="{}" class="{} app-chart__marker--cross"/>', path, css)
+        return {"tag": "path", "d": path, "css": css}
     d = s * 1.15
     sign = 1 if shape == "triangle" else -1
     points = (
         f"{_f(x)},{_f(y - sign * d)} {_f(x + d)},{_f(y + sign * d * 0.8)} "
         f"{_f(x - d)},{_f(y + sign * d * 0.8)}"
     )
-    return format_html('<polygon points="{}" class="{}"/>', points, css)
+    return {"tag": "polygon", "points": points, "css": css}
 
 
 def key_icon(index):
     """A small picture of series `index`'s marker and line, for a key beside the chart. It is
     decoration: the key's text says the same."""
-    return format_html(
-        '<svg class="app-chart-key__icon" viewBox="0 0 28 16" width="28" height="16" '
-        'aria-hidden="true" focusable="false">'
-        '<line x1="1" y1="8" x2="27" y2="8" class="app-chart__line app-chart__series--{}"/>'
-        "{}</svg>",
-        index % len(SHAPES),
-        shape_svg(index, 14, 8, 5),
+    return render_svg(
+        "chart_key_icon.svg",
+        {"series": index % len(SHAPES), "marker": marker_shape(index, 14, 8, 5)},
     )
 
 
@@ -226,88 +219,50 @@ def measure_chart_svg(
     def x_of(day):
         return frame.x0 + (frame.x1 - frame.x0) * (day - d_lo).days / span
 
-    out = []
     if rated:
-        y_of_rating, y_labels = _rated_axis(frame, out)
+        y_of_rating, y_axis = _rated_axis(frame)
     else:
         values = [float(p.value) for p in points if p.value is not None]
         values += [float(v) for v in (baseline, target) if v is not None]
-        y_of_value = _value_axis(frame, values, unit, out)
+        y_of_value, y_axis = _value_axis(frame, values, unit)
 
     # The date axis.
     ticks, step = _month_ticks(d_lo, d_hi, frame.x_ticks)
-    for tick in ticks:
-        x = x_of(tick)
-        out.append(
-            format_html(
-                '<line x1="{}" y1="{}" x2="{}" y2="{}" class="app-chart__grid"/>'
-                '<text x="{}" y="{}" text-anchor="middle" class="app-chart__tick">{}</text>',
-                _f(x),
-                frame.y0,
-                _f(x),
-                frame.y1 + 5,
-                _f(x),
-                frame.y1 + 20,
-                _tick_label(tick, step),
-            )
-        )
+    x_ticks = [{"x": _f(x_of(tick)), "text": _tick_label(tick, step)} for tick in ticks]
+    x_ends = []
     if not ticks:
-        for day, anchor in ((d_lo, "start"), (d_hi, "end")):
-            out.append(
-                format_html(
-                    '<text x="{}" y="{}" text-anchor="{}" class="app-chart__tick">{}</text>',
-                    _f(x_of(day)),
-                    frame.y1 + 20,
-                    anchor,
-                    f"{day:%-d %b %Y}",
-                )
-            )
-    out.append(
-        format_html(
-            '<line x1="{}" y1="{}" x2="{}" y2="{}" class="app-chart__axis"/>'
-            '<line x1="{}" y1="{}" x2="{}" y2="{}" class="app-chart__axis"/>'
-            '<text x="{}" y="{}" text-anchor="middle" class="app-chart__axis-label">'
-            "Date observed</text>",
-            frame.x0,
-            frame.y1,
-            frame.x1,
-            frame.y1,
-            frame.x0,
-            frame.y0,
-            frame.x0,
-            frame.y1,
-            _f((frame.x0 + frame.x1) / 2),
-            frame.height - 8,
-        )
-    )
+        x_ends = [
+            {"x": _f(x_of(day)), "anchor": anchor, "text": f"{day:%-d %b %Y}"}
+            for day, anchor in ((d_lo, "start"), (d_hi, "end"))
+        ]
 
     # Baseline, target, the path between them and the target date.
     said = []
+    path = None
+    lines = []
+    labels = []
+    target_date = None
     if not rated:
-        labels = []
         if baseline is not None and baseline_on is not None and target is not None and target_on:
-            out.append(
-                format_html(
-                    '<line x1="{}" y1="{}" x2="{}" y2="{}" class="app-chart__path"/>',
-                    _f(x_of(baseline_on)),
-                    _f(y_of_value(float(baseline))),
-                    _f(x_of(target_on)),
-                    _f(y_of_value(float(target))),
-                )
-            )
+            path = {
+                "x1": _f(x_of(baseline_on)),
+                "y1": _f(y_of_value(float(baseline))),
+                "x2": _f(x_of(target_on)),
+                "y2": _f(y_of_value(float(target))),
+            }
             said.append(
                 "A dotted line runs straight from the baseline to the target: a reading at or "
                 "better than it is on track."
             )
         if baseline is not None:
             y = y_of_value(float(baseline))
-            out.append(_hline(frame, y, "app-chart__baseline"))
+            lines.append({"y": _f(y), "css": "app-chart__baseline"})
             labels.append([y, f"Baseline {format_number(baseline)}"])
             when = f" on {format_date(baseline_on)}" if baseline_on else ""
             said.insert(0, f"Baseline {format_number(baseline, unit)}{when}.")
         if target is not None:
             y = y_of_value(float(target))
-            out.append(_hline(frame, y, "app-chart__target"))
+            lines.append({"y": _f(y), "css": "app-chart__target"})
             labels.append([y, f"Target {format_number(target)}"])
             by = f" by {format_date(target_on)}" if target_on else ""
             said.insert(
@@ -317,32 +272,12 @@ def measure_chart_svg(
         for earlier, later in zip(labels, labels[1:], strict=False):
             if later[0] - earlier[0] < 15:
                 later[0] = earlier[0] + 15
-        for y, text in labels:
-            out.append(
-                format_html(
-                    '<text x="{}" y="{}" class="app-chart__line-label">{}</text>',
-                    frame.x1 + 8,
-                    _f(y + 4),
-                    text,
-                )
-            )
+        labels = [{"y": _f(y + 4), "text": text} for y, text in labels]
         if target_on is not None:
-            x = x_of(target_on)
-            out.append(
-                format_html(
-                    '<line x1="{}" y1="{}" x2="{}" y2="{}" class="app-chart__target-date"/>'
-                    '<text x="{}" y="{}" text-anchor="middle" class="app-chart__line-label">'
-                    "Target date</text>",
-                    _f(x),
-                    frame.y0,
-                    _f(x),
-                    frame.y1,
-                    _f(x),
-                    frame.y0 - 8,
-                )
-            )
+            target_date = {"x": _f(x_of(target_on))}
 
     # The readings, a series per part.
+    drawn = []
     for index, one in enumerate(series):
         xy = []
         for point in one.points:
@@ -355,93 +290,82 @@ def measure_chart_svg(
                     continue
                 y = y_of_value(float(point.value))
             xy.append((x_of(point.on), y, point))
-        if len(xy) > 1:
-            out.append(
-                format_html(
-                    '<polyline points="{}" class="app-chart__line app-chart__series--{}"/>',
-                    " ".join(f"{_f(x)},{_f(y)}" for x, y, _ in xy),
-                    index % len(SHAPES),
-                )
-            )
-        for x, y, point in xy:
-            out.append(
-                format_html(
-                    "<g><title>{}</title>{}</g>",
-                    f"{one.name}, {format_date(point.on)}: {point.shown(unit)}",
-                    shape_svg(index, x, y),
-                )
-            )
-    if not points:
-        out.append(
-            format_html(
-                '<text x="{}" y="{}" text-anchor="middle" class="app-chart__empty">'
-                "No readings yet</text>",
-                _f((frame.x0 + frame.x1) / 2),
-                _f((frame.y0 + frame.y1) / 2),
-            )
+        drawn.append(
+            {
+                "series": index % len(SHAPES),
+                "line": " ".join(f"{_f(x)},{_f(y)}" for x, y, _ in xy) if len(xy) > 1 else "",
+                "markers": [
+                    {
+                        "title": f"{one.name}, {format_date(point.on)}: {point.shown(unit)}",
+                        "shape": marker_shape(index, x, y),
+                    }
+                    for x, y, point in xy
+                ],
+            }
         )
 
-    description = _describe(series, unit, rated, said)
-    return format_html(
-        '<svg class="app-chart{}" viewBox="0 0 {} {}" role="img" '
-        'aria-labelledby="{}-title {}-desc" xmlns="http://www.w3.org/2000/svg">'
-        '<title id="{}-title">{}</title><desc id="{}-desc">{}</desc>{}</svg>',
-        " app-chart--compact" if compact else "",
-        frame.width,
-        frame.height,
-        chart_id,
-        chart_id,
-        chart_id,
-        title,
-        chart_id,
-        description,
-        mark_safe("".join(str(o) for o in out)),
+    return render_svg(
+        "measure_chart.svg",
+        {
+            "compact": compact,
+            "frame": frame,
+            "chart_id": chart_id,
+            "title": title,
+            "description": _describe(series, unit, rated, said),
+            "y_axis": y_axis,
+            "x_ticks": x_ticks,
+            "x_ends": x_ends,
+            "x_axis": {
+                "tick_bottom": frame.y1 + 5,
+                "text_y": frame.y1 + 20,
+                "label_x": _f((frame.x0 + frame.x1) / 2),
+                "label_y": frame.height - 8,
+            },
+            "path": path,
+            "lines": lines,
+            "labels": labels,
+            "label_x": frame.x1 + 8,
+            "target_date": target_date,
+            "target_date_label_y": frame.y0 - 8,
+            "series": drawn,
+            "empty": None
+            if points
+            else {"x": _f((frame.x0 + frame.x1) / 2), "y": _f((frame.y0 + frame.y1) / 2)},
+        },
     )
 
 
-def _hline(frame, y, css):
-    return format_html(
-        '<line x1="{}" y1="{}" x2="{}" y2="{}" class="{}"/>',
-        frame.x0,
-        _f(y),
-        frame.x1,
-        _f(y),
-        css,
-    )
-
-
-def _rated_axis(frame, out):
+def _rated_axis(frame):
+    """{rating: y} and the axis of a rated measure: three bands, best at the top."""
     band = (frame.y1 - frame.y0) / 3
     y_of = {}
+    bands = []
     for i, (code, label) in enumerate(LEVELS):
         top = frame.y0 + i * band
         y_of[code] = top + band / 2
-        out.append(
-            format_html(
-                '<rect x="{}" y="{}" width="{}" height="{}" class="app-chart__band '
-                'app-chart__band--{}"/>'
-                '<text x="{}" y="{}" text-anchor="end" class="app-chart__tick">{}</text>',
-                frame.x0,
-                _f(top),
-                frame.x1 - frame.x0,
-                _f(band),
-                code.replace("_", "-"),
-                frame.x0 - 8,
-                _f(top + band / 2 + 4),
-                label,
-            )
+        bands.append(
+            {
+                "y": _f(top),
+                "height": _f(band),
+                "level": code.replace("_", "-"),
+                "text_y": _f(top + band / 2 + 4),
+                "text": label,
+            }
         )
-    out.append(
-        format_html(
-            '<text transform="translate(14 {}) rotate(-90)" text-anchor="middle" '
-            'class="app-chart__axis-label">Rating</text>',
-            _f((frame.y0 + frame.y1) / 2),
-        )
-    )
-    return y_of, LEVELS
+    axis = {
+        "bands": bands,
+        "ticks": [],
+        "width": frame.x1 - frame.x0,
+        "text_x": frame.x0 - 8,
+        "label": "Rating",
+        "label_y": _f((frame.y0 + frame.y1) / 2),
+    }
+    return y_of, axis
 
 
-def _value_axis(frame, values, unit, out):
+def _value_axis(frame, values, unit):
+    """y of a value, and the value axis: round ticks covering the values, labelled with the
+    unit."""
     lo, hi = (min(values), max(values)) if values else (0.0, 10.0)
     if lo >= 0 and lo <= hi / 2:
         lo = 0.0
@@ -453,30 +377,22 @@ def _value_axis(frame, values, unit, out):
     def y_of(value):
         return frame.y1 - (frame.y1 - frame.y0) * (value - t_lo) / (t_hi - t_lo)
 
-    for tick in ticks:
-        y = y_of(tick)
-        out.append(
-            format_html(
-                '<line x1="{}" y1="{}" x2="{}" y2="{}" class="app-chart__grid"/>'
-                '<text x="{}" y="{}" text-anchor="end" class="app-chart__tick">{}</text>',
-                frame.x0 - 5,
-                _f(y),
-                frame.x1,
-                _f(y),
-                frame.x0 - 8,
-                _f(y + 4),
-                format_number(Decimal(str(round(tick, 6)))),
-            )
-        )
-    out.append(
-        format_html(
-            '<text transform="translate(14 {}) rotate(-90)" text-anchor="middle" '
-            'class="app-chart__axis-label">{}</text>',
-            _f((frame.y0 + frame.y1) / 2),
-            (unit[:1].upper() + unit[1:]) if unit else "Value",
-        )
-    )
-    return y_of
+    axis = {
+        "bands": [],
+        "ticks": [
+            {
+                "y": _f(y_of(tick)),
+                "text_y": _f(y_of(tick) + 4),
+                "text": format_number(Decimal(str(round(tick, 6)))),
+            }
+            for tick in ticks
+        ],
+        "grid_x": frame.x0 - 5,
+        "text_x": frame.x0 - 8,
+        "label": (unit[:1].upper() + unit[1:]) if unit else "Value",
+        "label_y": _f((frame.y0 + frame.y1) / 2),
+    }
+    return y_of, axis
 
 
 def _describe(series, unit, rated, said):

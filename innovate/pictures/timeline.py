@@ -1,13 +1,11 @@
-"""The journey timeline: a lane per part, a bar per span in a stage, marks for moves."""
+"""The journey timeline's geometry: a lane per part, a bar per span in a stage, marks for moves.
+The markup is templates/svg/timeline.svg."""
 
 from collections import Counter, defaultdict
 from datetime import date, timedelta
 
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
-
-from stages.models import MoveKind, State
-from stages.rules import STAGE_NAMES
+from innovate.pictures import render_svg
+from stages.models import MoveKind, State, stage_names
 
 LANE, GUTTER, WIDTH, TOP = 34, 170, 960, 34
 # The bars (and as many marks) the whole timeline draws, about, and the least and most one lane
@@ -115,37 +113,26 @@ def summarise_lane(name, segments, events, *, start, end, periods):
 def timeline_svg(lanes, *, start, end, title):
     """`lanes`: [(part name, [segment dicts])] where a segment has start, end, stage, state,
     and events: [(date, kind, label, voided)]. A lane with more segments or events than its
-    share of TIMELINE_BARS is summarised by period."""
+    share of TIMELINE_BARS is summarised by period. The markup is templates/svg/timeline.svg."""
     start = min(start, end - timedelta(days=1))
     span = max((end - start).days, 1)
     inner = WIDTH - GUTTER - 16
     budget = lane_budget(len(lanes))
     summarised = False
+    names = stage_names()
 
     def x_of(day):
         return GUTTER + inner * ((day - start).days / span)
 
     height = TOP + LANE * max(len(lanes), 1) + 12
-    out = []
-    # Year ticks.
+    ticks = []
     for year in range(start.year, end.year + 1):
         tick = date(year, 1, 1)
         if tick < start:
             continue
         x = x_of(tick)
-        out.append(
-            format_html(
-                '<line x1="{}" y1="{}" x2="{}" y2="{}" class="app-timeline__tick"/>'
-                '<text x="{}" y="{}" class="app-timeline__year">{}</text>',
-                f"{x:.1f}",
-                TOP - 6,
-                f"{x:.1f}",
-                height - 8,
-                f"{x + 3:.1f}",
-                TOP - 12,
-                year,
-            )
-        )
+        ticks.append({"x": f"{x:.1f}", "text_x": f"{x + 3:.1f}", "year": year})
+    drawn = []
     for index, (name, segments, events) in enumerate(lanes):
         if len(segments) > budget or len(events) > budget:
             segments, events = summarise_lane(
@@ -153,112 +140,73 @@ def timeline_svg(lanes, *, start, end, title):
             )
             summarised = True
         y = TOP + index * LANE
-        out.append(
-            format_html(
-                '<text x="{}" y="{}" class="app-timeline__name" text-anchor="end">{}</text>',
-                GUTTER - 8,
-                y + LANE / 2 + 4,
-                name if len(name) <= 24 else name[:23] + "…",
-            )
-        )
+        bars = []
         for seg in segments:
             x0, x1 = x_of(seg["start"]), x_of(seg["end"])
-            width = max(x1 - x0, 1.5)
-            label = (
-                f"{name}: {'mostly ' if seg.get('mostly') else ''}"
-                f"{State(seg['state']).label.lower()} in {STAGE_NAMES[seg['stage']]}, "
-                f"{seg['start']:%-d %b %Y} to {seg['end']:%-d %b %Y}"
+            bars.append(
+                {
+                    "x": f"{x0:.1f}",
+                    "width": f"{max(x1 - x0, 1.5):.1f}",
+                    "stage": str(seg["stage"]),
+                    "state": seg["state"],
+                    "label": (
+                        f"{name}: {'mostly ' if seg.get('mostly') else ''}"
+                        f"{State(seg['state']).label.lower()} in {names[seg['stage']]}, "
+                        f"{seg['start']:%-d %b %Y} to {seg['end']:%-d %b %Y}"
+                    ),
+                }
             )
-            if seg["state"] == State.STOPPED:
-                out.append(
-                    format_html(
-                        '<rect x="{}" y="{}" width="{}" height="4" class="app-timeline__stopped">'
-                        "<title>{}</title></rect>",
-                        f"{x0:.1f}",
-                        f"{y + LANE / 2 - 2:.1f}",
-                        f"{width:.1f}",
-                        label,
-                    )
-                )
-                continue
-            out.append(
-                format_html(
-                    '<rect x="{}" y="{}" width="{}" height="{}" class="app-stage-{}">'
-                    "<title>{}</title></rect>",
-                    f"{x0:.1f}",
-                    y + 6,
-                    f"{width:.1f}",
-                    LANE - 12,
-                    seg["stage"],
-                    label,
-                )
-            )
-            if seg["state"] == State.PAUSED:
-                out.append(
-                    format_html(
-                        '<rect x="{}" y="{}" width="{}" height="{}" fill="url(#app-timeline-hatch)"'
-                        ' class="app-timeline__paused"/>',
-                        f"{x0:.1f}",
-                        y + 6,
-                        f"{width:.1f}",
-                        LANE - 12,
-                    )
-                )
+        cy = y + LANE / 2
+        marks = []
         for day, kind, label, voided in events:
             x = x_of(day)
-            cy = y + LANE / 2
             if voided:
-                out.append(
-                    format_html(
-                        '<g class="app-timeline__voided"><title>{}</title>'
-                        '<circle cx="{}" cy="{}" r="6"/>'
-                        '<line x1="{}" y1="{}" x2="{}" y2="{}"/></g>',
-                        label,
-                        f"{x:.1f}",
-                        f"{cy:.1f}",
-                        f"{x - 8:.1f}",
-                        f"{cy + 8:.1f}",
-                        f"{x + 8:.1f}",
-                        f"{cy - 8:.1f}",
-                    )
-                )
+                shape = "voided"
             elif kind == MoveKind.REWIND:
-                out.append(
-                    format_html(
-                        '<path d="M{},{} l10,-7 v14 z" class="app-timeline__rewind">'
-                        "<title>{}</title></path>",
-                        f"{x:.1f}",
-                        f"{cy:.1f}",
-                        label,
-                    )
-                )
+                shape = "rewind"
             elif kind == MoveKind.STOP:
-                out.append(
-                    format_html(
-                        '<rect x="{}" y="{}" width="10" height="10" class="app-timeline__stop">'
-                        "<title>{}</title></rect>",
-                        f"{x - 5:.1f}",
-                        f"{cy - 5:.1f}",
-                        label,
-                    )
-                )
-    return format_html(
-        '<svg class="app-timeline" viewBox="0 0 {} {}" role="img" '
-        'aria-labelledby="timeline-title" aria-describedby="timeline-desc" '
-        'xmlns="http://www.w3.org/2000/svg">'
-        '<title id="timeline-title">{}</title>'
-        '<desc id="timeline-desc">One lane per part from {} to {}{}; the table below lists '
-        "every move.</desc>"
-        '<defs><pattern id="app-timeline-hatch" width="6" height="6" patternUnits="userSpaceOnUse"'
-        ' patternTransform="rotate(45)"><line x1="0" y1="0" x2="0" y2="6" stroke="#ffffff" '
-        'stroke-width="3"/></pattern></defs>{}</svg>',
-        WIDTH,
-        height,
-        title,
-        f"{start:%-d %B %Y}",
-        f"{end:%-d %B %Y}",
-        "; a long journey is summarised, each bar showing the stage held for most of its period"
-        if summarised
-        else "",
-        mark_safe("".join(str(o) for o in out)),
+                shape = "stop"
+            else:
+                continue
+            marks.append(
+                {
+                    "shape": shape,
+                    "label": label,
+                    "x": f"{x:.1f}",
+                    "left": f"{x - 8:.1f}",
+                    "right": f"{x + 8:.1f}",
+                    "square_x": f"{x - 5:.1f}",
+                }
+            )
+        drawn.append(
+            {
+                "name": name if len(name) <= 24 else name[:23] + "…",
+                "name_y": f"{y + LANE / 2 + 4:.1f}",
+                "bar_y": str(y + 6),
+                "stopped_y": f"{y + LANE / 2 - 2:.1f}",
+                "mark_y": f"{cy:.1f}",
+                "mark_top": f"{cy - 8:.1f}",
+                "mark_bottom": f"{cy + 8:.1f}",
+                "square_y": f"{cy - 5:.1f}",
+                "bars": bars,
+                "marks": marks,
+            }
+        )
+    return render_svg(
+        "timeline.svg",
+        {
+            "width": WIDTH,
+            "height": height,
+            "title": title,
+            "start": f"{start:%-d %B %Y}",
+            "end": f"{end:%-d %B %Y}",
+            "summarised": summarised,
+            "ticks": ticks,
+            "tick_top": TOP - 6,
+            "tick_bottom": height - 8,
+            "year_y": TOP - 12,
+            "name_x": GUTTER - 8,
+            "bar_height": str(LANE - 12),
+            "lanes": drawn,
+        },
     )

@@ -1,14 +1,11 @@
-"""Server-rendered SVG: the wheel and the journey timeline. Each picture carries a title and a
-description, and every page that shows one also shows the same facts as a table."""
+"""The wheel's geometry. The markup is templates/svg/wheel.svg; each picture carries a title and
+a description, and every page that shows one also shows the same facts as a table."""
 
 import math
 from dataclasses import dataclass
 
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
-
-from stages.models import State
-from stages.rules import STAGE_NAMES
+from innovate.pictures import render_svg
+from stages.models import State, stage_names
 
 CX = CY = 230
 R_OUT, R_IN = 210, 78
@@ -30,11 +27,15 @@ class Marker:
 
     @property
     def stage_name(self):
-        return STAGE_NAMES[self.stage]
+        return stage_names()[self.stage]
 
     @property
     def state_label(self):
         return State(self.state).label.lower()
+
+
+def _f(number):
+    return f"{number:.1f}"
 
 
 def _point(radius, degrees):
@@ -71,25 +72,41 @@ def _band_path(stage, outer=R_OUT, inner=R_OUT - 10):
     )
 
 
-def _marker_shape(state, x, y):
+def segment(stage, names, label_at):
+    """A stage's segment, its coloured band and its label at `label_at` (x, y), for
+    templates/svg/_segment.svg."""
+    x, y = label_at
+    return {
+        "stage": stage,
+        "name": names[stage],
+        "path": _segment_path(stage),
+        "band": _band_path(stage),
+        "x": _f(x),
+        "y": _f(y),
+    }
+
+
+def marker_shape(state, x, y, *, square=24, corner=2, diamond=15, circle=13, hatched=False):
+    """A part's mark centred on (x, y), for templates/svg/_marker.svg: a circle when active, a
+    square when paused, a diamond when stopped, so that the state is told without colour."""
     if state == State.PAUSED:
-        return format_html(
-            '<rect x="{}" y="{}" width="24" height="24" rx="2" '
-            'class="app-marker app-marker--paused"/>',
-            f"{x - 12:.1f}",
-            f"{y - 12:.1f}",
-        )
+        half = square / 2
+        return {
+            "state": "paused",
+            "x": _f(x - half),
+            "y": _f(y - half),
+            "size": str(square),
+            "corner": str(corner),
+        }
     if state == State.STOPPED:
-        pts = f"{x:.1f},{y - 15:.1f} {x + 15:.1f},{y:.1f} {x:.1f},{y + 15:.1f} {x - 15:.1f},{y:.1f}"
-        return format_html(
-            '<polygon points="{}" class="app-marker app-marker--stopped"/>',
-            pts,
-        )
-    return format_html(
-        '<circle cx="{}" cy="{}" r="13" class="app-marker app-marker--active"/>',
-        f"{x:.1f}",
-        f"{y:.1f}",
-    )
+        r = diamond
+        points = f"{_f(x)},{_f(y - r)} {_f(x + r)},{_f(y)} {_f(x)},{_f(y + r)} {_f(x - r)},{_f(y)}"
+        return {
+            "state": "stopped",
+            "points": points,
+            "hatched": hatched,
+        }
+    return {"state": "active", "x": _f(x), "y": _f(y), "r": str(circle)}
 
 
 def wheel_svg(markers, *, title, rewind=None, counts_text="", uid="wheel"):
@@ -105,32 +122,16 @@ def wheel_svg(markers, *, title, rewind=None, counts_text="", uid="wheel"):
         for marker in markers:
             counts[marker.stage][marker.state] += 1
         return aggregate_wheel_svg(counts, title=title, id_prefix=uid)
-    parts = []
+    names = stage_names()
+    segments = []
     for stage in range(1, 7):
-        parts.append(
-            format_html(
-                '<path d="{}" class="app-wheel__segment app-wheel__segment--{}"/>'
-                '<path d="{}" class="app-stage-{}"/>',
-                _segment_path(stage),
-                stage,
-                _band_path(stage),
-                stage,
-            )
-        )
         a0, a1 = _segment_angles(stage)
         lx, ly = _point(R_OUT - 26, (a0 + a1) / 2)
-        parts.append(
-            format_html(
-                '<text x="{}" y="{}" class="app-wheel__label" text-anchor="middle">{}. {}</text>',
-                f"{lx:.1f}",
-                f"{ly + 4:.1f}",
-                stage,
-                STAGE_NAMES[stage],
-            )
-        )
+        segments.append(segment(stage, names, (lx, ly + 4)))
     by_stage = {n: [] for n in range(1, 7)}
     for marker in markers:
         by_stage[marker.stage].append(marker)
+    groups = []
     for stage, group in by_stage.items():
         a0, a1 = _segment_angles(stage)
         slots = []
@@ -139,43 +140,29 @@ def wheel_svg(markers, *, title, rewind=None, counts_text="", uid="wheel"):
                 angle = a0 + (i + 1) * (a1 - a0) / (count + 1)
                 slots.append(_point(radius, angle))
         shown, hidden = group[: len(slots)], group[len(slots) :]
+        drawn = []
         for marker, (x, y) in zip(shown, slots, strict=False):
-            label = (
-                f"{marker.number}. {marker.name}: {State(marker.state).label.lower()} in "
-                f"{STAGE_NAMES[marker.stage]}, cycle {marker.cycle}"
+            drawn.append(
+                {
+                    "label": (
+                        f"{marker.number}. {marker.name}: {marker.state_label} in "
+                        f"{names[marker.stage]}, cycle {marker.cycle}"
+                    ),
+                    "shape": marker_shape(marker.state, x, y),
+                    "number": str(marker.number),
+                    "x": _f(x),
+                    "y": _f(y + 4.5),
+                    "cycle": str(marker.cycle) if marker.cycle > 1 else "",
+                    "cycle_x": _f(x + 10),
+                    "cycle_y": _f(y - 9),
+                }
             )
-            badge = ""
-            if marker.cycle > 1:
-                badge = format_html(
-                    '<text x="{}" y="{}" class="app-marker__cycle">c{}</text>',
-                    f"{x + 10:.1f}",
-                    f"{y - 9:.1f}",
-                    marker.cycle,
-                )
-            parts.append(
-                format_html(
-                    '<g class="app-marker-group"><title>{}</title>{}'
-                    '<text x="{}" y="{}" text-anchor="middle" class="app-marker__number">{}</text>'
-                    "{}</g>",
-                    label,
-                    _marker_shape(marker.state, x, y),
-                    f"{x:.1f}",
-                    f"{y + 4.5:.1f}",
-                    marker.number,
-                    badge,
-                )
-            )
+        more = None
         if hidden:
             hx, hy = _point(R_IN + 14, (a0 + a1) / 2)
-            parts.append(
-                format_html(
-                    '<text x="{}" y="{}" text-anchor="middle" class="app-wheel__more">'
-                    "+{} more</text>",
-                    f"{hx:.1f}",
-                    f"{hy:.1f}",
-                    len(hidden),
-                )
-            )
+            more = {"x": _f(hx), "y": _f(hy), "count": len(hidden)}
+        groups.append({"markers": drawn, "more": more})
+    back_arc = None
     if rewind is not None:
         from_stage, to_stage, label = rewind
         start = sum(_segment_angles(from_stage)) / 2
@@ -184,50 +171,28 @@ def wheel_svg(markers, *, title, rewind=None, counts_text="", uid="wheel"):
         x0, y0 = _point(radius, start)
         x1, y1 = _point(radius, end)
         large = 1 if (start - end) % 360 > 180 else 0
-        parts.append(
-            format_html(
-                '<path d="M{},{} A{},{} 0 {} 0 {},{}" class="app-wheel__rewind" '
-                'marker-end="url(#app-arrow)"><title>{}</title></path>',
-                f"{x0:.1f}",
-                f"{y0:.1f}",
-                radius,
-                radius,
-                large,
-                f"{x1:.1f}",
-                f"{y1:.1f}",
-                label,
-            )
-        )
-    centre = format_html(
-        '<text x="{}" y="{}" text-anchor="middle" class="app-wheel__centre">{}</text>',
-        CX,
-        CY + 5,
-        f"{len(markers)} part{'s' if len(markers) != 1 else ''}",
-    )
+        back_arc = {
+            "d": f"M{_f(x0)},{_f(y0)} A{radius},{radius} 0 {large} 0 {_f(x1)},{_f(y1)}",
+            "label": label,
+        }
     description = counts_text or "; ".join(
-        f"{m.number}. {m.name}: {State(m.state).label.lower()} in {STAGE_NAMES[m.stage]}"
-        for m in markers
+        f"{m.number}. {m.name}: {m.state_label} in {names[m.stage]}" for m in markers
     )
-    return format_html(
-        '<svg class="app-wheel" viewBox="0 0 {} {}" role="img" aria-labelledby="{}-title {}-desc" '
-        'xmlns="http://www.w3.org/2000/svg">'
-        '<title id="{}-title">{}</title><desc id="{}-desc">{}</desc>'
-        "<defs>"
-        '<pattern id="app-hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
-        'patternTransform="rotate(45)"><rect width="6" height="6" fill="#ffffff"/>'
-        '<line x1="0" y1="0" x2="0" y2="6" stroke="#505a5f" stroke-width="1.5"/></pattern>'
-        '<marker id="app-arrow" viewBox="0 0 10 10" refX="8" refY="5" markerWidth="7" '
-        'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" '
-        'fill="#0b0c0c"/></marker>'
-        "</defs>{}{}</svg>",
-        CX * 2,
-        CY * 2,
-        uid,
-        uid,
-        uid,
-        title,
-        uid,
-        description or "No parts yet.",
-        mark_safe("".join(parts)),
-        centre,
+    return render_svg(
+        "wheel.svg",
+        {
+            "width": CX * 2,
+            "height": CY * 2,
+            "uid": uid,
+            "title": title,
+            "description": description or "No parts yet.",
+            "segments": segments,
+            "groups": groups,
+            "rewind": back_arc,
+            "centre": {
+                "x": CX,
+                "y": CY + 5,
+                "text": f"{len(markers)} part{'s' if len(markers) != 1 else ''}",
+            },
+        },
     )

@@ -4,9 +4,14 @@ the timeline, and many parts are counted per stage on the wheel."""
 import re
 from datetime import date, timedelta
 
+import pytest
+
 from innovate.pictures import timeline, wheel
 from innovate.pictures.timeline import timeline_svg
 from innovate.pictures.wheel import Marker, wheel_svg
+
+# The pictures name the stages as their rows do.
+pytestmark = pytest.mark.django_db
 
 START = date(2010, 1, 1)
 
