@@ -56,6 +56,7 @@ from stages.models import (  # noqa: E402
     Reason,
     Stage,
     State,
+    stage_names,
 )
 from stages.services import since_dates  # noqa: E402
 
@@ -81,14 +82,18 @@ def progress(message, started):
     print(f"[{time.monotonic() - started:6.1f}s] {message}", flush=True)
 
 
-def journey(rng, start_on, today, target_moves):
+def journey(rng, start_on, today, target_moves, names):
     """[(kind, to_stage, reason, rationale, effective_on, review_on, position)] for one part,
-    every step checked by stages.rules.next_position. Voids are marked with kind void and
-    carry the position they return to."""
+    every step checked by stages.rules.next_position (`names`: the stages' names, for its
+    refusals). Voids are marked with kind void and carry the position they return to."""
     steps = []
     first_stage = 1 if rng.random() < 0.8 else rng.randint(2, 3)
     position = rules.next_position(
-        None, MoveKind.START, first_stage, rationale="Under way before recording began."
+        None,
+        MoveKind.START,
+        first_stage,
+        names=names,
+        rationale="Under way before recording began.",
     )
     steps.append((MoveKind.START, first_stage, "", "Started.", start_on, None, position))
     span = (today - start_on).days
@@ -138,6 +143,7 @@ def journey(rng, start_on, today, target_moves):
             position,
             kind,
             to_stage,
+            names=names,
             reason=reason,
             rationale=rationale,
             review_on=review_on,
@@ -184,6 +190,7 @@ def build(indexes, args, started):
     rng = random.Random(args.seed + indexes[0])
     today = timezone.localdate()
     stages = {s.number: s for s in Stage.objects.all()}
+    names = {number: stage.name for number, stage in stages.items()}
     User = get_user_model()
     password = make_password(PASSWORD)
     totals = dict(organisations=0, innovations=0, parts=0, moves=0, readings=0, checks=0)
@@ -238,7 +245,7 @@ def build(indexes, args, started):
                         days=rng.randint(args.years * 365 - 200, args.years * 365)
                     )
                     steps = journey(
-                        rng, start_on, today, rng.randint(args.moves - 5, args.moves + 5)
+                        rng, start_on, today, rng.randint(args.moves - 5, args.moves + 5), names
                     )
                     chain = [
                         Move(
@@ -439,6 +446,7 @@ def replay_sample(rng, size):
     )
     sample = rng.sample(ids, min(size, len(ids)))
     parts = {p.pk: p for p in Part.objects.filter(pk__in=sample).select_related("stage")}
+    names = stage_names()
     replayed = {}
     for move in (
         Move.objects.live().filter(part_id__in=sample).select_related("to_stage").order_by("seq")
@@ -446,13 +454,14 @@ def replay_sample(rng, size):
         position = replayed.get(move.part_id)
         if move.kind == MoveKind.START:
             position = rules.next_position(
-                None, MoveKind.START, move.to_stage.number, rationale="replay"
+                None, MoveKind.START, move.to_stage.number, names=names, rationale="replay"
             )
         else:
             position = rules.next_position(
                 position,
                 move.kind,
                 move.to_stage.number if move.kind in rules.NEEDS_TARGET else None,
+                names=names,
                 reason=move.reason or "replay",
                 rationale=move.rationale or "replay",
                 review_on=move.review_on,

@@ -1,4 +1,4 @@
-"""A cache of what many read and few change, keyed by the organisation's version: every write
+"""A cache of what many read and few change, under the organisation's version: every write
 to an organisation's data bumps the version (stages.services.bump_version), so a cached value
 is never stale; it is simply never asked for again."""
 
@@ -9,22 +9,25 @@ from django.core.cache import cache
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.locmem import LocMemCache
 
+from stages.models import stage_names
+
 TIMEOUT = 15 * 60
 
 
 def key_for(organisation, name, *parts):
-    raw = "|".join([name, str(organisation.pk), str(organisation.version), *map(str, parts)])
-    return f"innovate:{name}:{hashlib.sha256(raw.encode()).hexdigest()[:40]}"
+    """The key of one value cached for the organisation (its version goes apart, as the cache's
+    own `version`). The parts may hold a query string, which is the visitor's to choose: they
+    are digested, so that every key is short and valid on any backend. The stages' names are
+    among them, because the pages show them and platform staff may rename a stage."""
+    raw = "|".join(map(str, [*parts, *stage_names().values()]))
+    return f"innovate:{name}:{organisation.pk}:{hashlib.sha256(raw.encode()).hexdigest()[:40]}"
 
 
 def cached(organisation, name, parts, compute):
     """`compute()` once per version of the organisation's data and these `parts` of the key."""
-    key = key_for(organisation, name, *parts)
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, TIMEOUT)
-    return value
+    return cache.get_or_set(
+        key_for(organisation, name, *parts), compute, TIMEOUT, version=organisation.version
+    )
 
 
 # The bytes held by each named local-memory cache: its entries are shared by every instance

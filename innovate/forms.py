@@ -9,13 +9,15 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxValueValidator
 from django.forms.renderers import TemplatesSetting
+from django.utils.functional import lazy
 
 from innovate.access import memberships
 from stages.dates import date_problem
 from stages.models import (
     Reason,
+    stage_names,
 )
-from stages.rules import STAGE_NAMES, MoveRefused
+from stages.rules import MoveRefused
 from stages.services import latest_history_id
 from stages.text import strip_bidi
 
@@ -215,8 +217,20 @@ def show_seen(form):
         form.initial["seen"] = latest_history_id(form.instance)
 
 
-def stage_choices(numbers=range(1, 7)):
-    return [(n, f"{n}. {STAGE_NAMES[n]}") for n in numbers]
+def stage_choices(*, blank=None):
+    """[(2, "2. Designing"), …]: the six stages, named as their rows say when the form is
+    shown. Give a field the function itself (or a `partial` with `blank`, the label of a first,
+    empty choice), so that the names are read then rather than when the module is loaded."""
+    names = stage_names()
+    return [*([("", blank)] if blank else []), *((n, f"{n}. {names[n]}") for n in sorted(names))]
+
+
+def _stage_name(number):
+    return stage_names()[number]
+
+
+# A stage's name read when the text is shown, for help texts set when a module is loaded.
+stage_name = lazy(_stage_name, str)
 
 
 class DecisionFields(GovukForm):
@@ -238,4 +252,4 @@ class DecisionFields(GovukForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to_stage"].choices = [("", "Choose a stage"), *stage_choices()]
+        self.fields["to_stage"].choices = stage_choices(blank="Choose a stage")

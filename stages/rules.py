@@ -1,10 +1,12 @@
 """The rules of the wheel as a pure function: no database, so the write path, imports and the
-benchmark generator all validate a journey step the same way."""
+benchmark generator all validate a journey step the same way. The stages' names, which a refusal
+speaks of, are the caller's to pass in ({number: name}, as `stages.models.stage_names()` gives
+them): platform staff may rename a stage."""
 
 from dataclasses import dataclass
 
 from stages.dates import date_problem
-from stages.models import MoveKind, State
+from stages.models import MoveKind, State, stage_names
 
 FIRST, LAST = 1, 6
 STAGE_NAMES = {
@@ -50,8 +52,11 @@ class Position:
     state: str
     cycle: int
 
-    def describe(self):
-        return f"{State(self.state).label.lower()} in {STAGE_NAMES[self.stage]}, cycle {self.cycle}"
+    def describe(self, names=None):
+        """The position in words ("active in Designing, cycle 1"). Without `names`, reads
+        `stage_names()` (the cache, or one query)."""
+        names = names or stage_names()
+        return f"{State(self.state).label.lower()} in {names[self.stage]}, cycle {self.cycle}"
 
 
 class MoveRefused(Exception):
@@ -96,9 +101,18 @@ def target_stages(position, kind):
 
 
 def next_position(
-    current, kind, to_stage=None, *, reason="", rationale="", review_on=None, effective_on=None
+    current,
+    kind,
+    to_stage=None,
+    *,
+    names,
+    reason="",
+    rationale="",
+    review_on=None,
+    effective_on=None,
 ):
-    """Where a part at `current` stands after a move of `kind`; raises MoveRefused.
+    """Where a part at `current` stands after a move of `kind`; raises MoveRefused, naming the
+    stages as `names` ({number: name}) does.
 
     Voids are not handled here: their result is the position before the voided move."""
     kind = MoveKind(kind)
@@ -114,7 +128,7 @@ def next_position(
             f"Allowed now: {allowed}.",
             "kind",
         )
-    check_reason(kind, reason, rationale, to_stage=to_stage)
+    check_reason(kind, reason, rationale, to_stage=to_stage, names=names)
     if review_on is not None:
         if kind != MoveKind.PAUSE:
             raise MoveRefused("A date to revisit belongs only to a pause.", "review_on")
@@ -130,11 +144,11 @@ def next_position(
 
     if kind == MoveKind.START:
         return Position(to_stage, State.ACTIVE, 1)
-    here = STAGE_NAMES[current.stage]
+    here, first, last = names[current.stage], names[FIRST], names[LAST]
     if kind == MoveKind.ADVANCE:
         if current.stage == LAST:
             raise MoveRefused(
-                "System Change is the last stage: to begin again at Mobilising, go round again.",
+                f"{last} is the last stage: to begin again at {first}, go round again.",
                 "kind",
             )
         if to_stage is not None and to_stage != current.stage + 1:
@@ -161,9 +175,7 @@ def next_position(
         return Position(to_stage, State.ACTIVE, current.cycle)
     if kind == MoveKind.NEW_CYCLE:
         if current.stage != LAST:
-            raise MoveRefused(
-                "Only a part at System Change can go round again to Mobilising.", "kind"
-            )
+            raise MoveRefused(f"Only a part at {last} can go round again to {first}.", "kind")
         return Position(FIRST, State.ACTIVE, current.cycle + 1)
     if kind == MoveKind.PAUSE:
         return Position(current.stage, State.PAUSED, current.cycle)
@@ -180,7 +192,9 @@ def next_position(
     return Position(to_stage, State.ACTIVE, current.cycle)
 
 
-def check_reason(kind, reason, rationale, *, to_stage=None):
+def check_reason(kind, reason, rationale, *, to_stage=None, names=None):
+    """A reason and a rationale where the kind needs them; `names` ({number: name}) is needed
+    only for a start, whose refusal names the first stage."""
     if kind in NEEDS_REASON and not reason:
         noun = "void" if kind == MoveKind.VOID else MoveKind(kind).label.lower()
         raise MoveRefused(f"Choose a reason for this {noun}.", "reason")
@@ -189,7 +203,7 @@ def check_reason(kind, reason, rationale, *, to_stage=None):
     )
     if needs_rationale and not (rationale or "").strip():
         if kind == MoveKind.START:
-            raise MoveRefused("Say why this part starts past Mobilising.", "rationale")
+            raise MoveRefused(f"Say why this part starts past {names[FIRST]}.", "rationale")
         raise MoveRefused("Say why, in your own words.", "rationale")
 
 

@@ -75,6 +75,11 @@ def stages_by_number():
     return {s.number: s for s in Stage.objects.all()}
 
 
+def names_of(stages):
+    """{number: name} of `stages_by_number()`, for the rules' refusals."""
+    return {number: stage.name for number, stage in stages.items()}
+
+
 @transaction.atomic
 def create_innovation(organisation, *, by, title, **fields):
     tags = fields.pop("tags", None)
@@ -258,7 +263,10 @@ def start_part(
     """Create a part together with its start move."""
     today = timezone.localdate()
     effective_on = effective_on or today
-    position = rules.next_position(None, MoveKind.START, stage, reason=reason, rationale=rationale)
+    stages = stages_by_number()
+    position = rules.next_position(
+        None, MoveKind.START, stage, names=names_of(stages), reason=reason, rationale=rationale
+    )
     rules.check_effective_on(effective_on, today=today)
     # Counted with the innovation locked, so that parts added at once cannot pass the limit.
     Innovation.objects.select_for_update().filter(pk=innovation.pk).values_list("pk").first()
@@ -269,7 +277,7 @@ def start_part(
             "no more can be added.",
             "name",
         )
-    stage_obj = Stage.objects.get(number=position.stage)
+    stage_obj = stages[position.stage]
     part = Part(
         organisation_id=innovation.organisation_id,
         innovation=innovation,
@@ -342,6 +350,7 @@ def move_part(
         )
         latest = live[-1] if live else None
         current = locked.position
+        stages = stages_by_number()
         voided = None
         if kind == MoveKind.VOID:
             if latest is None or latest.kind == MoveKind.START:
@@ -358,6 +367,7 @@ def move_part(
                 current,
                 kind,
                 to_stage,
+                names=names_of(stages),
                 reason=reason,
                 rationale=rationale,
                 review_on=review_on,
@@ -368,7 +378,6 @@ def move_part(
             today=today,
             latest=(latest.get_kind_display(), latest.effective_on) if latest else None,
         )
-        stages = stages_by_number()
         seq = locked.version + 1
         try:
             with transaction.atomic():

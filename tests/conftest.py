@@ -53,22 +53,27 @@ DB_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "live_serv
 
 
 @pytest.fixture(autouse=True)
-def _stages_are_loaded(request):
+def _stages_are_loaded(request, _empty_cache):
     """The six stages come from a data migration. A transactional test (live server, threads,
     pg_dump) ends with a flush that empties every table, so the stages are put back for the
     tests after it. serialized_rollback cannot do this here: it would rewrite history rows,
-    which the append-only triggers refuse."""
+    which the append-only triggers refuse.
+
+    Their names are then read into the cache, where a page in production nearly always finds
+    them (each worker keeps them a minute): a query count is the page's own, whichever test
+    ran before. tests/stages/test_stage_names.py counts the read of a cold cache."""
     if request.node.get_closest_marker("django_db") is None and not (
         DB_FIXTURES & set(request.fixturenames)
     ):
         return
     request.getfixturevalue("transactional_db" if _transactional(request) else "db")
     from stages.framework import read_stages
-    from stages.models import Stage
+    from stages.models import Stage, stage_names
 
     if not Stage.objects.exists():
         for fields in read_stages():
             Stage.objects.create(**fields)
+    stage_names()
 
 
 def _transactional(request):

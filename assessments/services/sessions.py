@@ -27,7 +27,7 @@ from assessments.models import (
 )
 from stages import rules
 from stages.dates import check_date
-from stages.models import Membership, Move, Part, Reason, Role, Stage
+from stages.models import Membership, Move, Part, Reason, Role, Stage, stage_names
 from stages.rules import MoveRefused
 from stages.services import MoveConflict, bump_version, move_part, save_with_history
 
@@ -302,11 +302,12 @@ def record_decision(
         if kind not in rules.NEEDS_TARGET:
             to_stage = None
         position = current.position
+        names = stage_names()
         open_now = allowed_decisions(current)
         if kind not in open_now:
             labels = [k.label.lower() for k in open_now]
             raise MoveRefused(
-                f"{current.name} is {position.describe()}, so the session can decide: "
+                f"{current.name} is {position.describe(names)}, so the session can decide: "
                 f"{', '.join(labels[:-1])} or {labels[-1]}.",
                 "kind",
             )
@@ -314,6 +315,7 @@ def record_decision(
             position,
             kind,
             to_stage,
+            names=names,
             reason=reason,
             rationale=rationale,
             review_on=review_on,

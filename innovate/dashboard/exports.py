@@ -16,8 +16,7 @@ from innovate.dashboard.views import filters_from
 from innovate.forms import member_choices
 from innovate.http import HttpRequest
 from stages import flow
-from stages.models import Move, MoveKind, Reason, State
-from stages.rules import STAGE_NAMES
+from stages.models import Move, MoveKind, Reason, State, stage_names
 
 CHUNK = 500
 
@@ -199,19 +198,21 @@ def moves_csv(request: HttpRequest):
     return _csv(_name(organisation, what, as_of), MOVES_HEADER, rows())
 
 
-DURATIONS_HEADER = [
-    "Innovation",
-    "Part",
-    *(
-        f"{n}. {STAGE_NAMES[n]}: {what}"
-        for n in flow.STAGES
-        for what in ("active days", "paused days", "visits")
-    ),
-    "Paused days in all",
-    "Stopped days",
-    "Rewinds",
-    "Pauses",
-]
+def durations_header():
+    names = stage_names()
+    return [
+        "Innovation",
+        "Part",
+        *(
+            f"{n}. {names[n]}: {what}"
+            for n in flow.STAGES
+            for what in ("active days", "paused days", "visits")
+        ),
+        "Paused days in all",
+        "Stopped days",
+        "Rewinds",
+        "Pauses",
+    ]
 
 
 @require_GET
@@ -237,4 +238,4 @@ def durations_csv(request: HttpRequest):
                 ]
             yield [*cells, row.paused_days, row.stopped_days, row.rewinds, row.pauses]
 
-    return _csv(_name(organisation, "durations", as_of), DURATIONS_HEADER, rows())
+    return _csv(_name(organisation, "durations", as_of), durations_header(), rows())

@@ -3,6 +3,7 @@ filters, the months of the flow chart and the two dates to compare. A value that
 validate is shown with its message and the page falls back to the default for that field."""
 
 import datetime
+from functools import partial
 
 from django import forms
 from django.http import QueryDict
@@ -84,7 +85,7 @@ class DashboardForm(DescribedForm):
 
 class PortfolioForm(DashboardForm):
     stage = forms.TypedChoiceField(
-        choices=[("", "Any stage"), *stage_choices()],
+        choices=partial(stage_choices, blank="Any stage"),
         coerce=int,
         required=False,
         empty_value=None,

@@ -10,8 +10,7 @@ from datetime import date, timedelta
 from assessments.queries import organisation as org_queries
 from innovate.pictures.wheel import Marker
 from stages import flow, queries
-from stages.models import Innovation, Move, MoveKind, Part, State
-from stages.rules import STAGE_NAMES
+from stages.models import Innovation, Move, MoveKind, Part, State, stage_names
 
 NO_SESSION_DAYS = 90
 
@@ -38,7 +37,7 @@ class Row:
 
     @property
     def stage_name(self):
-        return STAGE_NAMES[self.stage]
+        return self.move.to_stage.name
 
     @property
     def state(self):
@@ -213,11 +212,12 @@ def _alerts(organisation, on, today, every, stuck, book, sessions, by_innovation
         key=lambda item: -item[1].stuck[0],
     )
     gaps = defaultdict(list)
+    names = stage_names()
     for gap in org_queries.coverage_gaps(
         [(group.innovation.pk, row.stage, row.state) for group, row in current],
         book.measured(),
     ):
-        gaps[gap.innovation_id].append((STAGE_NAMES[gap.stage], gap.parts))
+        gaps[gap.innovation_id].append((names[gap.stage], gap.parts))
     gaps = [(by_innovation[pk].innovation, stages) for pk, stages in gaps.items()]
     gaps.sort(key=lambda item: item[0].title)
     started = {group.innovation.pk: group for group, _row in current}

@@ -25,8 +25,7 @@ from innovate.pictures.dashboard import (
 from innovate.pictures.timeline import timeline_svg
 from innovate.pictures.wheel import wheel_svg
 from stages import flow
-from stages.models import State
-from stages.rules import STAGE_NAMES
+from stages.models import State, stage_names
 
 INNOVATIONS_PER_PAGE = 20
 PARTS_PER_PAGE = 50
@@ -90,7 +89,7 @@ def portfolio(request: HttpRequest):
             portfolio=found,
             page=page,
             wheel=wheel,
-            wheel_rows=[(n, STAGE_NAMES[n], found.counts[n]) for n in flow.STAGES],
+            wheel_rows=[(n, name, found.counts[n]) for n, name in stage_names().items()],
             wheel_total=sum(sum(c.values()) for c in found.counts.values()),
             filtered=filtered,
             query=form.query(),
@@ -128,8 +127,8 @@ def durations(request: HttpRequest):
         form,
         membership,
         page=page,
-        medians=[(medians[n], STAGE_NAMES[n]) for n in flow.STAGES],
-        stage_names=[(n, STAGE_NAMES[n]) for n in flow.STAGES],
+        medians=[(medians[n], name) for n, name in stage_names().items()],
+        stage_names=stage_names().items(),
         chart=chart,
         query=form.query(),
     )
@@ -165,7 +164,7 @@ def flow_over_time(request: HttpRequest):
         chart=chart,
         table=table,
         months=months,
-        stage_names=[(n, STAGE_NAMES[n]) for n in flow.STAGES],
+        stage_names=stage_names().items(),
         query=form.query(),
     )
     return respond(request, "dashboard/flow.html", context, partial="results")
@@ -182,12 +181,12 @@ def compare(request: HttpRequest):
     moves = flow.moves_between(organisation, first, second)
     voided = {m.voids_id for m in moves if m.voids_id}
     rows = []
-    for n in flow.STAGES:
+    for n, name in stage_names().items():
         was, now = before[n], after[n]
         rows.append(
             {
                 "number": n,
-                "name": STAGE_NAMES[n],
+                "name": name,
                 "before": was,
                 "after": now,
                 "change": sum(now.values()) - sum(was.values()),

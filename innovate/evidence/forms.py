@@ -4,6 +4,7 @@ models' clean() and reach the form as a ValidationError (GovukForm.refuse)."""
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import format_lazy
 
 from assessments.models import Answer, Direction, Level, Rating, Scale, Who
 from innovate.forms import (
@@ -12,6 +13,7 @@ from innovate.forms import (
     GovukForm,
     NoNulCharField,
     stage_choices,
+    stage_name,
 )
 from stages.models import MeasureKind
 
@@ -35,7 +37,7 @@ class MeasureForm(GovukForm):
         + NO_PERSONAL_DATA,
     )
     stage = forms.TypedChoiceField(
-        label="Stage it measures success at", choices=stage_choices(), coerce=int
+        label="Stage it measures success at", choices=stage_choices, coerce=int
     )
     part = PartChoiceField(
         label="Part it measures",
@@ -48,8 +50,12 @@ class MeasureForm(GovukForm):
         label="Kind of measure",
         required=False,
         choices=[("", "The kind the framework gives the stage"), *MeasureKind.choices],
-        help_text="The framework names a kind for each stage: engagement for Mobilising, "
-        "short-term process for Designing, and so on.",
+        help_text=format_lazy(
+            "The framework names a kind for each stage: engagement for {}, short-term process "
+            "for {}, and so on.",
+            stage_name(1),
+            stage_name(2),
+        ),
     )
     scale = forms.ChoiceField(
         label="Readings are", choices=Scale.choices, initial=Scale.NUMERIC, widget=forms.RadioSelect
@@ -217,7 +223,7 @@ class InvolvementForm(GovukForm):
         help_text="Do not include a child's or family's personal details.",
         error_messages={"required": "Say how they took part and what came of it."},
     )
-    stage = forms.TypedChoiceField(label="At which stage", choices=stage_choices(), coerce=int)
+    stage = forms.TypedChoiceField(label="At which stage", choices=stage_choices, coerce=int)
     recorded_on = forms.DateField(label="Date", widget=DateInput())
 
     def __init__(self, *args, part, **kwargs):

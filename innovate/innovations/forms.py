@@ -1,9 +1,12 @@
 """Forms of the innovations area: innovations, parts, moves and voids, the list's filter and
 the as-of date of the timeline."""
 
+from functools import partial
+
 from django import forms
 from django.conf import settings
 from django.utils import timezone
+from django.utils.text import format_lazy
 
 from innovate.forms import (
     NO_PERSONAL_DATA,
@@ -17,6 +20,7 @@ from innovate.forms import (
     member_choices,
     show_seen,
     stage_choices,
+    stage_name,
 )
 from stages.dates import date_problem
 from stages.models import Innovation, InnovationStatus, MoveKind, Part, PartKind, Reason, State
@@ -133,7 +137,7 @@ class PartForm(GovukModelForm):
 
 class StartFields(forms.Form):
     stage = forms.TypedChoiceField(
-        label="Stage it is at", choices=stage_choices(), coerce=int, initial=1
+        label="Stage it is at", choices=stage_choices, coerce=int, initial=1
     )
     effective_on = forms.DateField(
         label="Since when",
@@ -144,7 +148,7 @@ class StartFields(forms.Form):
         label="Why it starts here",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Needed when a part starts past Mobilising.",
+        help_text=format_lazy("Needed when a part starts past {}.", stage_name(1)),
     )
 
 
@@ -286,7 +290,7 @@ class VoidForm(GovukForm):
 class InnovationFilterForm(forms.Form):
     q = forms.CharField(label="Search by title", required=False, max_length=200)
     stage = forms.TypedChoiceField(
-        choices=[("", "Any stage"), *stage_choices()],
+        choices=partial(stage_choices, blank="Any stage"),
         coerce=int,
         required=False,
         empty_value=None,

@@ -15,8 +15,7 @@ from innovate.http import HttpRequest, respond
 from innovate.innovations.forms import AsOfForm
 from innovate.pictures.timeline import timeline_svg
 from innovate.pictures.wheel import Marker, wheel_svg
-from stages.models import Innovation, Move, MoveKind, Part, Stage
-from stages.rules import STAGE_NAMES
+from stages.models import Innovation, Move, MoveKind, Part, Stage, stage_names
 
 HISTORY_PAGE = 30
 MOVES_PAGE = 100
@@ -70,6 +69,7 @@ def _timeline_picture(innovation, as_of, today):
     for row in rows:
         journeys.setdefault(row.part_id, []).append(row)
     start = min((row.effective_on for row in rows), default=as_of - timedelta(days=365))
+    names = stage_names()
     lanes, markers = [], []
     for journey in journeys.values():
         name = journey[0].part__name
@@ -91,7 +91,7 @@ def _timeline_picture(innovation, as_of, today):
                 row.effective_on,
                 row.kind,
                 ("" if row.is_live else "Voided: ")
-                + f"{row.describe()} on {row.effective_on:%-d %B %Y}",
+                + f"{row.describe(names)} on {row.effective_on:%-d %B %Y}",
                 not row.is_live,
             )
             for row in journey
@@ -160,9 +160,10 @@ class TimelineRow(NamedTuple):
     def is_live(self):
         return self.kind != MoveKind.VOID and self.voided_by is None
 
-    def describe(self):
-        """The move in the same words as Move.describe (never a void: voids are not drawn)."""
-        stage = Stage(number=self.to_stage__number, name=STAGE_NAMES[self.to_stage__number])
+    def describe(self, names):
+        """The move in the same words as Move.describe (never a void: voids are not drawn);
+        `names`: the stages' names by number."""
+        stage = Stage(number=self.to_stage__number, name=names[self.to_stage__number])
         move = Move(
             kind=self.kind,
             to_stage=stage,

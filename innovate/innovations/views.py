@@ -17,7 +17,7 @@ from innovate.innovations.forms import CloseForm, InnovationFilterForm, Innovati
 from innovate.pictures.wheel import Marker, wheel_svg
 from stages import services
 from stages.models import Innovation, Move, MoveKind, Part, Role, Stage, State
-from stages.rules import STAGE_NAMES, MoveRefused
+from stages.rules import MoveRefused
 from stages.services import EditConflict
 
 PAGE_SIZE = 25
@@ -79,11 +79,12 @@ def innovation_list(request: HttpRequest):
 
 def _where(parts):
     """[(stage number, stage name, counts by state)] for a row of the list."""
-    grouped = {}
+    grouped, names = {}, {}
     for part in parts:
         entry = grouped.setdefault(part.stage.number, {s: 0 for s in State.values})
         entry[part.state] += 1
-    return [(n, STAGE_NAMES[n], grouped[n]) for n in sorted(grouped)]
+        names[part.stage.number] = part.stage.name
+    return [(n, names[n], grouped[n]) for n in sorted(grouped)]
 
 
 @require_http_methods(["GET", "POST"])

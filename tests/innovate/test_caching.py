@@ -150,9 +150,10 @@ def test_many_distinct_as_of_dates_leave_the_cache_under_its_limit(
     # Sixty pictures would not fit: the oldest went, the newest are served from the cache.
     assert largest * 60 > limit
     assert 0 < len(pictures) < 60
-    innovation.organisation.refresh_from_db()
+    organisation = innovation.organisation
+    organisation.refresh_from_db()
     today = timezone.localdate()
-    newest = key_for(innovation.organisation, "timeline", innovation.pk, dates[-1], today)
-    assert backend.has_key(newest)
-    oldest = key_for(innovation.organisation, "timeline", innovation.pk, dates[0], today)
-    assert not backend.has_key(oldest)
+    newest = key_for(organisation, "timeline", innovation.pk, dates[-1], today)
+    assert backend.has_key(newest, version=organisation.version)
+    oldest = key_for(organisation, "timeline", innovation.pk, dates[0], today)
+    assert not backend.has_key(oldest, version=organisation.version)

@@ -7,7 +7,23 @@ from datetime import date
 
 import pytest
 
-from stages.rules import MoveRefused, Position, check_effective_on, next_position
+from stages import rules
+from stages.rules import MoveRefused, Position, check_effective_on
+
+NAMES = {
+    1: "Mobilising",
+    2: "Designing",
+    3: "Developing",
+    4: "Integrating",
+    5: "Growing",
+    6: "System Change",
+}
+
+
+def next_position(*args, **kwargs):
+    """The rules as the write path asks them, naming the stages as the seed does."""
+    return rules.next_position(*args, names=NAMES, **kwargs)
+
 
 KINDS = [
     "start",
@@ -633,3 +649,42 @@ def test_a_date_before_the_latest_move_is_refused_naming_that_move(latest, messa
 
 def test_the_same_day_as_the_latest_move_is_allowed():
     check_effective_on(date(2024, 1, 21), today=TODAY, latest=("Pause", date(2024, 1, 21)))
+
+
+@pytest.mark.parametrize(
+    ("current", "kind", "to_stage", "message"),
+    [
+        (Position(2, "active", 1), "rewind", 2, "A rewind goes to a stage before Co-designing."),
+        (
+            Position(6, "active", 1),
+            "advance",
+            None,
+            "Changing the system is the last stage: to begin again at Getting going, "
+            "go round again.",
+        ),
+        (
+            Position(2, "active", 1),
+            "new_cycle",
+            None,
+            "Only a part at Changing the system can go round again to Getting going.",
+        ),
+    ],
+)
+def test_a_refusal_names_the_stages_as_the_caller_names_them(current, kind, to_stage, message):
+    names = {**NAMES, 1: "Getting going", 2: "Co-designing", 6: "Changing the system"}
+    with pytest.raises(MoveRefused) as refused:
+        rules.next_position(current, kind, to_stage, names=names, **WORDS)
+    assert refused.value.message == message
+
+
+def test_a_start_past_the_first_stage_names_it_as_the_caller_does():
+    with pytest.raises(MoveRefused) as refused:
+        rules.next_position(None, "start", 2, names={**NAMES, 1: "Getting going"})
+    assert refused.value.message == "Say why this part starts past Getting going."
+
+
+def test_a_position_is_described_with_the_names_given_or_the_stages_own(db):
+    assert Position(2, "paused", 3).describe({**NAMES, 2: "Co-designing"}) == (
+        "paused in Co-designing, cycle 3"
+    )
+    assert Position(2, "paused", 3).describe() == "paused in Designing, cycle 3"
