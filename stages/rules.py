@@ -9,14 +9,6 @@ from stages.dates import date_problem
 from stages.models import MoveKind, State, stage_names
 
 FIRST, LAST = 1, 6
-STAGE_NAMES = {
-    1: "Mobilising",
-    2: "Designing",
-    3: "Developing",
-    4: "Integrating",
-    5: "Growing",
-    6: "System Change",
-}
 
 ALLOWED = {
     None: (MoveKind.START,),
