@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxValueValidator
 from django.forms.renderers import TemplatesSetting
+from django.forms.utils import pretty_name
 from django.utils.functional import lazy
 
 from innovate.access import memberships
@@ -85,6 +86,11 @@ class GovukForm(forms.Form):
                 _guard_ids(field)
 
     def full_clean(self):
+        for name, field in self.fields.items():
+            # Here rather than in __init__: a form may relabel a field, or make it required,
+            # after GovukForm has set it up.
+            if field.required and _says_only_required(field):
+                field.error_messages["required"] = required_message(name, field)
         super().full_clean()
         for name in self.errors:
             if name in self.fields:
@@ -110,6 +116,38 @@ class GovukForm(forms.Form):
 
 class GovukModelForm(GovukForm, forms.ModelForm):
     pass
+
+
+QUESTION_WORDS = {"what", "which", "who", "whom", "whose", "how", "why", "when", "where", "whether"}
+CHOICE_WIDGETS = (forms.widgets.ChoiceWidget, forms.CheckboxInput)
+
+
+def _says_only_required(field):
+    """True when the field would answer an empty value with Django's "This field is
+    required.", which does not say which field or what to do."""
+    return str(field.error_messages.get("required")) == str(
+        forms.Field.default_error_messages["required"]
+    )
+
+
+def required_message(name, field):
+    """What an empty required field says, from its label: "Enter the title", "Choose the
+    stage it is at", "Choose which way is better". A label that is a question reads oddly so
+    turned round: such a field should say its own message (error_messages["required"])."""
+    if isinstance(field.widget, forms.HiddenInput):
+        return "Open the page again and send the form from there: part of it was missing."
+    label = str(field.label if field.label is not None else pretty_name(name)).strip()
+    choose = isinstance(
+        field, forms.ChoiceField | forms.BooleanField | forms.FileField
+    ) or isinstance(field.widget, CHOICE_WIDGETS)
+    verb = "Choose" if choose else "Enter"
+    if label.endswith("?"):
+        return f"{verb} an answer to “{label}”"
+    if not label[1:2].isupper():
+        label = label[:1].lower() + label[1:]
+    first = label.split(" ", 1)[0].lower()
+    article = "" if first in QUESTION_WORDS | {"the", "a", "an", "your", "their"} else "the "
+    return f"{verb} {article}{label}"
 
 
 def _guard_ids(field):

@@ -13,10 +13,34 @@ class HttpRequest(DjangoHttpRequest):
     htmx: HtmxDetails
 
 
+# The menu item each area's pages light up; a URL name listed here overrides its namespace.
+NAV = {
+    "innovations": "innovations",
+    "parts": "innovations",
+    "evidence": "innovations",
+    "sessions": "innovations",
+    "dashboard": "dashboard",
+    "dashboard:my-work": "my-work",
+    "people": "people",
+    "people:accept": None,
+    "framework": "framework",
+}
+
+
+def nav_for(request):
+    """The menu item of the page's area (base.html), from the URL the request resolved to."""
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        return None
+    if match.view_name in NAV:
+        return NAV[match.view_name]
+    return NAV.get(match.namespace)
+
+
 def respond(request, template, context, *, partial=None, status=200):
-    """The page, or its named partial for an htmx request."""
+    """The page, or its named partial for an htmx request, with the menu item of its area."""
     name = f"{template}#{partial}" if partial and request.htmx else template
-    return render(request, name, context, status=status)
+    return render(request, name, {"nav": nav_for(request), **context}, status=status)
 
 
 def edit_conflict(request, template, context, form, conflict):
@@ -43,7 +67,7 @@ def edit_conflict(request, template, context, form, conflict):
         now.append(
             (str(field.verbose_name).capitalize(), value if value not in (None, "") else "none")
         )
-    return render(request, template, {**context, "conflict": conflict, "now": now}, status=409)
+    return respond(request, template, {**context, "conflict": conflict, "now": now}, status=409)
 
 
 class HttpResponseSeeOther(HttpResponseRedirect):
@@ -61,8 +85,9 @@ def posted(request):
     return request.POST if request.method == "POST" else None
 
 
-def closed(request, innovation, to="change it"):
+def closed(request, innovation, to="change it", *, back=None):
     """The closed-innovation guard: a closed innovation's record is kept as it was, so a page
-    that would change it sends the person back to the innovation, saying why."""
+    that would change it sends the person back (to the innovation unless `back` says where),
+    saying why."""
     messages.info(request, f"This innovation is closed: reopen it to {to}.")
-    return see_other(innovation.get_absolute_url())
+    return see_other(back or innovation.get_absolute_url())

@@ -4,7 +4,6 @@ innovate.csv, so nothing in a file can run as a spreadsheet formula."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import StreamingHttpResponse
-from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -14,7 +13,7 @@ from innovate.dashboard import portfolio as data
 from innovate.dashboard.forms import DashboardForm, MovesForm, PortfolioForm
 from innovate.dashboard.views import filters_from
 from innovate.forms import member_choices
-from innovate.http import HttpRequest
+from innovate.http import HttpRequest, respond
 from stages import flow
 from stages.models import Move, MoveKind, Reason, State, stage_names
 
@@ -32,12 +31,7 @@ def _csv(filename, header, rows):
 
 def _problem(request, form):
     """The form's messages, 422: a file of the wrong dates would mislead."""
-    return render(
-        request,
-        "dashboard/export_problem.html",
-        {"form": form, "nav": "dashboard"},
-        status=422,
-    )
+    return respond(request, "dashboard/export_problem.html", {"form": form}, status=422)
 
 
 def _name(organisation, what, on):

@@ -42,7 +42,6 @@ def my_work(request: HttpRequest):
         key=lambda p: (p.review_on or date.max, p.innovation.title, p.name),
     )
     context = {
-        "nav": "my-work",
         "today": today,
         "soon": soon,
         "soon_days": SOON_DAYS,

@@ -5,7 +5,6 @@ of the organisation may read them; each is read as of a date (?as_of=YYYY-MM-DD)
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
@@ -38,7 +37,6 @@ def _when(on, today):
 def _common(form, membership, **context):
     as_of = form.as_of_date
     return {
-        "nav": "dashboard",
         "form": form,
         "organisation": membership.organisation,
         "as_of": as_of,
@@ -107,7 +105,7 @@ def portfolio(request: HttpRequest):
     if request.htmx:
         return HttpResponse(results)
     context = _common(form, membership, results_html=mark_safe(results))
-    return render(request, "dashboard/portfolio.html", context)
+    return respond(request, "dashboard/portfolio.html", context)
 
 
 @require_GET
@@ -193,7 +191,6 @@ def compare(request: HttpRequest):
             }
         )
     context = {
-        "nav": "dashboard",
         "form": form,
         "organisation": organisation,
         "first": first,

@@ -37,7 +37,6 @@ def check_context(part, membership, form):
         "answers": queries.check_history(part),
         "form": form,
         "may_write": membership.may(Role.LEADER) and not part.innovation.is_closed,
-        "nav": "innovations",
     }
 
 
@@ -95,7 +94,6 @@ def involvement_context(part, membership, form):
         "current": next((r for r in records if r.stage_id == part.stage_id), None),
         "form": form,
         "may_write": membership.may(Role.LEADER) and not part.innovation.is_closed,
-        "nav": "innovations",
     }
 
 
@@ -165,7 +163,6 @@ def ethics_context(innovation, stage, membership, form):
         ),
         "form": form,
         "may_write": membership.may(Role.LEADER) and not innovation.is_closed,
-        "nav": "innovations",
     }
 
 

@@ -58,7 +58,11 @@ class MeasureForm(GovukForm):
         ),
     )
     scale = forms.ChoiceField(
-        label="Readings are", choices=Scale.choices, initial=Scale.NUMERIC, widget=forms.RadioSelect
+        label="Readings are",
+        choices=Scale.choices,
+        initial=Scale.NUMERIC,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether readings are a number or a rated judgement"},
     )
     unit = NoNulCharField(
         max_length=40,
@@ -223,7 +227,12 @@ class InvolvementForm(GovukForm):
         help_text="Do not include a child's or family's personal details.",
         error_messages={"required": "Say how they took part and what came of it."},
     )
-    stage = forms.TypedChoiceField(label="At which stage", choices=stage_choices, coerce=int)
+    stage = forms.TypedChoiceField(
+        label="At which stage",
+        choices=stage_choices,
+        coerce=int,
+        error_messages={"required": "Choose the stage"},
+    )
     recorded_on = forms.DateField(label="Date", widget=DateInput())
 
     def __init__(self, *args, part, **kwargs):

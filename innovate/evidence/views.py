@@ -152,7 +152,6 @@ def measure_list(request: HttpRequest, pk: int):
             "retired": retired,
             "gaps": queries.coverage(innovation),
             "may_write": membership.may(Role.LEADER) and not innovation.is_closed,
-            "nav": "innovations",
         },
     )
 
@@ -176,7 +175,7 @@ def measure_create(request: HttpRequest, pk: int):
     if part_id.isdigit():
         initial["part"] = int(part_id)
     form = MeasureForm(posted(request), innovation=innovation, parts=parts, initial=initial)
-    context = {"form": form, "innovation": innovation, "nav": "innovations"}
+    context = {"form": form, "innovation": innovation}
     if request.method == "GET":
         return respond(request, "evidence/measure_form.html", context, partial="measure-form")
     if form.is_valid():
@@ -231,7 +230,7 @@ def measure_edit(request: HttpRequest, pk: int):
         initial=initial,
         editing=True,
     )
-    context = {"form": form, "innovation": innovation, "measure": measure, "nav": "innovations"}
+    context = {"form": form, "innovation": innovation, "measure": measure}
     if request.method == "GET":
         return respond(request, "evidence/measure_form.html", context, partial="measure-form")
     if form.is_valid():
@@ -261,7 +260,7 @@ def measure_copy(request: HttpRequest, pk: int):
     if measure.part_id:
         parts = parts.exclude(pk=measure.part_id)
     form = CopyMeasureForm(posted(request), parts=parts)
-    context = {"form": form, "innovation": innovation, "measure": measure, "nav": "innovations"}
+    context = {"form": form, "innovation": innovation, "measure": measure}
     if request.method == "GET":
         return respond(request, "evidence/copy.html", context, partial="copy-form")
     if form.is_valid():
@@ -308,7 +307,6 @@ def measure_context(measure, membership, *, form=None):
         "may_write": may_write,
         "may_edit": membership.may(Role.LEADER) and not innovation.is_closed,
         "embedded": True,
-        "nav": "innovations",
     }
 
 
@@ -338,7 +336,6 @@ def reading_create(request: HttpRequest, pk: int):
         "measure": measure,
         "innovation": innovation,
         "embedded": False,
-        "nav": "innovations",
     }
     if request.method == "GET":
         return respond(request, "evidence/reading_form.html", page, partial="reading-form")
@@ -392,7 +389,6 @@ def _import_context(innovation, form, **extra):
         "innovation": innovation,
         "measures": measures,
         "parts": list(_parts(innovation)),
-        "nav": "innovations",
         **extra,
     }
 

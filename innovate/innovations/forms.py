@@ -143,6 +143,7 @@ class StartFields(forms.Form):
         label="Since when",
         widget=DateInput(),
         help_text="The date it reached this stage. Not in the future.",
+        error_messages={"required": "Enter the date it reached this stage"},
     )
     rationale = NoNulCharField(
         label="Why it starts here",
@@ -223,7 +224,11 @@ class PartVersionsField(forms.MultipleChoiceField):
 class MoveForm(DecisionFields):
     field_order = ["kind", "to_stage", "reason", "rationale", "evidence", "effective_on"]
 
-    kind = forms.ChoiceField(label="What is the decision?", widget=forms.RadioSelect)
+    kind = forms.ChoiceField(
+        label="What is the decision?",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the decision"},
+    )
     rationale = NoNulCharField(
         label="Why, in your own words",
         required=False,

@@ -116,7 +116,6 @@ def _timeline_picture(innovation, as_of, today):
         ),
         "markers": markers,
         "move_count": len(rows),
-        "nav": "innovations",
     }
 
 
@@ -216,7 +215,7 @@ def history(request: HttpRequest, pk: int):
     return respond(
         request,
         "innovations/history.html",
-        {"innovation": innovation, "page": page, "nav": "innovations"},
+        {"innovation": innovation, "page": page},
         partial="feed",
     )
 

@@ -10,7 +10,7 @@ from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
 from innovate.access import get_innovation_for, get_part_for
 from innovate.evidence.context import innovation_evidence, move_readiness
-from innovate.http import HttpRequest, closed, edit_conflict, respond, see_other
+from innovate.http import HttpRequest, closed, edit_conflict, posted, respond, see_other
 from innovate.innovations.forms import BulkPartsForm, MoveForm, NewPartForm, PartForm, VoidForm
 from innovate.innovations.views import overview_context
 from stages import services
@@ -25,8 +25,8 @@ def part_create(request: HttpRequest, pk: int):
     innovation, membership = get_innovation_for(request, pk, need=Role.LEADER)
     if innovation.is_closed:
         return closed(request, innovation, "change its parts")
-    form = NewPartForm(request.POST or None, innovation=innovation)
-    context = {"form": form, "innovation": innovation, "nav": "innovations"}
+    form = NewPartForm(posted(request), innovation=innovation)
+    context = {"form": form, "innovation": innovation}
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
@@ -57,8 +57,8 @@ def part_bulk_create(request: HttpRequest, pk: int):
     innovation, membership = get_innovation_for(request, pk, need=Role.LEADER)
     if innovation.is_closed:
         return closed(request, innovation, "change its parts")
-    form = BulkPartsForm(request.POST or None, innovation=innovation)
-    context = {"form": form, "innovation": innovation, "nav": "innovations"}
+    form = BulkPartsForm(posted(request), innovation=innovation)
+    context = {"form": form, "innovation": innovation}
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
@@ -89,8 +89,8 @@ def part_bulk_create(request: HttpRequest, pk: int):
 def part_edit(request: HttpRequest, pk: int):
     part, membership = get_part_for(request, pk, need=Role.LEADER)
     innovation = part.innovation
-    form = PartForm(request.POST or None, instance=part, innovation=innovation)
-    context = {"form": form, "innovation": innovation, "part": part, "nav": "innovations"}
+    form = PartForm(posted(request), instance=part, innovation=innovation)
+    context = {"form": form, "innovation": innovation, "part": part}
     if request.method == "POST":
         if form.is_valid():
             try:
@@ -143,13 +143,12 @@ def part_move(request: HttpRequest, pk: int):
     siblings = list(
         Part.objects.filter(innovation=innovation).exclude(pk=part.pk).select_related("stage")
     )
-    form = MoveForm(request.POST or None, part=part, kinds=kinds, siblings=siblings)
+    form = MoveForm(posted(request), part=part, kinds=kinds, siblings=siblings)
     context = {
         "form": form,
         "part": part,
         "innovation": innovation,
         "embedded": _embedded(request),
-        "nav": "innovations",
     }
 
     def render(status=200):
@@ -224,14 +223,13 @@ def part_void(request: HttpRequest, pk: int):
         .order_by("-seq")
         .first()
     )
-    form = VoidForm(request.POST or None, initial={"expected_version": part.version})
+    form = VoidForm(posted(request), initial={"expected_version": part.version})
     context = {
         "form": form,
         "part": part,
         "innovation": innovation,
         "latest": latest if latest and latest.kind != MoveKind.START else None,
         "embedded": _embedded(request),
-        "nav": "innovations",
     }
     if request.method == "GET":
         return respond(request, "parts/void.html", context, partial="void-form")

@@ -12,7 +12,7 @@ from innovate.access import get_innovation_for, organisation_for
 from innovate.caching import cached
 from innovate.evidence.context import innovation_evidence
 from innovate.forms import organisation_changed
-from innovate.http import HttpRequest, edit_conflict, respond, see_other
+from innovate.http import HttpRequest, edit_conflict, posted, respond, see_other
 from innovate.innovations.forms import CloseForm, InnovationFilterForm, InnovationForm
 from innovate.pictures.wheel import Marker, wheel_svg
 from stages import services
@@ -65,7 +65,6 @@ def innovation_list(request: HttpRequest):
         request,
         "innovations/list.html",
         {
-            "nav": "innovations",
             "form": form,
             "rows": rows,
             "page": page,
@@ -91,7 +90,7 @@ def _where(parts):
 @login_required
 def innovation_create(request: HttpRequest):
     membership = organisation_for(request, need=Role.LEADER)
-    form = InnovationForm(request.POST or None, organisation=membership.organisation)
+    form = InnovationForm(posted(request), organisation=membership.organisation)
     if request.method == "POST":
         if changed := organisation_changed(request, membership):
             form.add_error(None, changed)
@@ -111,7 +110,7 @@ def innovation_create(request: HttpRequest):
             messages.success(request, f"{created.title} created. Now add its parts.")
             return see_other(created.get_absolute_url())
         return respond(request, "innovations/form.html", {"form": form}, status=422)
-    return respond(request, "innovations/form.html", {"form": form, "nav": "innovations"})
+    return respond(request, "innovations/form.html", {"form": form})
 
 
 @require_http_methods(["GET", "POST"])
@@ -119,9 +118,9 @@ def innovation_create(request: HttpRequest):
 def innovation_edit(request: HttpRequest, pk: int):
     innovation, membership = get_innovation_for(request, pk, need=Role.LEADER)
     form = InnovationForm(
-        request.POST or None, instance=innovation, organisation=membership.organisation
+        posted(request), instance=innovation, organisation=membership.organisation
     )
-    context = {"form": form, "innovation": innovation, "nav": "innovations"}
+    context = {"form": form, "innovation": innovation}
     if request.method == "POST":
         if form.is_valid():
             try:
@@ -140,8 +139,8 @@ def innovation_edit(request: HttpRequest, pk: int):
 @login_required
 def innovation_close(request: HttpRequest, pk: int):
     innovation, membership = get_innovation_for(request, pk, need=Role.LEADER)
-    form = CloseForm(request.POST or None, initial={"learning": innovation.learning})
-    context = {"form": form, "innovation": innovation, "nav": "innovations"}
+    form = CloseForm(posted(request), initial={"learning": innovation.learning})
+    context = {"form": form, "innovation": innovation}
     if innovation.is_closed:
         messages.info(request, "This innovation is already closed.")
         return see_other(innovation.get_absolute_url())
@@ -242,5 +241,5 @@ def innovation_detail(request: HttpRequest, pk: int):
         (innovation.pk, membership.role, timezone.localdate()),
         compute,
     )
-    context = {**context, "innovation": innovation, "nav": "innovations"}
+    context = {**context, "innovation": innovation}
     return respond(request, "innovations/detail.html", context, partial="overview")

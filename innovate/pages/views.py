@@ -10,7 +10,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from innovate.access import SESSION_KEY, memberships
-from innovate.http import HttpRequest, see_other
+from innovate.http import HttpRequest, respond, see_other
+from innovate.pages.forms import SignInForm
 from stages.models import Stage
 
 
@@ -45,13 +46,13 @@ def switch_organisation(request: HttpRequest):
         if chosen in {m.organisation_id for m in found}:
             request.session[SESSION_KEY] = chosen
             return see_other("innovations:list")
-        return render(
+        return respond(
             request,
             "switch_organisation.html",
             {"choices": found, "error": "Choose one of your organisations."},
             status=422,
         )
-    return render(request, "switch_organisation.html", {"choices": found})
+    return respond(request, "switch_organisation.html", {"choices": found})
 
 
 def bad_request(request, exception=None):
@@ -77,9 +78,10 @@ def server_error(request):
 
 
 class LoginView(auth_views.LoginView):
-    """Django's login, answering 422 when the username or password is wrong."""
+    """Django's login, answering 422 when the username or password is wrong or missing."""
 
     redirect_authenticated_user = True
+    authentication_form = SignInForm
 
     def form_invalid(self, form):
         response = super().form_invalid(form)
@@ -90,24 +92,22 @@ class LoginView(auth_views.LoginView):
 @require_GET
 def framework(request: HttpRequest):
     """The six stages in the framework's words. Public: it is the framework's own text."""
-    return render(
-        request, "framework.html", {"stages": list(Stage.objects.all()), "nav": "framework"}
-    )
+    return respond(request, "framework.html", {"stages": list(Stage.objects.all())})
 
 
 @require_GET
 def accessibility(request: HttpRequest):
-    return render(request, "notices/accessibility.html")
+    return respond(request, "notices/accessibility.html", {})
 
 
 @require_GET
 def privacy(request: HttpRequest):
-    return render(request, "notices/privacy.html")
+    return respond(request, "notices/privacy.html", {})
 
 
 @require_GET
 def cookies(request: HttpRequest):
-    return render(request, "notices/cookies.html")
+    return respond(request, "notices/cookies.html", {})
 
 
 @require_POST

@@ -12,7 +12,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.http import Http404
-from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
@@ -29,7 +28,7 @@ from innovate.access import (
 )
 from innovate.clients import client_address
 from innovate.forms import GovukForm, organisation_changed
-from innovate.http import HttpRequest, respond, see_other
+from innovate.http import HttpRequest, posted, respond, see_other
 from innovate.lockout import forget_failures
 from innovate.people.forms import (
     AcceptForm,
@@ -44,7 +43,6 @@ from stages.people import InvitationUnusable, name_of
 
 logger = logging.getLogger(__name__)
 
-NAV = "people"
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
@@ -67,11 +65,10 @@ def people_list(request: HttpRequest):
         .select_related("invited_by")
         .order_by("-created_at", "-pk")
     )
-    return render(
+    return respond(
         request,
         "people/list.html",
         {
-            "nav": NAV,
             "organisation": organisation,
             "current": current,
             "left": left,
@@ -125,8 +122,8 @@ def _send_invitation(request, invitation, token):
 def invite(request: HttpRequest):
     membership = organisation_for(request, need=Role.MANAGER)
     organisation = membership.organisation
-    form = InviteForm(request.POST or None, initial={"role": Role.LEADER})
-    context = {"form": form, "organisation": organisation, "nav": NAV}
+    form = InviteForm(posted(request), initial={"role": Role.LEADER})
+    context = {"form": form, "organisation": organisation}
     if request.method == "POST":
         if changed := organisation_changed(request, membership):
             form.add_error(None, changed)
@@ -194,8 +191,8 @@ def change_role(request: HttpRequest, pk: int):
     if not (member.is_active and member.user.is_active):
         messages.info(request, f"{name_of(member.user)} has left. Reactivate them first.")
         return see_other("people:list")
-    form = RoleForm(request.POST or None, initial={"role": member.role})
-    context = {"form": form, "member": member, "nav": NAV}
+    form = RoleForm(posted(request), initial={"role": member.role})
+    context = {"form": form, "member": member}
     if request.method == "POST":
         if form.is_valid():
             try:
@@ -228,13 +225,8 @@ def deactivate(request: HttpRequest, pk: int):
     if not (member.is_active and member.user.is_active):
         messages.info(request, f"{name_of(member.user)} has already left.")
         return see_other("people:list")
-    form = ConfirmForm(request.POST if request.method == "POST" else None)
-    context = {
-        "form": form,
-        "member": member,
-        "is_self": member.user_id == request.user.pk,
-        "nav": NAV,
-    }
+    form = ConfirmForm(posted(request))
+    context = {"form": form, "member": member, "is_self": member.user_id == request.user.pk}
     if request.method == "POST" and form.is_valid():
         try:
             people.deactivate(member, by=request.user)
@@ -257,8 +249,8 @@ def reactivate(request: HttpRequest, pk: int):
     if member.is_active and member.user.is_active:
         messages.info(request, f"{name_of(member.user)} is already a member.")
         return see_other("people:list")
-    form = ConfirmForm(request.POST if request.method == "POST" else None)
-    context = {"form": form, "member": member, "nav": NAV}
+    form = ConfirmForm(posted(request))
+    context = {"form": form, "member": member}
     if request.method == "POST" and form.is_valid():
         try:
             people.reactivate(member, by=request.user)
@@ -274,7 +266,7 @@ def reactivate(request: HttpRequest, pk: int):
 
 
 def _unusable(request, unusable):
-    return render(
+    return respond(
         request,
         "people/unusable.html",
         {"invitation": unusable.invitation, "why": unusable.why},
@@ -296,13 +288,13 @@ def accept(request: HttpRequest, token: str):
     except InvitationUnusable as unusable:
         return _unusable(request, unusable)
     except ValidationError as refusal:
-        return render(
+        return respond(
             request,
             "people/unusable.html",
             {"why": "ambiguous", "message": " ".join(refusal.messages)},
             status=409,
         )
-    data = request.POST if request.method == "POST" else None
+    data = posted(request)
     form = AcceptForm(data) if existing is None else ConfirmForm(data)
     signed_in_as_other = request.user.is_authenticated and (
         existing is None or request.user.pk != existing.pk
@@ -317,9 +309,9 @@ def accept(request: HttpRequest, token: str):
         "form": form,
     }
     if request.method == "GET":
-        return render(request, "people/accept.html", context)
+        return respond(request, "people/accept.html", context)
     if not form.is_valid():
-        return render(request, "people/accept.html", context, status=422)
+        return respond(request, "people/accept.html", context, status=422)
     fields = {}
     if existing is None:
         fields = {
@@ -334,7 +326,7 @@ def accept(request: HttpRequest, token: str):
         return _unusable(request, unusable)
     except ValidationError as refusal:
         form.refuse(refusal)
-        return render(request, "people/accept.html", context, status=422)
+        return respond(request, "people/accept.html", context, status=422)
     organisation = invitation.organisation
     joined = f"You have joined {organisation} as a {context['role']}."
     if existing is None:

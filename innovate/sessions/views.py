@@ -26,7 +26,7 @@ from assessments.services import sessions as session_services
 from assessments.services.evidence import answer_check
 from innovate.access import get_action_for, get_innovation_for, get_session_for
 from innovate.csv import csv_lines
-from innovate.http import HttpRequest, respond, see_other
+from innovate.http import HttpRequest, closed, posted, respond, see_other
 from innovate.pictures.wheel import Marker, wheel_svg
 from innovate.sessions.forms import (
     ActionForm,
@@ -65,7 +65,6 @@ def session_list(request: HttpRequest, pk: int):
             "past": [s for s in found if s.status != SessionStatus.PLANNED],
             "may_run": membership.may(RUNS) and not innovation.is_closed,
             "today": today,
-            "nav": "innovations",
         },
     )
 
@@ -85,10 +84,10 @@ def _session_fields(data):
 def session_plan(request: HttpRequest, pk: int):
     innovation, membership = get_innovation_for(request, pk, need=RUNS)
     if innovation.is_closed:
-        messages.info(request, "This innovation is closed: reopen it to plan a session.")
-        return see_other("sessions:list", innovation.pk)
+        back = reverse("sessions:list", args=[innovation.pk])
+        return closed(request, innovation, "plan a session", back=back)
     form = SessionForm(
-        request.POST or None,
+        posted(request),
         innovation=innovation,
         initial={
             "held_on": timezone.localdate(),
@@ -96,7 +95,7 @@ def session_plan(request: HttpRequest, pk: int):
             "parts": list(Part.objects.filter(innovation=innovation).values_list("pk", flat=True)),
         },
     )
-    context = {"form": form, "innovation": innovation, "nav": "innovations"}
+    context = {"form": form, "innovation": innovation}
     if request.method == "POST":
         if form.is_valid():
             try:
@@ -118,7 +117,7 @@ def session_edit(request: HttpRequest, pk: int):
     session, membership = get_session_for(request, pk, need=RUNS)
     innovation = session.innovation
     form = SessionForm(
-        request.POST or None,
+        posted(request),
         innovation=innovation,
         initial={
             "held_on": session.held_on,
@@ -130,7 +129,7 @@ def session_edit(request: HttpRequest, pk: int):
             "notes": session.notes,
         },
     )
-    context = {"form": form, "innovation": innovation, "session": session, "nav": "innovations"}
+    context = {"form": form, "innovation": innovation, "session": session}
     if request.method == "POST":
         if form.is_valid():
             try:
@@ -161,7 +160,6 @@ def _detail_context(session, membership, *, attendee_form=None, action_form=None
         "may_run": membership.may(RUNS),
         "refused": refused,
         "today": timezone.localdate(),
-        "nav": "innovations",
     }
 
 
@@ -294,7 +292,6 @@ def agenda(request: HttpRequest, pk: int):
             "innovation": session.innovation,
             "agenda": session_queries.agenda(session, timezone.localdate()),
             "may_run": membership.may(RUNS),
-            "nav": "innovations",
         },
     )
 
@@ -355,7 +352,6 @@ def _run_context(session, part_pk, **forms):
         "just_done": forms.get("just_done", ""),
         "refused": forms.get("refused", ""),
         "today": today,
-        "nav": "innovations",
     }
 
 
@@ -539,7 +535,6 @@ def apply(request: HttpRequest, pk: int):
             "wheel": wheel_svg(
                 markers, title=f"Where the parts of {session.innovation.title} stand now"
             ),
-            "nav": "innovations",
         },
     )
 
@@ -571,7 +566,6 @@ def summary(request: HttpRequest, pk: int):
             "minority_views": [d for d in shown if d.minority_view],
             "may_run": membership.may(RUNS),
             "today": timezone.localdate(),
-            "nav": "innovations",
         },
     )
 

@@ -27,6 +27,7 @@ NOT_FREE_TEXT = {
     ("AcceptForm", "username"): "the person's own sign-in name",
     ("AcceptForm", "first_name"): "the person's own name",
     ("AcceptForm", "last_name"): "the person's own name",
+    ("SignInForm", "username"): "the person's own sign-in name, never saved",
     ("MeasureForm", "unit"): "a unit: families, days, per cent",
     ("MeasureForm", "baseline_value"): "a number",
     ("MeasureForm", "target_value"): "a number",
@@ -235,3 +236,44 @@ def test_every_date_field_keeps_to_the_products_range(held_on, message):
 def test_the_first_and_last_days_of_the_range_are_allowed():
     assert dated(held_on="1990-01-01").cleaned_data["held_on"] == EARLIEST
     assert dated(held_on="2100-12-31").cleaned_data["held_on"] == LATEST
+
+
+# What an empty required field says
+
+
+class Asked(GovukForm):
+    title = forms.CharField()
+    effective_on = forms.DateField(label="Date it took effect")
+    stage = forms.TypedChoiceField(label="Stage it is at", choices=[(1, "1")], coerce=int)
+    direction = forms.ChoiceField(
+        label="Which way is better", choices=[("up", "Up")], widget=forms.RadioSelect
+    )
+    parts = forms.MultipleChoiceField(
+        label="Parts in scope", choices=[("1", "North")], widget=forms.CheckboxSelectMultiple
+    )
+    csv = forms.FileField(label="CSV file of readings")
+    kind = forms.ChoiceField(label="What is the decision?", choices=[("advance", "Advance")])
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    learning = forms.CharField(error_messages={"required": "Say what was learned."})
+    note = forms.CharField(required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["note"].required = True
+        self.fields["note"].label = "Note on the session"
+
+
+def test_an_empty_required_field_is_named_from_its_label():
+    form = Asked({})
+    assert form.errors == {
+        "title": ["Enter the title"],
+        "effective_on": ["Enter the date it took effect"],
+        "stage": ["Choose the stage it is at"],
+        "direction": ["Choose which way is better"],
+        "parts": ["Choose the parts in scope"],
+        "csv": ["Choose the CSV file of readings"],
+        "kind": ["Choose an answer to “What is the decision?”"],
+        "version": ["Open the page again and send the form from there: part of it was missing."],
+        "learning": ["Say what was learned."],
+        "note": ["Enter the note on the session"],
+    }

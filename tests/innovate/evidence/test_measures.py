@@ -248,7 +248,7 @@ def test_a_measure_without_a_name_is_refused_and_the_input_kept(
         url("measure-create", innovation.pk),
         {"name": "", "stage": 3, "scale": "numeric", "direction": "higher", "unit": "families"},
     )
-    html = error_at(response, "name", "This field is required.")
+    html = error_at(response, "name", "Enter the name")
     assert 'value="families"' in html
     assert evidence_counts() == before
 

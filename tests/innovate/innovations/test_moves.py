@@ -227,7 +227,7 @@ def test_a_move_dated_before_the_latest_move_is_refused_naming_it(client_for, le
 def test_a_move_without_a_date_is_refused(client_for, leader, part):
     before = row_counts()
     response = client_for(leader).post(move_url(part), decision(part, "advance", effective_on=""))
-    error_at(response, "effective_on", "This field is required.")
+    error_at(response, "effective_on", "Enter the date it took effect")
     assert row_counts() == before
 
 

@@ -103,8 +103,9 @@ def test_a_part_needs_a_name_and_a_date(client_for, leader, innovation):
     response = client_for(leader).post(
         add_part_url(innovation), {"name": "", "kind": "team", "stage": 1, "effective_on": ""}
     )
-    html = error_at(response, "name", "This field is required.")
+    html = error_at(response, "name", "Enter the name")
     assert 'id="id_effective_on_error"' in html
+    assert "Enter the date it reached this stage" in html
     assert row_counts() == before
 
 
@@ -287,7 +288,7 @@ def test_a_part_keeps_its_name_when_the_edit_is_refused(client_for, leader, part
     response = client_for(leader).post(
         edit_part_url(part), {"name": "", "kind": "team", "next_review_on": "31/02/2024"}
     )
-    html = error_at(response, "name", "This field is required.")
+    html = error_at(response, "name", "Enter the name")
     assert 'id="id_next_review_on_error"' in html
     assert 'value="31/02/2024"' in html
     assert row_counts() == before

@@ -174,7 +174,7 @@ def test_an_innovation_needs_a_title(client_for, leader, organisation):
     response = client_for(leader).post(
         reverse("innovations:create"), {"title": "  ", "tags": "kinship"}
     )
-    html = error_at(response, "title", "This field is required.")
+    html = error_at(response, "title", "Enter the title")
     assert 'value="kinship"' in html
     assert row_counts() == before
 
@@ -297,7 +297,7 @@ def test_an_edit_to_a_blank_title_is_refused(client_for, leader, innovation):
     response = client_for(leader).post(
         reverse("innovations:edit", args=[innovation.pk]), {"title": "", "summary": "Kept words"}
     )
-    html = error_at(response, "title", "This field is required.")
+    html = error_at(response, "title", "Enter the title")
     assert "Kept words" in html
     innovation.refresh_from_db()
     assert innovation.title == "Family group conferencing"

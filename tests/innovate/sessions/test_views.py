@@ -123,7 +123,7 @@ def test_only_facilitators_and_managers_may_facilitate(
 @pytest.mark.parametrize(
     ("fields", "field", "message"),
     [
-        ({"title": ""}, "title", "This field is required."),
+        ({"title": ""}, "title", "Enter the title"),
         ({"held_on": "31/02/2024"}, "held_on", "Enter a valid date."),
         ({"scope": []}, "parts", "Choose at least one part to reflect on."),
         ({"facilitator": ""}, "facilitator", "Choose who will facilitate."),
@@ -186,9 +186,13 @@ def test_a_closed_innovation_gets_no_new_session(client_for, facilitator, innova
     from stages import services
 
     services.close_innovation(innovation, by=facilitator, learning="Enough.")
-    response = client_for(facilitator).post(plan_url(innovation), plan_data(parts, facilitator))
+    client = client_for(facilitator)
+    response = client.post(plan_url(innovation), plan_data(parts, facilitator))
     assert response.status_code == 303
+    assert response["Location"] == reverse("sessions:list", args=[innovation.pk])
     assert ReflectionSession.objects.count() == 0
+    page = client.get(response["Location"]).content.decode()
+    assert "This innovation is closed: reopen it to plan a session." in page
 
 
 # Editing
