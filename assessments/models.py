@@ -96,9 +96,6 @@ class MeasureQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True)
 
-    def in_stage(self, number):
-        return self.filter(stage__number=number)
-
 
 class Measure(models.Model):
     """How success is measured at one stage of an innovation, for one part or the whole."""
@@ -683,6 +680,3 @@ class Action(models.Model):
 
     def __str__(self):
         return self.text[:60]
-
-    def is_overdue(self, today):
-        return not self.done and self.due_on is not None and self.due_on < today

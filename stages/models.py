@@ -5,7 +5,6 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 
@@ -202,11 +201,6 @@ class InnovationQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status=InnovationStatus.OPEN)
 
-    def for_user(self, user):
-        return self.filter(
-            organisation__memberships__user=user, organisation__memberships__is_active=True
-        )
-
 
 class Innovation(models.Model):
     organisation = models.ForeignKey(
@@ -275,14 +269,6 @@ class Innovation(models.Model):
         return self.status == InnovationStatus.CLOSED
 
 
-class PartQuerySet(models.QuerySet):
-    def in_stage(self, number):
-        return self.filter(stage__number=number)
-
-    def paused(self):
-        return self.filter(state=State.PAUSED)
-
-
 class Part(models.Model):
     """A team, locality, site, service or partner, and where it stands on the wheel now."""
 
@@ -308,8 +294,6 @@ class Part(models.Model):
     version = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
-
-    objects = PartQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -431,24 +415,10 @@ class Move(models.Model):
         return text
 
 
-def unique_slug(model, text, **scope):
-    base = slugify(text)[:70] or "organisation"
-    slug, n = base, 2
-    while model.objects.filter(slug=slug, **scope).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
-
-
 class InvitationQuerySet(models.QuerySet):
     def pending(self):
         """Neither accepted nor revoked: open, or expired without being used."""
         return self.filter(accepted_at__isnull=True, revoked_at__isnull=True)
-
-    def open(self, now=None):
-        return self.pending().filter(expires_at__gt=now or timezone.now())
-
-    def expired(self, now=None):
-        return self.pending().filter(expires_at__lte=now or timezone.now())
 
 
 class Invitation(models.Model):
@@ -519,10 +489,6 @@ class Invitation(models.Model):
         if (now or timezone.now()) >= self.expires_at:
             return "expired"
         return "open"
-
-    @property
-    def is_open(self):
-        return self.status() == "open"
 
 
 class PasswordResetRequest(models.Model):

@@ -9,7 +9,7 @@ from datetime import date
 from django.db.models import F, Window
 from django.db.models.functions import Lead, RowNumber
 
-from stages.models import Move, Part, State
+from stages.models import Move, State
 
 
 @dataclass(frozen=True)
@@ -58,21 +58,6 @@ def positions_as_of(organisation, on, *, innovation=None):
         )
         for part_id, move in latest_moves(organisation, on, innovation=innovation).items()
     }
-
-
-def wheel_counts(organisation, on=None, *, innovation=None):
-    """{stage number: {state: count}} for every stage, now or as of `on`. One query."""
-    counts = {n: {s: 0 for s in State.values} for n in range(1, 7)}
-    if on is None:
-        parts = Part.objects.filter(organisation=organisation)
-        if innovation is not None:
-            parts = parts.filter(innovation=innovation)
-        for stage, state in parts.values_list("stage__number", "state"):
-            counts[stage][state] += 1
-    else:
-        for pos in positions_as_of(organisation, on, innovation=innovation).values():
-            counts[pos.stage][pos.state] += 1
-    return counts
 
 
 @dataclass

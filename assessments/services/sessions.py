@@ -377,10 +377,6 @@ class Outcome(NamedTuple):
     status: str
     message: str
 
-    @property
-    def applied(self):
-        return self.status == DecisionStatus.APPLIED
-
 
 def apply_decisions(session, *, by, today=None):
     """Apply the session's waiting decisions, each in its own transaction, through

@@ -16,6 +16,7 @@ from assessments.models import (
     SessionPart,
     SessionStatus,
 )
+from assessments.queries.organisation import overdue_actions
 from assessments.services import sessions
 from stages.models import Move, Organisation, Part, State
 from stages.rules import MoveRefused
@@ -499,11 +500,11 @@ def test_an_action_is_owned_by_a_member_and_can_be_done_and_reopened(session, fa
         today=TODAY,
     )
     assert (action.done, action.done_on) == (False, None)
-    assert action.is_overdue(date(2025, 4, 2))
+    assert overdue_actions(action.organisation, date(2025, 4, 2)) == [action]
     sessions.complete_action(action, by=viewer, done_on=date(2025, 3, 25))
     action.refresh_from_db()
     assert (action.done, action.done_on) == (True, date(2025, 3, 25))
-    assert not action.is_overdue(date(2025, 4, 2))
+    assert overdue_actions(action.organisation, date(2025, 4, 2)) == []
     sessions.reopen_action(action, by=viewer)
     action.refresh_from_db()
     assert (action.done, action.done_on) == (False, None)

@@ -1,5 +1,5 @@
-"""The aggregate reads in stages.queries: positions as of a date, durations, the wheel's counts
-and stuck parts."""
+"""The aggregate reads in stages.queries: positions as of a date, durations and stuck parts (the
+wheel's counts over time are stages.flow's, tested with the dashboards)."""
 
 from datetime import date, timedelta
 
@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
-from stages import queries
+from stages import flow, queries
 from stages.models import Move, Role
 from tests.factories import (
     InnovationFactory,
@@ -114,11 +114,6 @@ class AsOfTests(TestCase):
     def test_positions_as_of_any_date_match_a_replay_of_the_moves(self, on):
         expected = replay(self.moves(), on)
         assert as_tuples(queries.positions_as_of(self.organisation, on)) == expected
-
-        counts = {n: {"active": 0, "paused": 0, "stopped": 0} for n in range(1, 7)}
-        for stage, state, *_ in expected.values():
-            counts[stage][state] += 1
-        assert queries.wheel_counts(self.organisation, on) == counts
 
     @settings(max_examples=40, deadline=None, database=None)
     @given(st.dates(min_value=date(2023, 12, 1), max_value=date(2024, 9, 30)))
@@ -301,44 +296,6 @@ def test_durations_of_one_part_or_one_innovation(organisation, innovation, leade
     assert south_times.stages[1].active_days == 30
 
 
-def empty_wheel():
-    return {n: {"active": 0, "paused": 0, "stopped": 0} for n in range(1, 7)}
-
-
-def test_wheel_counts_now_and_as_of_a_date(organisation, innovation, leader):
-    journey(innovation, leader)  # active in Mobilising, cycle 2, now
-    south = make_part(innovation, by=leader, name="South team", stage=3, on=date(2024, 2, 1))
-    make_move(south, "pause", by=leader, on=date(2024, 3, 1))
-    west = make_part(InnovationFactory(organisation=organisation), by=leader, name="West site")
-    make_move(west, "stop", by=leader, on=date(2024, 4, 1))
-
-    now = empty_wheel()
-    now[1]["active"] = 1
-    now[3]["paused"] = 1
-    now[1]["stopped"] = 1
-    assert queries.wheel_counts(organisation) == now
-    assert queries.wheel_counts(organisation, date(2024, 9, 1)) == now
-
-    # On 5 March North was in Designing after its rewind, South paused, West active.
-    march = empty_wheel()
-    march[2]["active"] = 1
-    march[3]["paused"] = 1
-    march[1]["active"] = 1
-    assert queries.wheel_counts(organisation, date(2024, 3, 5)) == march
-
-    only = empty_wheel()
-    only[1]["stopped"] = 1
-    assert queries.wheel_counts(organisation, innovation=west.innovation) == only
-    assert queries.wheel_counts(organisation, date(2024, 9, 1), innovation=west.innovation) == (
-        only
-    )
-
-
-def test_wheel_counts_before_anything_started_are_all_zero(organisation, innovation, leader):
-    make_part(innovation, by=leader)
-    assert queries.wheel_counts(organisation, date(2023, 12, 31)) == empty_wheel()
-
-
 AS_OF = date(2024, 3, 1)
 
 
@@ -411,8 +368,8 @@ def test_every_read_of_one_organisation_leaves_out_another(
     assert set(queries.positions_as_of(organisation, AS_OF)) == {ours.pk}
     assert set(queries.durations(organisation, AS_OF)) == {ours.pk}
     assert [row["part_id"] for row in queries.spans(organisation, AS_OF)] == [ours.pk]
-    assert sum(sum(c.values()) for c in queries.wheel_counts(organisation).values()) == 1
-    assert sum(sum(c.values()) for c in queries.wheel_counts(organisation, AS_OF).values()) == 1
+    [(_on, counts)] = flow.flow(organisation, [AS_OF])
+    assert sum(sum(c.values()) for c in counts.values()) == 1
     # Their completed visits would make our slow team stuck; they are not ours.
     assert queries.stuck_parts(organisation, AS_OF) == {}
     assert queries.stuck_parts(other_organisation, AS_OF) == {their_slow.pk: (43, 42)}
@@ -436,9 +393,7 @@ def test_each_read_takes_a_fixed_number_of_queries(
     with django_assert_num_queries(1):
         times = queries.durations(organisation, on)
     with django_assert_num_queries(1):
-        now = queries.wheel_counts(organisation)
-    with django_assert_num_queries(1):
-        then = queries.wheel_counts(organisation, date(2024, 2, 15))
+        (_, then), (_, now) = flow.flow(organisation, [date(2024, 2, 15), on])
     with django_assert_num_queries(2):
         stuck = queries.stuck_parts(organisation, on)
 

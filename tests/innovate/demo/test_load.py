@@ -17,6 +17,7 @@ from stages.models import (
     Part,
     Role,
     State,
+    stage_names,
 )
 
 pytestmark = pytest.mark.django_db
@@ -116,6 +117,7 @@ def test_every_journey_obeys_the_rules_of_the_wheel():
                 position,
                 move.kind,
                 target,
+                names=stage_names(),
                 reason=move.reason,
                 rationale=move.rationale,
                 review_on=move.review_on,

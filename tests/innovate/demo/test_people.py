@@ -21,7 +21,8 @@ def test_the_demo_people_leave_an_open_invitation_and_a_leaver(organisation):
 
     people.load_people(organisation, {"manager": manager}, None)
 
-    (invitation,) = Invitation.objects.open()
+    (invitation,) = Invitation.objects.pending()
+    assert invitation.status() == "open"
     assert (invitation.email, invitation.role) == ("sam.carter@northshire.example", "leader")
     leaver = User.objects.get(username="jo-bailey")
     assert not leaver.is_active
