@@ -10,8 +10,10 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxValueValidator
 from django.forms.renderers import TemplatesSetting
 from django.forms.utils import pretty_name
+from django.utils import timezone
 from django.utils.functional import lazy
 
+from assessments.models import Answer
 from innovate.access import memberships
 from stages.dates import date_problem
 from stages.models import (
@@ -235,6 +237,25 @@ class MemberChoiceField(forms.ModelChoiceField):
         return obj.get_full_name() or obj.get_username()
 
 
+class PartChoiceField(forms.ModelChoiceField):
+    """One of an innovation's parts, by name; with `position=True`, with where it stands too
+    ("North team (paused in Designing, cycle 2)"), which reads each part's `stage`: select it."""
+
+    def __init__(self, *args, position=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.position = position
+
+    def label_from_instance(self, obj):
+        if not self.position:
+            return obj.name
+        cycle = f", cycle {obj.cycle}" if obj.cycle > 1 else ""
+        return f"{obj.name} ({obj.get_state_display().lower()} in {obj.stage.name}{cycle})"
+
+
+class PartsChoiceField(PartChoiceField, forms.ModelMultipleChoiceField):
+    """Several of an innovation's parts, each named as PartChoiceField names one."""
+
+
 class NoNulCharField(forms.CharField):
     def to_python(self, value):
         return clean_text(super().to_python(value))
@@ -269,6 +290,42 @@ def _stage_name(number):
 
 # A stage's name read when the text is shown, for help texts set when a module is loaded.
 stage_name = lazy(_stage_name, str)
+
+
+class CheckForm(GovukForm):
+    """A part's answer to its stage's key question. On the part's own page the question stands
+    above the form and the answer is dated; in a session (`stage` given) the question labels the
+    answer and the session's date is the answer's."""
+
+    answer = forms.ChoiceField(
+        label="Your answer now",
+        choices=Answer.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose yes, partly, no or unknown."},
+    )
+    evidence = NoNulCharField(
+        label="What the answer rests on",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="The evidence: readings, feedback, a review or a session's notes. Needed "
+        "unless the answer is unknown.",
+    )
+    answered_on = forms.DateField(label="Date answered", widget=DateInput())
+
+    def __init__(self, *args, stage=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["answered_on"].initial = timezone.localdate()
+        if stage is None:
+            return
+        del self.fields["answered_on"]
+        if stage.key_question:
+            criterion = f" ({stage.criterion})" if stage.criterion else ""
+            self.fields["answer"].label = f"{stage.key_question}{criterion}"
+        else:
+            self.fields["answer"].label = (
+                f"Is the part ready for what {stage.name} asks of it? The framework text does "
+                "not state this stage's key question."
+            )
 
 
 class DecisionFields(GovukForm):

@@ -13,7 +13,8 @@ from assessments.models import EthicsNote, Involvement
 from assessments.queries import evidence as queries
 from assessments.services import evidence as services
 from innovate.access import get_innovation_for, get_part_for
-from innovate.evidence.forms import CheckForm, EthicsNoteForm, InvolvementForm
+from innovate.evidence.forms import EthicsNoteForm, InvolvementForm
+from innovate.forms import CheckForm
 from innovate.http import HttpRequest, closed, posted, respond, see_other
 from stages.models import Part, Role, Stage
 

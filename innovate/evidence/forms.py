@@ -6,12 +6,14 @@ from django import forms
 from django.utils import timezone
 from django.utils.text import format_lazy
 
-from assessments.models import Answer, Direction, Level, Rating, Scale, Who
+from assessments.models import Direction, Level, Rating, Scale, Who
 from innovate.forms import (
     NO_PERSONAL_DATA,
     DateInput,
     GovukForm,
     NoNulCharField,
+    PartChoiceField,
+    PartsChoiceField,
     stage_choices,
     stage_name,
 )
@@ -23,11 +25,6 @@ LEVEL_HINTS = {
     Level.CO_DESIGNING: "Designed it with the team, as partners.",
     Level.CO_EVALUATING: "Judged with the team whether it works and for whom.",
 }
-
-
-class PartChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.name
 
 
 class MeasureForm(GovukForm):
@@ -115,9 +112,10 @@ class MeasureForm(GovukForm):
 
 
 class CopyMeasureForm(GovukForm):
-    parts = forms.ModelMultipleChoiceField(
+    parts = PartsChoiceField(
         label="Copy it to",
         queryset=None,
+        position=True,
         widget=forms.CheckboxSelectMultiple,
         help_text="Each part gets its own measure with the same definition, and its own "
         "readings. A part that already has a measure of this name at this stage is skipped.",
@@ -127,9 +125,6 @@ class CopyMeasureForm(GovukForm):
     def __init__(self, *args, parts, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["parts"].queryset = parts
-        self.fields["parts"].label_from_instance = lambda part: (
-            f"{part.name} ({part.stage.name}, {part.get_state_display().lower()})"
-        )
 
 
 class ReadingForm(GovukForm):
@@ -185,27 +180,6 @@ class ReadingForm(GovukForm):
         self.fields["evidence_url"].widget.attrs["spellcheck"] = "false"
         # GovukForm built the bound fields before the labels changed.
         self._bound_fields_cache.clear()
-
-
-class CheckForm(GovukForm):
-    answer = forms.ChoiceField(
-        label="Your answer now",
-        choices=Answer.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose yes, partly, no or unknown."},
-    )
-    evidence = NoNulCharField(
-        label="What the answer rests on",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="The evidence: readings, feedback, a review or a session's notes. Needed "
-        "unless the answer is unknown.",
-    )
-    answered_on = forms.DateField(label="Date answered", widget=DateInput())
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["answered_on"].initial = timezone.localdate()
 
 
 class InvolvementForm(GovukForm):

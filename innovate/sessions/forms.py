@@ -4,7 +4,7 @@ GovukForm.refuse."""
 
 from django import forms
 
-from assessments.models import Answer, AttendeeLevel, DecisionKind
+from assessments.models import AttendeeLevel, DecisionKind
 from innovate.forms import (
     NO_PERSONAL_DATA,
     DateInput,
@@ -12,6 +12,7 @@ from innovate.forms import (
     GovukForm,
     MemberChoiceField,
     NoNulCharField,
+    PartsChoiceField,
     member_choices,
 )
 from stages.models import Part, Role
@@ -23,12 +24,6 @@ def facilitator_choices(organisation):
         memberships__is_active=True,
         memberships__role__in=[Role.FACILITATOR, Role.MANAGER],
     )
-
-
-class PartChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj):
-        cycle = f", cycle {obj.cycle}" if obj.cycle > 1 else ""
-        return f"{obj.name} ({obj.get_state_display().lower()} in {obj.stage.name}{cycle})"
 
 
 class SessionForm(GovukForm):
@@ -43,9 +38,10 @@ class SessionForm(GovukForm):
         help_text="A facilitator or a manager of the organisation.",
         error_messages={"required": "Choose who will facilitate."},
     )
-    parts = PartChoiceField(
+    parts = PartsChoiceField(
         label="Parts in scope",
         queryset=None,
+        position=True,
         widget=forms.CheckboxSelectMultiple,
         help_text="The parts the session will reflect on and decide about.",
         error_messages={"required": "Choose at least one part to reflect on."},
@@ -115,31 +111,6 @@ class NoteForm(GovukForm):
     def __init__(self, *args, stage, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["prompt"].choices = prompt_choices(stage)
-
-
-class CheckForm(GovukForm):
-    answer = forms.ChoiceField(
-        choices=Answer.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose yes, partly, no or unknown."},
-    )
-    evidence = NoNulCharField(
-        label="What the answer rests on",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Needed unless the answer is unknown.",
-    )
-
-    def __init__(self, *args, stage, **kwargs):
-        super().__init__(*args, **kwargs)
-        if stage.key_question:
-            criterion = f" ({stage.criterion})" if stage.criterion else ""
-            self.fields["answer"].label = f"{stage.key_question}{criterion}"
-        else:
-            self.fields["answer"].label = (
-                f"Is the part ready for what {stage.name} asks of it? The framework text does "
-                "not state this stage's key question."
-            )
 
 
 class DecisionForm(DecisionFields):

@@ -26,12 +26,12 @@ from assessments.services import sessions as session_services
 from assessments.services.evidence import answer_check
 from innovate.access import get_action_for, get_innovation_for, get_session_for
 from innovate.csv import csv_lines
+from innovate.forms import CheckForm
 from innovate.http import HttpRequest, closed, posted, respond, see_other
 from innovate.pictures.wheel import Marker, wheel_svg
 from innovate.sessions.forms import (
     ActionForm,
     AttendeeForm,
-    CheckForm,
     DecisionForm,
     NoteForm,
     SessionForm,

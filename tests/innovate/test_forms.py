@@ -277,3 +277,46 @@ def test_an_empty_required_field_is_named_from_its_label():
         "learning": ["Say what was learned."],
         "note": ["Enter the note on the session"],
     }
+
+
+# Fields and forms two areas share, each defined once in innovate.forms
+
+
+def test_a_part_is_offered_by_name_or_with_where_it_stands(innovation, leader):
+    from innovate.evidence.forms import CopyMeasureForm, MeasureForm
+    from innovate.sessions.forms import SessionForm
+
+    north = make_part(innovation, by=leader, name="North team", stage=2, rationale="Begun.")
+    parts = Part.objects.filter(innovation=innovation).select_related("stage")
+
+    def labels(form, field):
+        return [label for _value, label in form.fields[field].choices]
+
+    assert labels(MeasureForm(innovation=innovation, parts=parts), "part") == [
+        "The whole innovation",
+        "North team",
+    ]
+    where = ["North team (active in Designing)"]
+    assert labels(SessionForm(innovation=innovation), "parts") == where
+    assert labels(CopyMeasureForm(parts=parts), "parts") == where
+    Part.objects.filter(pk=north.pk).update(cycle=2)
+    assert labels(SessionForm(innovation=innovation), "parts") == [
+        "North team (active in Designing, cycle 2)"
+    ]
+
+
+def test_a_check_on_the_parts_page_is_dated_and_in_a_session_asks_the_stages_question(db):
+    from innovate.forms import CheckForm
+
+    designing = Stage.objects.get(number=2)
+    on_its_page = CheckForm()
+    assert list(on_its_page.fields) == ["answer", "evidence", "answered_on"]
+    assert on_its_page.fields["answer"].label == "Your answer now"
+    in_a_session = CheckForm(stage=designing)
+    assert list(in_a_session.fields) == ["answer", "evidence"]
+    assert in_a_session.fields["answer"].label.startswith(designing.key_question)
+    designing.key_question = ""
+    assert CheckForm(stage=designing).fields["answer"].label == (
+        "Is the part ready for what Designing asks of it? The framework text does not state "
+        "this stage's key question."
+    )

@@ -430,7 +430,7 @@ def test_a_leader_copies_a_part_measure_to_other_parts(
     make_measure(innovation, by=leader, name="Referrals", part=east)
     client = client_for(leader)
     form = client.get(url("measure-copy", original.pk)).content.decode()
-    assert "South team (Developing, active)" in form
+    assert "South team (active in Developing)" in form
     assert "North team (Developing" not in form
     response = client.post(url("measure-copy", original.pk), {"parts": [south.pk, east.pk]})
     assert response.status_code == 303
