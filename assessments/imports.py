@@ -5,14 +5,14 @@ import csv
 import io
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from assessments.models import LIMIT, Measure, Rating, Reading, Scale
+from assessments.models import LIMIT, Measure, Rating, Reading, Scale, parse_number
 from assessments.services.evidence import build_reading
 from assessments.status import format_date, format_number
 from stages.dates import date_problem
@@ -95,11 +95,9 @@ def _parse_date(text):
 
 
 def _parse_number(text):
-    try:
-        number = Decimal(text.replace(",", ""))
-    except InvalidOperation:
-        return None
-    if not number.is_finite() or abs(number) >= LIMIT:
+    """A number as people type it (see assessments.models.parse_number), or None."""
+    number = parse_number(text)
+    if number is None or abs(number) >= LIMIT:
         return None
     return number.quantize(Decimal("0.0001"))
 

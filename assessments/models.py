@@ -3,6 +3,7 @@
 Rows are written only through assessments.services. Readings, checks and involvement records
 are append-only in use: a later row supersedes an earlier one, which is kept."""
 
+import re
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
@@ -21,16 +22,37 @@ from stages.models import Innovation, MeasureKind, MoveKind, Organisation, Part,
 LIMIT = Decimal("1e10")
 
 
+# A number as people type it: spaces around it, commas between thousands ("1,200"), a point
+# before the decimals. A comma anywhere else ("1,5") is refused rather than guessed at.
+NUMBER_AS_TYPED = re.compile(r"[+-]?(\d{1,3}(,\d{3})+|\d+)?(\.\d*)?")
+
+
+def parse_number(text):
+    """`text` (a string or a number) as a finite Decimal, or None when it is not a number as
+    people type one (see NUMBER_AS_TYPED)."""
+    if isinstance(text, (int, Decimal)):
+        number = Decimal(text)
+    else:
+        text = str(text).strip()
+        if not text or not any(c.isdigit() for c in text):
+            return None
+        if not NUMBER_AS_TYPED.fullmatch(text):
+            return None
+        try:
+            number = Decimal(text.replace(",", ""))
+        except InvalidOperation:
+            return None
+    return number if number.is_finite() else None
+
+
 def to_decimal(value, field, label):
     """`value` as a Decimal rounded to four places, or None when blank; a ValidationError at
-    `field`, naming the `label`, when it is not a number the database can hold."""
+    `field`, naming the `label`, when it is not a number the database can hold. Takes numbers
+    as people type them: " 12 ", "1,200", "12.0"."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    try:
-        number = Decimal(str(value).strip())
-    except InvalidOperation:
-        raise ValidationError({field: f"The {label} must be a number."}) from None
-    if not number.is_finite():
+    number = parse_number(value)
+    if number is None:
         raise ValidationError({field: f"The {label} must be a number."})
     if abs(number) >= LIMIT:
         raise ValidationError({field: f"The {label} must be less than 10,000,000,000."})

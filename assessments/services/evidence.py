@@ -208,51 +208,71 @@ def copy_measure(measure, *, by, parts):
     return created, skipped
 
 
+def _gather(errors, check, *args, **kwargs):
+    """`check(*args, **kwargs)`, or None with its ValidationError added to `errors` (a dict of
+    field name to messages), so that every field's problem is reported at once."""
+    try:
+        return check(*args, **kwargs)
+    except ValidationError as refusal:
+        refusal.update_error_dict(errors)
+        return None
+
+
 def build_reading(measure, *, by, observed_on, value, rating, part, story, evidence_url, today):
-    """A validated, unsaved Reading of `measure`; raises ValidationError. Reads `measure.innovation`
-    and `measure.part`."""
+    """A validated, unsaved Reading of `measure`; raises ValidationError with every field's
+    problem at once. Reads `measure.innovation` and `measure.part`."""
     if not measure.is_active:
         raise ValidationError({"measure": f"“{measure.name}” is no longer in use."})
-    _check_part(part, measure.innovation)
+    errors = {}
+    _gather(errors, _check_part, part, measure.innovation)
     if measure.part_id is not None:
         if part is None:
             part = measure.part
         elif part.pk != measure.part_id:
-            raise ValidationError(
-                {"part": f"“{measure.name}” is measured for {measure.part.name} only."}
+            errors.setdefault("part", []).append(
+                f"“{measure.name}” is measured for {measure.part.name} only."
             )
-    check_date(observed_on, "observed_on", "date observed", today=today)
+    _gather(errors, check_date, observed_on, "observed_on", "date observed", today=today)
     rating = rating or ""
     if measure.scale == Scale.RATED:
         if value is not None and str(value).strip():
-            raise ValidationError(
-                {
-                    "value": f"“{measure.name}” is rated on track, some concern or off track, "
-                    "not given a number."
-                }
+            errors.setdefault("value", []).append(
+                f"“{measure.name}” is rated on track, some concern or off track, not given a "
+                "number."
             )
-        check_choice(rating, Rating, "rating", "Choose on track, some concern or off track.")
+        _gather(
+            errors,
+            check_choice,
+            rating,
+            Rating,
+            "rating",
+            "Choose on track, some concern or off track.",
+        )
         value = None
     else:
         if rating:
-            raise ValidationError(
-                {"rating": f"“{measure.name}” is measured in numbers, not rated."}
+            errors.setdefault("rating", []).append(
+                f"“{measure.name}” is measured in numbers, not rated."
             )
-        value = to_decimal(value, "value", "value")
-        if value is None:
-            raise ValidationError({"value": "Give the value."})
+        blank = value is None or not str(value).strip()
+        value = _gather(errors, to_decimal, value, "value", "value")
+        if blank:
+            errors.setdefault("value", []).append("Give the value.")
     evidence_url = (evidence_url or "").strip()
     if evidence_url:
         try:
             URLValidator(schemes=["http", "https"])(evidence_url)
         except ValidationError:
-            raise ValidationError(
-                {
-                    "evidence_url": "Give the evidence link as a web address starting https:// or http://."
-                }
-            ) from None
-        if len(evidence_url) > 500:
-            raise ValidationError({"evidence_url": "Keep the evidence link to 500 characters."})
+            errors.setdefault("evidence_url", []).append(
+                "Give the evidence link as a web address starting https:// or http://."
+            )
+        else:
+            if len(evidence_url) > 500:
+                errors.setdefault("evidence_url", []).append(
+                    "Keep the evidence link to 500 characters."
+                )
+    if errors:
+        raise ValidationError(errors)
     return Reading(
         organisation_id=measure.organisation_id,
         measure=measure,

@@ -3,10 +3,11 @@ CSV import. They check the shape of the input; the rules live in assessments.ser
 models' clean() and reach the form as a ValidationError (GovukForm.refuse)."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.text import format_lazy
 
-from assessments.models import Direction, Level, Rating, Scale, Who
+from assessments.models import Direction, Level, Rating, Scale, Who, to_decimal
 from innovate.forms import (
     NO_PERSONAL_DATA,
     DateInput,
@@ -25,6 +26,15 @@ LEVEL_HINTS = {
     Level.CO_DESIGNING: "Designed it with the team, as partners.",
     Level.CO_EVALUATING: "Judged with the team whether it works and for whom.",
 }
+
+
+def _number(form, name, label):
+    """The field `name` of `form` as a Decimal (or None when blank), read as people type
+    numbers (" 12 ", "1,200", "12.0"); a message naming the `label` otherwise."""
+    try:
+        return to_decimal(form.cleaned_data.get(name), name, label)
+    except ValidationError as refusal:
+        raise ValidationError(refusal.message_dict[name]) from None
 
 
 class MeasureForm(GovukForm):
@@ -103,12 +113,17 @@ class MeasureForm(GovukForm):
             )
             self.fields["is_active"].widget.attrs["class"] = "govuk-checkboxes__input"
 
+    # A number is read here as well as by the write path, so that a mistyped number is
+    # reported together with every other field's problem, not on the next submit.
+    def clean_baseline_value(self):
+        return _number(self, "baseline_value", "baseline")
+
+    def clean_target_value(self):
+        return _number(self, "target_value", "target")
+
     def values(self):
         """The cleaned fields as the write path takes them."""
-        data = dict(self.cleaned_data)
-        data["baseline_value"] = data["baseline_value"] or None
-        data["target_value"] = data["target_value"] or None
-        return data
+        return dict(self.cleaned_data)
 
 
 class CopyMeasureForm(GovukForm):
@@ -180,6 +195,9 @@ class ReadingForm(GovukForm):
         self.fields["evidence_url"].widget.attrs["spellcheck"] = "false"
         # GovukForm built the bound fields before the labels changed.
         self._bound_fields_cache.clear()
+
+    def clean_value(self):
+        return _number(self, "value", "value")
 
 
 class InvolvementForm(GovukForm):

@@ -346,7 +346,7 @@ def reading_create(request: HttpRequest, pk: int):
                 measure,
                 by=request.user,
                 observed_on=data["observed_on"],
-                value=data.get("value") or None,
+                value=data.get("value"),
                 rating=data.get("rating") or "",
                 part=data.get("part"),
                 story=data["story"],
