@@ -119,6 +119,23 @@ class MeasureQuerySet(models.QuerySet):
         return self.filter(is_active=True)
 
 
+# What defines a measure, apart from where it applies (its innovation, stage and part): what a
+# copy to another part takes, and what a leader edits besides the stage, the part and whether
+# the measure is in use.
+MEASURE_DEFINITION = (
+    "name",
+    "kind",
+    "scale",
+    "unit",
+    "direction",
+    "baseline_value",
+    "baseline_on",
+    "target_value",
+    "target_on",
+    "collection",
+)
+
+
 class Measure(models.Model):
     """How success is measured at one stage of an innovation, for one part or the whole."""
 

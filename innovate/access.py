@@ -69,67 +69,17 @@ def organisation_for(request, need=Role.VIEWER):
     return membership
 
 
-def get_innovation_for(request, pk, need=Role.VIEWER):
-    """(innovation, membership) for an innovation in one of the person's organisations."""
+def _get_for(request, queryset, pk, need, also=None):
+    """(object, membership) for the object `pk` of `queryset` in one of the person's
+    organisations: a 404 for anyone else's (or none), a 403 for a role below `need` or when
+    `also(object, membership)` refuses. Opening it switches the person to its organisation."""
     ids = [m.organisation_id for m in memberships(request)]
-    innovation = get_object_or_404(
-        Innovation.objects.select_related("organisation", "lead"), pk=pk, organisation_id__in=ids
-    )
-    membership = membership_for(request, innovation.organisation_id, need)
-    _follow(request, membership)
-    return innovation, membership
-
-
-def get_part_for(request, pk, need=Role.VIEWER):
-    """(part, membership) for a part in one of the person's organisations."""
-    ids = [m.organisation_id for m in memberships(request)]
-    part = get_object_or_404(
-        Part.objects.select_related("innovation", "stage", "lead", "organisation"),
-        pk=pk,
-        organisation_id__in=ids,
-    )
-    membership = membership_for(request, part.organisation_id, need)
-    _follow(request, membership)
-    return part, membership
-
-
-def get_measure_for(request, pk, need=Role.VIEWER):
-    """(measure, membership) for a measure of an innovation in one of the person's
-    organisations; its innovation, stage and part are selected."""
-    ids = [m.organisation_id for m in memberships(request)]
-    measure = get_object_or_404(
-        Measure.objects.select_related("innovation__organisation", "stage", "part"),
-        pk=pk,
-        organisation_id__in=ids,
-    )
-    membership = membership_for(request, measure.organisation_id, need)
-    _follow(request, membership)
-    return measure, membership
-
-
-def get_membership_for(request, pk, need=Role.MANAGER):
-    """(their membership, the person's own) for a member of one of the person's organisations,
-    whether the member is active or has left."""
-    ids = [m.organisation_id for m in memberships(request)]
-    found = get_object_or_404(
-        Membership.objects.select_related("user", "organisation"), pk=pk, organisation_id__in=ids
-    )
+    found = get_object_or_404(queryset, pk=pk, organisation_id__in=ids)
     membership = membership_for(request, found.organisation_id, need)
+    if also is not None:
+        also(found, membership)
     _follow(request, membership)
     return found, membership
-
-
-def get_invitation_for(request, pk, need=Role.MANAGER):
-    """(invitation, membership) for an invitation to one of the person's organisations."""
-    ids = [m.organisation_id for m in memberships(request)]
-    invitation = get_object_or_404(
-        Invitation.objects.select_related("organisation", "invited_by"),
-        pk=pk,
-        organisation_id__in=ids,
-    )
-    membership = membership_for(request, invitation.organisation_id, need)
-    _follow(request, membership)
-    return invitation, membership
 
 
 def _follow(request, membership):
@@ -139,34 +89,52 @@ def _follow(request, membership):
     request.membership = membership
 
 
+def get_innovation_for(request, pk, need=Role.VIEWER):
+    """(innovation, membership); its organisation and lead are selected."""
+    return _get_for(request, Innovation.objects.select_related("organisation", "lead"), pk, need)
+
+
+def get_part_for(request, pk, need=Role.VIEWER):
+    """(part, membership); its innovation, stage, lead and organisation are selected."""
+    parts = Part.objects.select_related("innovation", "stage", "lead", "organisation")
+    return _get_for(request, parts, pk, need)
+
+
+def get_measure_for(request, pk, need=Role.VIEWER):
+    """(measure, membership); its innovation, stage and part are selected."""
+    measures = Measure.objects.select_related("innovation__organisation", "stage", "part")
+    return _get_for(request, measures, pk, need)
+
+
+def get_membership_for(request, pk, need=Role.MANAGER):
+    """(their membership, the person's own) for a member, whether active or gone."""
+    members = Membership.objects.select_related("user", "organisation")
+    return _get_for(request, members, pk, need)
+
+
+def get_invitation_for(request, pk, need=Role.MANAGER):
+    """(invitation, membership); its organisation and who sent it are selected."""
+    invitations = Invitation.objects.select_related("organisation", "invited_by")
+    return _get_for(request, invitations, pk, need)
+
+
 def get_session_for(request, pk, need=Role.VIEWER):
-    """(reflection session, membership) for a session in one of the person's organisations;
-    its innovation, organisation and facilitator are selected."""
-    ids = [m.organisation_id for m in memberships(request)]
-    session = get_object_or_404(
-        ReflectionSession.objects.select_related("innovation", "organisation", "facilitator"),
-        pk=pk,
-        organisation_id__in=ids,
-    )
-    membership = membership_for(request, session.organisation_id, need)
-    _follow(request, membership)
-    return session, membership
+    """(reflection session, membership); its innovation, organisation and facilitator are
+    selected."""
+    sessions = ReflectionSession.objects.select_related("innovation", "organisation", "facilitator")
+    return _get_for(request, sessions, pk, need)
 
 
 def get_action_for(request, pk):
     """(action, membership) for a session's action that the person may mark done or not done:
-    its owner, a facilitator or a manager."""
-    ids = [m.organisation_id for m in memberships(request)]
-    action = get_object_or_404(
-        Action.objects.select_related("session__innovation", "owner"),
-        pk=pk,
-        organisation_id__in=ids,
-    )
-    membership = membership_for(request, action.organisation_id)
-    if action.owner_id != request.user.pk and not membership.may(Role.FACILITATOR):
+    its owner, a facilitator or a manager; its session's innovation and owner are selected."""
+    actions = Action.objects.select_related("session__innovation", "owner")
+    return _get_for(request, actions, pk, Role.VIEWER, also=_owner_or_facilitator)
+
+
+def _owner_or_facilitator(action, membership):
+    if action.owner_id != membership.user_id and not membership.may(Role.FACILITATOR):
         raise PermissionDenied(
             "Only the action's owner, a facilitator or a manager may mark it done. Your role at "
             f"{membership.organisation} is {membership.get_role_display().lower()}."
         )
-    _follow(request, membership)
-    return action, membership

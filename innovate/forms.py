@@ -3,6 +3,7 @@ reach the form through GovukForm.refuse: a ValidationError from a service or a m
 or a MoveRefused from the rules of the wheel (stages.rules)."""
 
 import re
+from functools import partial
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -217,6 +218,23 @@ def _sane_date(value):
         raise forms.ValidationError(problem)
 
 
+class PastDateField(forms.DateField):
+    """An optional day up to today: the day a page is read as of, or the end of a span of
+    days. A day after today, or before the first the product takes, is refused with the one
+    message that says what is allowed."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("widget", DateInput(attrs={"class": WIDGET_CLASSES["date"]}))
+        super().__init__(**kwargs)
+
+    def validate(self, value):
+        super().validate(value)
+        problem = value and date_problem(value, today=timezone.localdate())
+        if problem:
+            raise forms.ValidationError(problem)
+
+
 def clean_text(value):
     if value and "\x00" in value:
         raise forms.ValidationError("Remove the unprintable characters from this text.")
@@ -277,11 +295,22 @@ def show_seen(form):
 
 
 def stage_choices(*, blank=None):
-    """[(2, "2. Designing"), …]: the six stages, named as their rows say when the form is
-    shown. Give a field the function itself (or a `partial` with `blank`, the label of a first,
-    empty choice), so that the names are read then rather than when the module is loaded."""
+    """[(2, "2. Designing"), …]: the six stages, named as their rows say; `blank` labels a
+    first, empty choice."""
     names = stage_names()
     return [*([("", blank)] if blank else []), *((n, f"{n}. {names[n]}") for n in sorted(names))]
+
+
+class StageField(forms.TypedChoiceField):
+    """A stage, by its number, offered under the names the stages' rows give when the form is
+    shown (not when the module is loaded). With `blank`, the label of a first, empty choice,
+    the field may be left empty."""
+
+    def __init__(self, *, blank=None, **kwargs):
+        if blank:
+            kwargs.setdefault("required", False)
+            kwargs.setdefault("empty_value", None)
+        super().__init__(choices=partial(stage_choices, blank=blank), coerce=int, **kwargs)
 
 
 def _stage_name(number):
@@ -332,11 +361,9 @@ class DecisionFields(GovukForm):
     """The fields a leader's move and a session's decision share; the rules themselves are
     checked by the write path."""
 
-    to_stage = forms.TypedChoiceField(
+    to_stage = StageField(
+        blank="Choose a stage",
         label="To which stage",
-        coerce=int,
-        required=False,
-        empty_value=None,
         help_text="For a jump, a rewind or a restart.",
     )
     reason = forms.ChoiceField(
@@ -344,7 +371,3 @@ class DecisionFields(GovukForm):
         required=False,
         help_text="Needed to jump, rewind, pause, stop or restart.",
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["to_stage"].choices = stage_choices(blank="Choose a stage")

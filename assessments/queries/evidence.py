@@ -14,14 +14,18 @@ from stages.models import Part, Stage, State
 LAST_STAGE = 6
 
 
-def _measures(innovation, *, include_inactive=False):
-    readings = Reading.objects.select_related("part", "recorded_by").order_by(
+def _readings():
+    """Readings oldest first: by date observed, then the order they were recorded in."""
+    return Reading.objects.select_related("part", "recorded_by").order_by(
         "observed_on", "recorded_at", "id"
     )
+
+
+def _measures(innovation, *, include_inactive=False):
     measures = (
         Measure.objects.filter(innovation=innovation)
         .select_related("stage", "part")
-        .prefetch_related(Prefetch("readings", queryset=readings, to_attr="readings_in_order"))
+        .prefetch_related(Prefetch("readings", queryset=_readings(), to_attr="readings_in_order"))
         .order_by("stage__number", F("part__name").asc(nulls_first=True), "name", "id")
     )
     if not include_inactive:
@@ -42,6 +46,12 @@ def _with_status(measure, today):
         for part_id, reading in measure.latest_by_part.items()
     }
     return measure
+
+
+def measure_with_status(measure, today):
+    """One measure with the attributes `measures_with_status` gives each. One query."""
+    measure.readings_in_order = list(_readings().filter(measure=measure))
+    return _with_status(measure, today)
 
 
 def measures_with_status(innovation, today, *, include_inactive=False):

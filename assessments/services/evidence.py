@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from assessments.models import (
+    MEASURE_DEFINITION,
     Answer,
     Check,
     Direction,
@@ -39,21 +40,7 @@ __all__ = [
     "update_measure",
 ]
 
-MEASURE_FIELDS = (
-    "stage",
-    "part",
-    "name",
-    "kind",
-    "scale",
-    "unit",
-    "direction",
-    "baseline_value",
-    "baseline_on",
-    "target_value",
-    "target_on",
-    "collection",
-    "is_active",
-)
+MEASURE_FIELDS = ("stage", "part", *MEASURE_DEFINITION, "is_active")
 
 
 def _stage(stage):
@@ -185,21 +172,7 @@ def copy_measure(measure, *, by, parts):
             innovation_id=measure.innovation_id,
             stage_id=measure.stage_id,
             part=part,
-            **{
-                name: getattr(measure, name)
-                for name in (
-                    "name",
-                    "kind",
-                    "scale",
-                    "unit",
-                    "direction",
-                    "baseline_value",
-                    "baseline_on",
-                    "target_value",
-                    "target_on",
-                    "collection",
-                )
-            },
+            **{name: getattr(measure, name) for name in MEASURE_DEFINITION},
         )
         save_with_history(copy, by=by, reason=f"Measure copied from measure {measure.pk}")
         created.append(copy)

@@ -3,57 +3,37 @@ filters, the months of the flow chart and the two dates to compare. A value that
 validate is shown with its message and the page falls back to the default for that field."""
 
 import datetime
-from functools import partial
 
 from django import forms
 from django.http import QueryDict
 from django.utils import timezone
 
-from innovate.forms import DateInput, GovukForm, _sane_date, stage_choices
-from stages.dates import EARLIEST, date_problem
+from innovate.forms import GovukForm, PastDateField, StageField
+from stages.dates import EARLIEST
 from stages.models import State
 
 STATUS_CHOICES = [("open", "Open"), ("closed", "Closed"), ("all", "Open and closed")]
 MONTH_CHOICES = [(6, "6 months"), (12, "12 months"), (24, "2 years"), (36, "3 years")]
 
 
-class DescribedForm(GovukForm):
-    """The dates here are checked against today, not the far future, so that one message says
-    what is allowed."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            field.validators = [v for v in field.validators if v is not _sane_date]
-
-
-def _in_range(value):
-    problem = value and date_problem(value, today=timezone.localdate())
-    if problem:
-        raise forms.ValidationError(problem)
-    return value
-
-
-class DashboardForm(DescribedForm):
+class DashboardForm(GovukForm):
     """Every dashboard page is read as of a date: the end of that day; today when empty."""
 
-    as_of = forms.DateField(
+    as_of = PastDateField(
         label="As of",
-        required=False,
-        widget=DateInput(),
         help_text="See the organisation as it stood at the end of a past day. Empty for today.",
     )
+    status = forms.ChoiceField(
+        label="Innovations", choices=STATUS_CHOICES, required=False, initial="open"
+    )
 
-    defaults = {}
+    defaults = {"status": "open"}
 
     def __init__(self, data=None, **kwargs):
         super().__init__(data or None, **kwargs)
         self.today = timezone.localdate()
         widget = self.fields["as_of"].widget
         widget.attrs.update({"min": EARLIEST.isoformat(), "max": self.today.isoformat()})
-
-    def clean_as_of(self):
-        return _in_range(self.cleaned_data["as_of"])
 
     def value_of(self, name):
         """The field's valid value, else its default (the as-of date defaults to today)."""
@@ -84,12 +64,7 @@ class DashboardForm(DescribedForm):
 
 
 class PortfolioForm(DashboardForm):
-    stage = forms.TypedChoiceField(
-        choices=partial(stage_choices, blank="Any stage"),
-        coerce=int,
-        required=False,
-        empty_value=None,
-    )
+    stage = StageField(blank="Any stage")
     state = forms.ChoiceField(choices=[("", "Any state"), *State.choices], required=False)
     tag = forms.CharField(required=False, max_length=80)
     lead = forms.TypedChoiceField(
@@ -127,26 +102,17 @@ class FlowForm(DashboardForm):
         initial=12,
     )
 
-    defaults = {"months": 12}
+    defaults = {"months": 12, "status": "open"}
 
 
 class ReportForm(DashboardForm):
-    status = forms.ChoiceField(
-        label="Innovations", choices=STATUS_CHOICES, required=False, initial="all"
-    )
-
-    defaults = {"status": "all"}
+    """The board report: open innovations unless closed ones are asked for."""
 
 
 class MovesForm(DashboardForm):
     """The moves log up to the as-of date, after another date where one is given."""
 
-    after = forms.DateField(
-        label="After the end of", required=False, widget=DateInput(), help_text="Optional."
-    )
-
-    def clean_after(self):
-        return _in_range(self.cleaned_data["after"])
+    after = PastDateField(label="After the end of", help_text="Optional.")
 
     def clean(self):
         data = super().clean()
@@ -156,34 +122,24 @@ class MovesForm(DashboardForm):
         return data
 
 
-class CompareForm(DescribedForm):
+class CompareForm(GovukForm):
     """Two dates: what moved after the first, up to and including the second."""
 
     def __init__(self, data=None, **kwargs):
         super().__init__(data or None, **kwargs)
         self.today = timezone.localdate()
         bounds = {"min": EARLIEST.isoformat(), "max": self.today.isoformat()}
-        self.fields["from"] = forms.DateField(
+        # Fields named as Python keywords cannot be declared on the class.
+        self.fields["from"] = PastDateField(
             label="From the end of",
-            required=False,
-            widget=DateInput(attrs=dict(bounds)),
             help_text="Moves after this day are listed. Empty for 90 days before the second date.",
         )
-        self.fields["to"] = forms.DateField(
-            label="To the end of",
-            required=False,
-            widget=DateInput(attrs=dict(bounds)),
-            help_text="Empty for today.",
+        self.fields["to"] = PastDateField(label="To the end of", help_text="Empty for today.")
+        self.fields["status"] = forms.ChoiceField(
+            label="Innovations", choices=STATUS_CHOICES, required=False, initial="open"
         )
-        # GovukForm sets the classes and the sane-date validators on the fields it is given.
         for name in ("from", "to"):
-            self.fields[name].widget.attrs["class"] = "govuk-input govuk-input--width-10"
-
-    def clean_from(self):
-        return _in_range(self.cleaned_data["from"])
-
-    def clean_to(self):
-        return _in_range(self.cleaned_data["to"])
+            self.fields[name].widget.attrs.update(bounds)
 
     def clean(self):
         data = super().clean()
@@ -191,6 +147,13 @@ class CompareForm(DescribedForm):
         if first and second and first >= second:
             self.add_error("from", "The first date must be before the second.")
         return data
+
+    def status(self):
+        """Which innovations' parts are counted: open ones unless another valid choice."""
+        if not self.is_bound:
+            return "open"
+        self.is_valid()
+        return self.cleaned_data.get("status") or "open"
 
     def dates(self):
         """(from, to): the valid dates, else today and 90 days before the second date."""

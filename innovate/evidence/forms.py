@@ -15,7 +15,7 @@ from innovate.forms import (
     NoNulCharField,
     PartChoiceField,
     PartsChoiceField,
-    stage_choices,
+    StageField,
     stage_name,
 )
 from stages.models import MeasureKind
@@ -37,15 +37,25 @@ def _number(form, name, label):
         raise ValidationError(refusal.message_dict[name]) from None
 
 
+def _name_the_dates(form):
+    """A date that is not one says which date it is ("Enter the date observed as a real
+    date"), not Django's "Enter a valid date."."""
+    for field in form.fields.values():
+        if isinstance(field, forms.DateField):
+            label = str(field.label).removesuffix(" (optional)")
+            field.error_messages["invalid"] = (
+                f"Enter the {label[:1].lower()}{label[1:]} as a real date, for example "
+                "1 March 2026."
+            )
+
+
 class MeasureForm(GovukForm):
     name = NoNulCharField(
         max_length=200,
         help_text="What is counted or judged, for example: families attending a first meeting. "
         + NO_PERSONAL_DATA,
     )
-    stage = forms.TypedChoiceField(
-        label="Stage it measures success at", choices=stage_choices, coerce=int
-    )
+    stage = StageField(label="Stage it measures success at")
     part = PartChoiceField(
         label="Part it measures",
         queryset=None,
@@ -101,6 +111,7 @@ class MeasureForm(GovukForm):
         super().__init__(*args, **kwargs)
         self.innovation = innovation
         self.fields["part"].queryset = parts
+        _name_the_dates(self)
         for name in ("baseline_value", "target_value"):
             self.fields[name].widget.attrs.update(
                 {"inputmode": "decimal", "class": "govuk-input govuk-input--width-10"}
@@ -174,6 +185,7 @@ class ReadingForm(GovukForm):
         super().__init__(*args, **kwargs)
         self.measure = measure
         self.fields["observed_on"].initial = timezone.localdate()
+        _name_the_dates(self)
         if measure.is_rated:
             del self.fields["value"]
             self.fields["rating"].required = True
@@ -219,12 +231,7 @@ class InvolvementForm(GovukForm):
         help_text="Do not include a child's or family's personal details.",
         error_messages={"required": "Say how they took part and what came of it."},
     )
-    stage = forms.TypedChoiceField(
-        label="At which stage",
-        choices=stage_choices,
-        coerce=int,
-        error_messages={"required": "Choose the stage"},
-    )
+    stage = StageField(label="At which stage", error_messages={"required": "Choose the stage"})
     recorded_on = forms.DateField(label="Date", widget=DateInput())
 
     def __init__(self, *args, part, **kwargs):
@@ -232,6 +239,7 @@ class InvolvementForm(GovukForm):
         self.fields["stage"].initial = part.stage.number
         self.fields["stage"].help_text = f"{part.name} is in {part.stage.name} now."
         self.fields["recorded_on"].initial = timezone.localdate()
+        _name_the_dates(self)
         self._bound_fields_cache.clear()
 
 

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
 
 from assessments import imports
-from assessments.models import Measure, Scale
+from assessments.models import MEASURE_DEFINITION, Measure, Scale
 from assessments.queries import evidence as queries
 from assessments.services import evidence as services
 from assessments.status import format_date, format_number
@@ -38,31 +38,10 @@ def measures_url(innovation):
     return reverse("evidence:measures", args=[innovation.pk])
 
 
-def with_readings(measure, today):
-    """Give `measure` the attributes assessments.queries.measures_with_status gives: its
-    readings oldest first, a series per part, the latest reading of each and the statuses.
-    One query."""
-    measure.readings_in_order = list(
-        measure.readings.select_related("part", "recorded_by").order_by(
-            "observed_on", "recorded_at", "id"
-        )
-    )
-    series = {}
-    for reading in measure.readings_in_order:
-        series.setdefault(reading.part_id, []).append(reading)
-    measure.series = series
-    measure.latest = measure.readings_in_order[-1] if measure.readings_in_order else None
-    measure.latest_by_part = {key: readings[-1] for key, readings in series.items()}
-    measure.status = measure.status_from(measure.latest, today)
-    measure.status_by_part = {
-        key: measure.status_from(reading, today) for key, reading in measure.latest_by_part.items()
-    }
-    return measure
-
-
 def series_rows(measure):
     """[(name, key icon, latest reading, MeasureStatus)] of each series of the measure: the
-    whole innovation first, then the parts by name. Needs `with_readings` attributes."""
+    whole innovation first, then the parts by name. Needs the attributes
+    assessments.queries.evidence.measure_with_status gives."""
     keys = sorted(
         measure.series,
         key=lambda k: (k is not None, measure.series[k][0].part.name if k else ""),
@@ -203,20 +182,7 @@ def measure_edit(request: HttpRequest, pk: int):
     innovation = measure.innovation
     if innovation.is_closed:
         return closed(request, innovation, "record evidence")
-    initial = {
-        name: getattr(measure, name)
-        for name in (
-            "name",
-            "kind",
-            "scale",
-            "unit",
-            "direction",
-            "baseline_on",
-            "target_on",
-            "collection",
-            "is_active",
-        )
-    }
+    initial = {name: getattr(measure, name) for name in (*MEASURE_DEFINITION, "is_active")}
     initial.update(
         stage=measure.stage.number,
         part=measure.part_id,
@@ -290,7 +256,7 @@ def measure_context(measure, membership, *, form=None):
     """Everything the measure's page shows. Two queries (one without the form)."""
     today = timezone.localdate()
     innovation = measure.innovation
-    with_readings(measure, today)
+    queries.measure_with_status(measure, today)
     may_write = membership.may(Role.LEADER) and not innovation.is_closed and measure.is_active
     if may_write and form is None:
         form = ReadingForm(measure=measure, parts=_parts(innovation))

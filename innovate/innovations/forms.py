@@ -1,8 +1,6 @@
 """Forms of the innovations area: innovations, parts, moves and voids, the list's filter and
 the as-of date of the timeline."""
 
-from functools import partial
-
 from django import forms
 from django.conf import settings
 from django.utils import timezone
@@ -16,14 +14,23 @@ from innovate.forms import (
     GovukModelForm,
     MemberChoiceField,
     NoNulCharField,
+    PastDateField,
     SeenField,
+    StageField,
     member_choices,
     show_seen,
-    stage_choices,
     stage_name,
 )
-from stages.dates import date_problem
-from stages.models import Innovation, InnovationStatus, MoveKind, Part, PartKind, Reason, State
+from stages.models import (
+    ClosingOutcome,
+    Innovation,
+    InnovationStatus,
+    MoveKind,
+    Part,
+    PartKind,
+    Reason,
+    State,
+)
 
 
 class InnovationForm(GovukModelForm):
@@ -92,6 +99,12 @@ class InnovationForm(GovukModelForm):
 
 
 class CloseForm(GovukForm):
+    outcome = forms.ChoiceField(
+        label="How did it end?",
+        choices=[c for c in ClosingOutcome.choices if c[0] != ClosingOutcome.NOT_RECORDED],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how the innovation ended."},
+    )
     learning = NoNulCharField(
         label="What we learned",
         help_text="What the team learned, for whoever picks this up next. Closing an "
@@ -99,6 +112,23 @@ class CloseForm(GovukForm):
         widget=forms.Textarea(attrs={"rows": 6}),
         error_messages={"required": "Say what was learned before closing."},
     )
+
+
+class ReopenForm(GovukForm):
+    restart = forms.TypedMultipleChoiceField(
+        label="Restart these parts",
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Each was stopped when the innovation was closed. A ticked part is active "
+        "again at the stage it stopped in; a part left unticked stays stopped.",
+    )
+
+    def __init__(self, *args, parts, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["restart"]
+        field.choices = [(p.pk, f"{p.name}, stopped in {p.stage.name}") for p in parts]
+        field.initial = [p.pk for p in parts]
 
 
 class PartForm(GovukModelForm):
@@ -136,9 +166,7 @@ class PartForm(GovukModelForm):
 
 
 class StartFields(forms.Form):
-    stage = forms.TypedChoiceField(
-        label="Stage it is at", choices=stage_choices, coerce=int, initial=1
-    )
+    stage = StageField(label="Stage it is at", initial=1)
     effective_on = forms.DateField(
         label="Since when",
         widget=DateInput(),
@@ -294,12 +322,7 @@ class VoidForm(GovukForm):
 
 class InnovationFilterForm(forms.Form):
     q = forms.CharField(label="Search by title", required=False, max_length=200)
-    stage = forms.TypedChoiceField(
-        choices=partial(stage_choices, blank="Any stage"),
-        coerce=int,
-        required=False,
-        empty_value=None,
-    )
+    stage = StageField(blank="Any stage")
     state = forms.ChoiceField(choices=[("", "Any state"), *State.choices], required=False)
     tag = forms.CharField(required=False, max_length=80)
     status = forms.ChoiceField(
@@ -337,20 +360,4 @@ class InnovationFilterForm(forms.Form):
 
 
 class AsOfForm(forms.Form):
-    as_of = forms.DateField(
-        label="As of",
-        required=False,
-        widget=DateInput(),
-        help_text="A past date. Leave empty for today.",
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["as_of"].widget.attrs["class"] = "govuk-input govuk-input--width-10"
-
-    def clean_as_of(self):
-        value = self.cleaned_data["as_of"]
-        problem = value and date_problem(value, today=timezone.localdate())
-        if problem:
-            raise forms.ValidationError(problem)
-        return value
+    as_of = PastDateField(label="As of", help_text="A past date. Leave empty for today.")

@@ -131,6 +131,15 @@ def _overview_response(request, innovation, membership):
     return reswap(retarget(response, "#overview"), "innerHTML")
 
 
+def _moved_meanwhile(context, form, conflict):
+    """Someone else moved the part since the form was shown: the page says who and where the
+    part is now (includes/_move_conflict.html), and the form keeps the input, now at the part's
+    new version so that it can be sent again."""
+    context["conflict"] = conflict
+    form.data = form.data.copy()
+    form.data["expected_version"] = conflict.part.version
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def part_move(request: HttpRequest, pk: int):
@@ -166,9 +175,7 @@ def part_move(request: HttpRequest, pk: int):
     if shown_at.isdigit() and len(shown_at) < 10 and int(shown_at) != part.version:
         # The part moved since the form was shown: the choices it offered may no longer
         # apply, so say who moved it before judging the input against the new position.
-        context["conflict"] = MoveConflict(part, services.latest_move(part))
-        form.data = form.data.copy()
-        form.data["expected_version"] = part.version
+        _moved_meanwhile(context, form, MoveConflict(part, services.latest_move(part)))
         form._errors = ErrorDict()  # input kept, not judged against choices it was not shown
         return render(409)
     if not form.is_valid():
@@ -195,9 +202,7 @@ def part_move(request: HttpRequest, pk: int):
         form.refuse(refusal)
         return render(422)
     except MoveConflict as conflict:
-        context["conflict"] = conflict
-        form.data = form.data.copy()
-        form.data["expected_version"] = conflict.part.version
+        _moved_meanwhile(context, form, conflict)
         return render(409)
     moved = [outcome.move.describe() for outcome in outcomes if outcome.moved]
     messages.success(request, "Moved: " + "; ".join(moved) + ".")
@@ -248,9 +253,7 @@ def part_void(request: HttpRequest, pk: int):
         form.refuse(refusal)
         return respond(request, "parts/void.html", context, partial="void-form", status=422)
     except MoveConflict as conflict:
-        context["conflict"] = conflict
-        form.data = form.data.copy()
-        form.data["expected_version"] = conflict.part.version
+        _moved_meanwhile(context, form, conflict)
         return respond(request, "parts/void.html", context, partial="void-form", status=409)
     messages.success(request, move.describe() + ".")
     if request.htmx:

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from assessments.models import Measure
 from assessments.queries import evidence as queries
 from assessments.services import evidence as services
 from stages.models import Stage
@@ -52,6 +53,12 @@ def test_measures_come_with_readings_in_order_the_latest_and_a_status(
     }
     assert (measures[2].latest, measures[2].status.code) == (None, "no_data")
     assert measures[0] == early
+
+    # One measure on its own (its page) comes with the same, in one query.
+    one = queries.measure_with_status(Measure.objects.get(pk=whole.pk), TODAY)
+    assert one.readings_in_order == got.readings_in_order
+    assert (one.series, one.latest, one.latest_by_part) == (got.series, r5, got.latest_by_part)
+    assert (one.status, one.status_by_part) == (got.status, got.status_by_part)
     assert [
         m.name for m in queries.measures_with_status(innovation, TODAY, include_inactive=True)
     ] == [

@@ -120,6 +120,8 @@ BAD_DATES = [
     ("yesterday", "Enter a valid date."),
     ("1890-01-01", "The date must be on or after 1 January 1990."),
     ("2024-07-01", "The date cannot be in the future."),
+    # Past the last day any date may have, one message still says what is allowed here.
+    ("2999-01-01", "The date cannot be in the future."),
 ]
 
 
