@@ -197,6 +197,21 @@ class InnovationStatus(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
+class ClosingOutcome(models.TextChoices):
+    """How a closed innovation ended. NOT_RECORDED marks those closed before the question was
+    asked; it is never offered when closing."""
+
+    MAINSTREAMED = "mainstreamed", "Mainstreamed into standard practice"
+    HANDED_OVER = "handed_over", "Handed to another organisation"
+    STOPPED_NO_BENEFIT = "stopped_no_benefit", "Stopped: no benefit shown"
+    STOPPED_HARM = "stopped_harm", "Stopped: evidence of harm"
+    STOPPED_FUNDING = "stopped_funding", "Stopped: funding ended"
+    STOPPED_PRIORITIES = "stopped_priorities", "Stopped: priorities changed"
+    MERGED = "merged", "Merged into another innovation"
+    OTHER = "other", "Other"
+    NOT_RECORDED = "not_recorded", "Not recorded"
+
+
 class InnovationQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status=InnovationStatus.OPEN)
@@ -228,6 +243,9 @@ class Innovation(models.Model):
     )
     learning = models.TextField("What we learned", blank=True)
     closed_on = models.DateField(null=True, blank=True)
+    outcome = models.CharField(
+        "How it ended", max_length=20, choices=ClosingOutcome.choices, blank=True, default=""
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
@@ -242,6 +260,10 @@ class Innovation(models.Model):
             models.CheckConstraint(
                 condition=Q(status="open") | ~Q(learning=""),
                 name="closed_innovation_has_learning",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="open") | ~Q(outcome=""),
+                name="closed_innovation_has_outcome",
             ),
         ]
 

@@ -5,17 +5,20 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from stages import rules
 from stages.models import (
+    ClosingOutcome,
     Innovation,
     InnovationStatus,
     Move,
     MoveKind,
     Organisation,
     Part,
+    Reason,
     Stage,
     State,
 )
@@ -32,6 +35,7 @@ __all__ = [
     "move_part",
     "move_parts",
     "reopen_innovation",
+    "stopped_by_closing",
     "save_with_history",
     "repair_part",
     "start_part",
@@ -206,35 +210,112 @@ def update_innovation(innovation, *, by, seen=None, **fields):
     return changed
 
 
+# The words of the stop move a closing writes for each live part: reopening finds the parts
+# the closing stopped by them.
+CLOSING_STOP = "Stopped when the innovation was closed"
+CLOSING_REASONS = {
+    ClosingOutcome.STOPPED_NO_BENEFIT: Reason.HARM_OR_NO_BENEFIT,
+    ClosingOutcome.STOPPED_HARM: Reason.HARM_OR_NO_BENEFIT,
+    ClosingOutcome.STOPPED_FUNDING: Reason.FUNDING,
+}
+
+
 @transaction.atomic
-def close_innovation(innovation, *, by, learning, closed_on=None):
+def close_innovation(innovation, *, by, learning, outcome, closed_on=None):
+    """Close `innovation` with what was learned and how it ended. Each live (active or paused)
+    part is stopped by a move dated the close date, in the same transaction; a part already
+    stopped is left as it is. Nothing is deleted."""
     if not (learning or "").strip():
         raise MoveRefused("Say what was learned before closing.", "learning")
+    if outcome not in ClosingOutcome.values or outcome == ClosingOutcome.NOT_RECORDED:
+        raise MoveRefused("Choose how the innovation ended.", "outcome")
+    outcome = ClosingOutcome(outcome)
     locked = Innovation.objects.select_for_update().get(pk=innovation.pk)
     if locked.is_closed:
         raise MoveRefused(f"{locked.title} was closed on {locked.closed_on:%-d %B %Y}.", None)
+    closed_on = closed_on or timezone.localdate()
+    live = Part.objects.filter(innovation=locked).exclude(state=State.STOPPED).order_by("name")
+    for part in live:
+        move_part(
+            part,
+            kind=MoveKind.STOP,
+            by=by,
+            reason=CLOSING_REASONS.get(outcome, Reason.OTHER),
+            rationale=f"{CLOSING_STOP} ({outcome.label.lower()}).",
+            effective_on=closed_on,
+        )
     locked.status = InnovationStatus.CLOSED
     locked.learning = learning.strip()
-    locked.closed_on = closed_on or timezone.localdate()
+    locked.closed_on = closed_on
+    locked.outcome = outcome
     save_with_history(
-        locked, by=by, reason="Closed", update_fields=["status", "learning", "closed_on"]
+        locked,
+        by=by,
+        reason="Closed",
+        update_fields=["status", "learning", "closed_on", "outcome"],
     )
     bump_version(locked.organisation_id)
     innovation.status, innovation.learning = locked.status, locked.learning
-    innovation.closed_on = locked.closed_on
+    innovation.closed_on, innovation.outcome = locked.closed_on, locked.outcome
     return innovation
+
+
+def stopped_by_closing(innovation):
+    """The parts of a closed `innovation` that its closing stopped and that stand there still,
+    by name. Two queries."""
+    if not innovation.is_closed:
+        return []
+    parts = list(
+        Part.objects.filter(innovation=innovation, state=State.STOPPED)
+        .select_related("stage")
+        .order_by("name")
+    )
+    latest = {
+        m.part_id: m
+        for m in Move.objects.live()
+        .filter(part__in=parts)
+        .annotate(rank=Window(RowNumber(), partition_by=[F("part_id")], order_by=F("seq").desc()))
+        .filter(rank=1)
+    }
+    return [
+        part
+        for part in parts
+        if (move := latest.get(part.pk)) is not None
+        and move.kind == MoveKind.STOP
+        and move.effective_on == innovation.closed_on
+        and move.rationale.startswith(CLOSING_STOP)
+    ]
 
 
 @transaction.atomic
-def reopen_innovation(innovation, *, by):
+def reopen_innovation(innovation, *, by, restart=()):
+    """Open `innovation` again; each part in `restart` (ids) that the closing stopped is
+    restarted, active again at the stage it stopped in. Returns the parts restarted."""
     locked = Innovation.objects.select_for_update().get(pk=innovation.pk)
+    restarted = []
     if locked.is_closed:
+        wanted = {int(pk) for pk in restart}
+        chosen = [part for part in stopped_by_closing(locked) if part.pk in wanted]
         locked.status = InnovationStatus.OPEN
         locked.closed_on = None
-        save_with_history(locked, by=by, reason="Reopened", update_fields=["status", "closed_on"])
+        locked.outcome = ""
+        save_with_history(
+            locked, by=by, reason="Reopened", update_fields=["status", "closed_on", "outcome"]
+        )
+        for part in chosen:
+            move_part(
+                part,
+                kind=MoveKind.RESTART,
+                by=by,
+                to_stage=part.stage.number,
+                reason=Reason.OTHER,
+                rationale="Restarted when the innovation was reopened.",
+            )
+            restarted.append(part)
         bump_version(locked.organisation_id)
     innovation.status, innovation.closed_on = locked.status, locked.closed_on
-    return innovation
+    innovation.outcome = locked.outcome
+    return restarted
 
 
 @transaction.atomic

@@ -41,6 +41,7 @@ def _name(organisation, what, on):
 PORTFOLIO_HEADER = [
     "Innovation",
     "Open or closed",
+    "How it ended",
     "Tags",
     "Innovation lead",
     "Part",
@@ -84,6 +85,7 @@ def portfolio_csv(request: HttpRequest):
             about = [
                 innovation.title,
                 "Closed" if group.closed else "Open",
+                innovation.get_outcome_display() if group.closed else "",
                 ", ".join(innovation.tags),
                 _person(innovation.lead),
             ]

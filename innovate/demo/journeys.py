@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import NamedTuple
 
 from stages import services
-from stages.models import MoveKind, PartKind, Reason
+from stages.models import ClosingOutcome, MoveKind, PartKind, Reason
 
 
 class Step(NamedTuple):
@@ -364,6 +364,7 @@ NORTHSHIRE_INNOVATIONS = [
             "own their safety plan."
         ),
         "closed_ago": 500,
+        "outcome": ClosingOutcome.MERGED,
         "learning": (
             "Templates alone did not change how plans were written: the quality of safety plans "
             "only improved where a practice lead sat with workers on real cases. Parents valued "
@@ -454,6 +455,7 @@ def load_journeys(organisation, innovations, people, today):
                 innovation,
                 by=lead,
                 learning=data["learning"],
+                outcome=data["outcome"],
                 closed_on=today - timedelta(days=data["closed_ago"]),
             )
     return len(innovations), n_parts, n_moves

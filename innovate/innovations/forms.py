@@ -21,7 +21,16 @@ from innovate.forms import (
     show_seen,
     stage_name,
 )
-from stages.models import Innovation, InnovationStatus, MoveKind, Part, PartKind, Reason, State
+from stages.models import (
+    ClosingOutcome,
+    Innovation,
+    InnovationStatus,
+    MoveKind,
+    Part,
+    PartKind,
+    Reason,
+    State,
+)
 
 
 class InnovationForm(GovukModelForm):
@@ -90,6 +99,12 @@ class InnovationForm(GovukModelForm):
 
 
 class CloseForm(GovukForm):
+    outcome = forms.ChoiceField(
+        label="How did it end?",
+        choices=[c for c in ClosingOutcome.choices if c[0] != ClosingOutcome.NOT_RECORDED],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how the innovation ended."},
+    )
     learning = NoNulCharField(
         label="What we learned",
         help_text="What the team learned, for whoever picks this up next. Closing an "
@@ -97,6 +112,23 @@ class CloseForm(GovukForm):
         widget=forms.Textarea(attrs={"rows": 6}),
         error_messages={"required": "Say what was learned before closing."},
     )
+
+
+class ReopenForm(GovukForm):
+    restart = forms.TypedMultipleChoiceField(
+        label="Restart these parts",
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Each was stopped when the innovation was closed. A ticked part is active "
+        "again at the stage it stopped in; a part left unticked stays stopped.",
+    )
+
+    def __init__(self, *args, parts, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["restart"]
+        field.choices = [(p.pk, f"{p.name}, stopped in {p.stage.name}") for p in parts]
+        field.initial = [p.pk for p in parts]
 
 
 class PartForm(GovukModelForm):

@@ -15,7 +15,7 @@ from innovate.http import HttpRequest, respond
 from innovate.innovations.forms import AsOfForm
 from innovate.pictures.timeline import timeline_svg
 from innovate.pictures.wheel import Marker, wheel_svg
-from stages.models import Innovation, Move, MoveKind, Part, Stage, stage_names
+from stages.models import ClosingOutcome, Innovation, Move, MoveKind, Part, Stage, stage_names
 
 HISTORY_PAGE = 30
 MOVES_PAGE = 100
@@ -230,6 +230,7 @@ LABELS = {
     "status": "Status",
     "learning": "What we learned",
     "closed_on": "Closed on",
+    "outcome": "How it ended",
     "name": "Name",
     "kind": "Kind",
     "next_review_on": "Next review",
@@ -286,6 +287,8 @@ def _show(name, value, people):
         return ", ".join(t for t in value.split(",") if t) or "(none)"
     if name == "status":
         return value.capitalize()
+    if name == "outcome":
+        return ClosingOutcome(value).label
     if name == "lead":
         return people.get(value, "a former member")
     text = str(value)

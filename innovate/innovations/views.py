@@ -6,14 +6,19 @@ from django.core.paginator import Paginator
 from django.db.models import F, OuterRef, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from innovate.access import get_innovation_for, organisation_for
 from innovate.caching import cached
 from innovate.evidence.context import innovation_evidence
 from innovate.forms import organisation_changed
 from innovate.http import HttpRequest, edit_conflict, posted, respond, see_other
-from innovate.innovations.forms import CloseForm, InnovationFilterForm, InnovationForm
+from innovate.innovations.forms import (
+    CloseForm,
+    InnovationFilterForm,
+    InnovationForm,
+    ReopenForm,
+)
 from innovate.pictures.wheel import Marker, wheel_svg
 from stages import services
 from stages.models import Innovation, Move, MoveKind, Part, Role, Stage, State
@@ -148,7 +153,10 @@ def innovation_close(request: HttpRequest, pk: int):
         if form.is_valid():
             try:
                 services.close_innovation(
-                    innovation, by=request.user, learning=form.cleaned_data["learning"]
+                    innovation,
+                    by=request.user,
+                    learning=form.cleaned_data["learning"],
+                    outcome=form.cleaned_data["outcome"],
                 )
             except MoveRefused as refusal:
                 form.refuse(refusal)
@@ -159,14 +167,33 @@ def innovation_close(request: HttpRequest, pk: int):
     return respond(request, "innovations/close.html", context)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def innovation_reopen(request: HttpRequest, pk: int):
+    """Reopen a closed innovation, restarting the parts its closing stopped that are ticked."""
     innovation, membership = get_innovation_for(request, pk, need=Role.LEADER)
-    if innovation.is_closed:
-        services.reopen_innovation(innovation, by=request.user)
-        messages.success(request, f"{innovation.title} is open again.")
-    return see_other(innovation.get_absolute_url())
+    if not innovation.is_closed:
+        messages.info(request, "This innovation is open.")
+        return see_other(innovation.get_absolute_url())
+    stopped = services.stopped_by_closing(innovation)
+    form = ReopenForm(posted(request), parts=stopped)
+    if form.is_valid():
+        try:
+            restarted = services.reopen_innovation(
+                innovation, by=request.user, restart=form.cleaned_data["restart"]
+            )
+        except MoveRefused as refusal:
+            form.refuse(refusal)
+        else:
+            done = f"{innovation.title} is open again."
+            if restarted:
+                done = f"{done} Restarted: {', '.join(part.name for part in restarted)}."
+            messages.success(request, done)
+            return see_other(innovation.get_absolute_url())
+    context = {"form": form, "innovation": innovation, "stopped": stopped}
+    if request.method == "POST":
+        return respond(request, "innovations/reopen.html", context, status=422)
+    return respond(request, "innovations/reopen.html", context)
 
 
 def overview_context(innovation, membership):

@@ -356,7 +356,9 @@ def test_a_new_decision_replaces_the_one_waiting_for_the_same_part(session, faci
 def test_no_decision_moves_a_part_of_a_closed_innovation(session, facilitator, north, innovation):
     from stages import services
 
-    services.close_innovation(innovation, by=facilitator, learning="Learned plenty.")
+    services.close_innovation(
+        innovation, by=facilitator, outcome="other", learning="Learned plenty."
+    )
     assert refusal(lambda: decide(session, north, "advance", facilitator)) == {
         "kind": ["This innovation is closed: reopen it to move its parts."]
     }
@@ -478,13 +480,16 @@ def test_a_decision_on_a_closed_innovation_is_not_applied(session, facilitator, 
     from stages import services
 
     decide(session, north, "advance", facilitator)
-    services.close_innovation(innovation, by=facilitator, learning="Learned plenty.")
+    services.close_innovation(
+        innovation, by=facilitator, outcome="other", learning="Learned plenty."
+    )
     (outcome,) = sessions.apply_decisions(session, by=facilitator, today=TODAY)
     assert (outcome.status, outcome.message) == (
         "not_applied",
         "Family group conferencing is closed: reopen it to move its parts.",
     )
-    assert Move.objects.filter(part=north).count() == 1
+    # The closing stopped the part; the decision added nothing.
+    assert [m.kind for m in Move.objects.filter(part=north).order_by("seq")] == ["start", "stop"]
 
 
 # Actions

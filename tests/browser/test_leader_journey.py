@@ -247,6 +247,7 @@ def test_a_leader_takes_two_parts_round_the_wheel_with_htmx(page, live_server, l
     page.get_by_role("link", name="Close with what we learned").click()
     expect(page.get_by_role("heading", level=1, name="Close the innovation")).to_be_visible()
     axe_page(page)
+    page.get_by_label("Mainstreamed into standard practice").check()
     page.get_by_label("What we learned").fill("Families came when the network was asked early.")
     page.get_by_role("button", name="Close with this learning").click()
     page.wait_for_url(detail)
@@ -333,6 +334,7 @@ def test_the_journey_works_with_javascript_off(no_js_page, live_server, leader):
 
     # Close with what was learned.
     page.get_by_role("link", name="Close with what we learned").click()
+    page.get_by_label("Stopped: priorities changed").check()
     page.get_by_label("What we learned").fill("One hub at a time works better.")
     submit(page, "Close with this learning")
     assert page.url == detail
@@ -345,7 +347,12 @@ def test_the_journey_works_with_javascript_off(no_js_page, live_server, leader):
         "advance",
         "pause",
         "void",
+        "stop",
+        "stop",
     ]
+    expect(page.locator("#main-content")).to_contain_text(
+        "How it ended: Stopped: priorities changed"
+    )
 
 
 def focused(page):

@@ -39,7 +39,7 @@ def build(organisation, innovation, *, leader, manager, facilitator):
       Kinship teams 1 to 5: started in Mobilising 1 Jan, advanced after 10, 20, 30, 40, 50 days.
       Slow team (lead: the leader): started in Mobilising 1 Jan. Steady team: 21 Jan.
       A measure at Designing with no reading; a session planned for 10 July on Slow team.
-    Mentoring (closed on 1 May 2024 with its learning):
+    Mentoring (closed on 1 May 2024, funding ended, with its learning):
       Mentor pool: started in Designing 1 Jan, stopped 1 Apr."""
     by = leader
     services.update_innovation(innovation, by=by, lead=leader, tags=["edge of care", "family-led"])
@@ -113,7 +113,11 @@ def build(organisation, innovation, *, leader, manager, facilitator):
     pool = make_part(mentoring, by=by, name="Mentor pool", stage=2, on=D(2024, 1, 1))
     make_move(pool, "stop", by=by, on=D(2024, 4, 1), reason="funding")
     services.close_innovation(
-        mentoring, by=by, learning="Mentors need paid time.", closed_on=D(2024, 5, 1)
+        mentoring,
+        by=by,
+        outcome="stopped_funding",
+        learning="Mentors need paid time.",
+        closed_on=D(2024, 5, 1),
     )
     return {
         "innovation": innovation,

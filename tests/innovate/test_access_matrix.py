@@ -90,7 +90,11 @@ EXPECTED = {
     "innovations:detail": ("get", R),
     "innovations:edit": [("get", WRITE), post(FORM)],
     "innovations:close": [("get", WRITE), post(FORM)],
-    "innovations:reopen": post({**WRITE, "leader": 303, "facilitator": 303, "manager": 303}),
+    # A closed innovation's reopen page; a POST of nothing restarts no part and reopens it.
+    "innovations:reopen": [
+        ("get", WRITE),
+        post({**WRITE, "leader": 303, "facilitator": 303, "manager": 303}),
+    ],
     "innovations:timeline": ("get", R),
     "innovations:history": ("get", R),
     "innovations:add-part": [("get", WRITE), post(FORM)],
@@ -299,7 +303,9 @@ def fresh(name, ids, users, innovation):
     elif name == "innovations:reopen":
         innovation.refresh_from_db()
         if not innovation.is_closed:
-            services.close_innovation(innovation, by=users["leader"], learning="Learned.")
+            services.close_innovation(
+                innovation, by=users["leader"], outcome="other", learning="Learned."
+            )
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))

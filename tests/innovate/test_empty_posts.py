@@ -42,7 +42,14 @@ FORMS = {
     "switch-organisation": ("leader", None, {"organisation": "Choose one of your organisations."}),
     "innovations:create": ("leader", "form", TITLE),
     "innovations:edit": ("leader", "form", TITLE),
-    "innovations:close": ("leader", "form", {"learning": "Say what was learned before closing."}),
+    "innovations:close": (
+        "leader",
+        "form",
+        {
+            "outcome": "Choose how the innovation ended.",
+            "learning": "Say what was learned before closing.",
+        },
+    ),
     "innovations:add-part": (
         "leader",
         "form",
@@ -160,7 +167,7 @@ FORMS = {
 NOT_FORMS = {
     "keepalive": "keeps the session open",
     "logout": "signs out",
-    "innovations:reopen": "a button: reopening asks for nothing more",
+    "innovations:reopen": "a confirmation page: a part left unticked stays stopped",
     "sessions:remove-attendee": "a button: removing asks for nothing more",
     "sessions:remove-note": "a button: removing asks for nothing more",
     "sessions:complete-action": "a button: marking an action done asks for nothing more",

@@ -98,7 +98,9 @@ def test_an_edit_of_the_summary_from_before_a_close_keeps_the_innovation_closed(
 ):
     shown = Innovation.objects.get(pk=innovation.pk)
     seen = services.latest_history_id(shown)
-    services.close_innovation(innovation, by=manager, learning="It ran its course.")
+    services.close_innovation(
+        innovation, by=manager, outcome="other", learning="It ran its course."
+    )
 
     services.update_innovation(shown, by=leader, seen=seen, summary="A new summary.")
 
@@ -108,11 +110,13 @@ def test_an_edit_of_the_summary_from_before_a_close_keeps_the_innovation_closed(
 
 
 def test_an_innovation_already_closed_is_not_closed_again(innovation, leader):
-    services.close_innovation(innovation, by=leader, learning="First.", closed_on=date(2024, 5, 1))
+    services.close_innovation(
+        innovation, by=leader, outcome="other", learning="First.", closed_on=date(2024, 5, 1)
+    )
     stale = Innovation.objects.get(pk=innovation.pk)
     stale.status = "open"
     with pytest.raises(services.MoveRefused, match="was closed on 1 May 2024"):
-        services.close_innovation(stale, by=leader, learning="Second.")
+        services.close_innovation(stale, by=leader, outcome="other", learning="Second.")
     innovation.refresh_from_db()
     assert innovation.learning == "First."
 

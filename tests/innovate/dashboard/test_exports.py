@@ -110,6 +110,7 @@ def test_the_portfolio_file_has_a_row_per_part(client_for, viewer, leader, journ
     assert {k: north[k] for k in rows[0]} == {
         "Innovation": "Family group conferencing",
         "Open or closed": "Open",
+        "How it ended": "",
         "Tags": "edge of care, family-led",
         "Innovation lead": leader.get_full_name(),
         "Part": "North team",

@@ -93,7 +93,7 @@ def test_done_actions_and_closed_innovations_are_not_work(
     sessions.complete_action(journeys["action"], by=facilitator)
     old = InnovationFactory(organisation=journeys["innovation"].organisation, title="Old idea")
     make_part(old, by=leader, name="Old team", lead=leader, next_review_on=D(2024, 6, 1))
-    services.close_innovation(old, by=leader, learning="It was done elsewhere.")
+    services.close_innovation(old, by=leader, outcome="other", learning="It was done elsewhere.")
     html = client_for(leader).get(URL).content.decode()
     assert "Write to the funders" not in html
     assert "Old team" not in html

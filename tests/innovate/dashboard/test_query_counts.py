@@ -56,7 +56,7 @@ def many(request, organisation, leader, facilitator):
             session, by=facilitator, text=f"Action {n:02}", owner=leader, due_on=D(2024, 6, 10)
         )
         if n % 4 == 3:
-            services.close_innovation(innovation, by=leader, learning="Learned.")
+            services.close_innovation(innovation, by=leader, outcome="other", learning="Learned.")
         titles.append(innovation.title)
     return titles
 

@@ -158,7 +158,9 @@ def test_answers_answer_only_get_and_post(client_for, leader, developing):
 
 
 def test_a_closed_innovation_takes_no_new_answer(client_for, leader, innovation, developing):
-    stage_services.close_innovation(innovation, by=leader, learning="It ran its course.")
+    stage_services.close_innovation(
+        innovation, by=leader, outcome="other", learning="It ran its course."
+    )
     before = evidence_counts()
     data = {"answer": "yes", "evidence": "Seen.", "answered_on": "2026-11-02"}
     response = client_for(leader).post(check_url(developing), data)

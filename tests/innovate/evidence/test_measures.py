@@ -340,7 +340,9 @@ def test_defining_answers_only_get_and_post(client_for, leader, innovation):
 
 
 def test_a_closed_innovation_takes_no_new_measure(client_for, leader, innovation):
-    stage_services.close_innovation(innovation, by=leader, learning="It ran its course.")
+    stage_services.close_innovation(
+        innovation, by=leader, outcome="other", learning="It ran its course."
+    )
     response = client_for(leader).get(url("measure-create", innovation.pk))
     assert response.status_code == 303
     assert response["Location"] == innovation.get_absolute_url()

@@ -114,7 +114,9 @@ def test_an_edit_from_a_form_shown_before_a_close_keeps_it_closed(
     client = client_for(leader)
     url = reverse("innovations:edit", args=[innovation.pk])
     seen = seen_in(client.get(url).content.decode())
-    services.close_innovation(innovation, by=colleague, learning="It ran its course.")
+    services.close_innovation(
+        innovation, by=colleague, outcome="other", learning="It ran its course."
+    )
 
     response = client.post(url, {"seen": seen, "title": innovation.title, "summary": "Mine."})
 

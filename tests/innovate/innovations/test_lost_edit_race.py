@@ -109,7 +109,12 @@ def test_a_close_and_an_edit_of_the_summary_at_once_lose_neither(
             "innovations:close" if closing else "innovations:reopen", args=[innovation.pk]
         )
         close, edit = race(
-            (lambda: None, lambda _, u=url: closer.post(u, {"learning": "It ran its course."})),
+            (
+                lambda: None,
+                lambda _, u=url: closer.post(
+                    u, {"outcome": "mainstreamed", "learning": "It ran its course."}
+                ),
+            ),
             (
                 lambda: seen_in(editor.get(edit_url)),
                 lambda seen, r=round_: editor.post(

@@ -5,6 +5,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from stages import services
 from stages.models import Innovation, InnovationStatus, Move
 from tests.factories import InnovationFactory, make_move, make_part
 from tests.innovate.helpers import HTMX, csrf_post, error_at, login_url, row_counts
@@ -73,6 +74,7 @@ def shelf(organisation, leader):
         title="Old helpline",
         status=InnovationStatus.CLOSED,
         learning="Families preferred texting.",
+        outcome="other",
     )
     return respite, hubs, closed
 
@@ -352,7 +354,8 @@ def test_editing_answers_only_get_and_post(client_for, leader, innovation):
 def test_closing_needs_what_was_learned(client_for, leader, innovation):
     before = row_counts()
     response = client_for(leader).post(
-        reverse("innovations:close", args=[innovation.pk]), {"learning": "   "}
+        reverse("innovations:close", args=[innovation.pk]),
+        {"outcome": "mainstreamed", "learning": "   "},
     )
     error_at(response, "learning", "Say what was learned before closing.")
     innovation.refresh_from_db()
@@ -360,35 +363,112 @@ def test_closing_needs_what_was_learned(client_for, leader, innovation):
     assert row_counts() == before
 
 
+def test_closing_needs_how_it_ended_and_keeps_what_was_typed(client_for, leader, part, innovation):
+    before = row_counts()
+    response = client_for(leader).post(
+        reverse("innovations:close", args=[innovation.pk]), {"learning": "Evening meetings."}
+    )
+    html = error_at(response, "outcome", "Choose how the innovation ended.")
+    assert "Evening meetings." in html
+    innovation.refresh_from_db()
+    part.refresh_from_db()
+    assert (innovation.status, innovation.outcome, part.state) == ("open", "", "active")
+    assert row_counts() == before
+
+
+@pytest.mark.parametrize("value", ["not_recorded", "abandoned", ""])
+def test_closing_refuses_an_outcome_not_offered(client_for, leader, innovation, value):
+    before = row_counts()
+    response = client_for(leader).post(
+        reverse("innovations:close", args=[innovation.pk]),
+        {"outcome": value, "learning": "Learned."},
+    )
+    assert response.status_code == 422
+    assert 'id="id_outcome_error"' in response.content.decode()
+    assert row_counts() == before
+
+
+def test_the_close_page_offers_each_way_an_innovation_ends(client_for, leader, innovation):
+    html = client_for(leader).get(reverse("innovations:close", args=[innovation.pk]))
+    html = html.content.decode()
+    for label in [
+        "Mainstreamed into standard practice",
+        "Handed to another organisation",
+        "Stopped: no benefit shown",
+        "Stopped: evidence of harm",
+        "Stopped: funding ended",
+        "Stopped: priorities changed",
+        "Merged into another innovation",
+        "Other",
+    ]:
+        assert label in html
+    assert "Not recorded" not in html
+
+
 def test_a_leader_closes_an_innovation_with_its_learning(client_for, leader, innovation):
     client = client_for(leader)
     url = reverse("innovations:close", args=[innovation.pk])
     assert "Close the innovation" in client.get(url).content.decode()
-    response = client.post(url, {"learning": "Families wanted evening meetings."})
+    response = client.post(
+        url, {"outcome": "handed_over", "learning": "Families wanted evening meetings."}
+    )
     assert response.status_code == 303
     assert response["Location"] == detail_url(innovation)
     innovation.refresh_from_db()
     assert innovation.status == InnovationStatus.CLOSED
     assert innovation.learning == "Families wanted evening meetings."
+    assert innovation.outcome == "handed_over"
     assert innovation.closed_on == timezone.localdate()
     page = client.get(detail_url(innovation)).content.decode()
     assert "What we learned" in page
     assert "Families wanted evening meetings." in page
+    assert "How it ended:</strong> Handed to another organisation" in page
+    history = client.get(reverse("innovations:history", args=[innovation.pk]))
+    assert "Handed to another organisation" in history.content.decode()
     assert "is closed. Its learning is kept." in page
     listing = client.get(reverse("innovations:list")).content.decode()
     assert "Family group conferencing" not in listing
+    closed_listing = client.get(reverse("innovations:list"), {"status": "closed"})
+    closed_listing = closed_listing.content.decode()
+    assert "Family group conferencing" in closed_listing
+    assert "Handed to another organisation" in closed_listing
 
 
-def test_closing_a_closed_innovation_goes_back_to_it(client_for, leader, innovation):
-    innovation.status, innovation.learning = InnovationStatus.CLOSED, "Done."
-    innovation.save()
-    client = client_for(leader)
-    response = client.get(reverse("innovations:close", args=[innovation.pk]))
-    assert response.status_code == 303
-    assert response["Location"] == detail_url(innovation)
-    assert (
-        "This innovation is already closed." in client.get(detail_url(innovation)).content.decode()
+def test_closing_stops_the_live_parts_by_moves_and_leaves_a_stopped_one(
+    client_for, leader, innovation
+):
+    active = make_part(innovation, by=leader, name="North team")
+    paused = make_part(innovation, by=leader, name="South team", stage=3)
+    make_move(paused, "pause", by=leader, on=datetime.date(2024, 2, 1))
+    stopped = make_part(innovation, by=leader, name="West team")
+    make_move(stopped, "stop", by=leader, on=datetime.date(2024, 3, 1))
+    response = client_for(leader).post(
+        reverse("innovations:close", args=[innovation.pk]),
+        {"outcome": "stopped_funding", "learning": "The grant ended."},
     )
+    assert response.status_code == 303
+    today = timezone.localdate()
+    for part, stage in [(active, "Mobilising"), (paused, "Developing")]:
+        part.refresh_from_db()
+        assert (part.state, part.stage.name, part.state_since) == ("stopped", stage, today)
+        move = Move.objects.filter(part=part).order_by("-seq").first()
+        assert (move.kind, move.reason, move.effective_on, move.recorded_by) == (
+            "stop",
+            "funding",
+            today,
+            leader,
+        )
+        assert move.rationale == (
+            "Stopped when the innovation was closed (stopped: funding ended)."
+        )
+        assert part.history.first().history_change_reason.startswith(f"Move {move.seq}: ")
+    assert Move.objects.filter(part=stopped).count() == 2
+    assert Move.objects.filter(part__innovation=innovation).count() == 7
+    page = client_for(leader).get(detail_url(innovation)).content.decode()
+    assert "North team: stopped in Mobilising" in page
+    assert "South team: stopped in Developing" in page
+    assert "app-tag--active" not in page
+    assert page.count("app-tag--stopped") == 3
 
 
 @pytest.mark.parametrize(("persona", "status"), [("viewer", 403), ("outsider", 404)])
@@ -397,14 +477,14 @@ def test_who_may_not_close_changes_nothing(request, client_for, innovation, pers
     url = reverse("innovations:close", args=[innovation.pk])
     client = client_for(user)
     assert client.get(url).status_code == status
-    assert client.post(url, {"learning": "Nothing."}).status_code == status
+    assert client.post(url, {"outcome": "other", "learning": "Nothing."}).status_code == status
     innovation.refresh_from_db()
     assert innovation.status == InnovationStatus.OPEN
 
 
 def test_closing_asks_an_anonymous_person_to_sign_in(client, innovation):
     url = reverse("innovations:close", args=[innovation.pk])
-    assert client.post(url, {"learning": "x"})["Location"] == login_url(url)
+    assert client.post(url, {"outcome": "other", "learning": "x"})["Location"] == login_url(url)
     innovation.refresh_from_db()
     assert innovation.status == InnovationStatus.OPEN
 
@@ -418,20 +498,36 @@ def test_closing_answers_only_get_and_post(client_for, leader, innovation):
 def closed(innovation):
     innovation.status = InnovationStatus.CLOSED
     innovation.learning = "Families wanted evening meetings."
+    innovation.outcome = "mainstreamed"
     innovation.closed_on = datetime.date(2024, 6, 1)
     innovation.save()
     return innovation
 
 
+def test_closing_a_closed_innovation_goes_back_to_it(client_for, leader, closed):
+    client = client_for(leader)
+    response = client.get(reverse("innovations:close", args=[closed.pk]))
+    assert response.status_code == 303
+    assert response["Location"] == detail_url(closed)
+    assert "This innovation is already closed." in client.get(detail_url(closed)).content.decode()
+
+
 def test_a_leader_reopens_a_closed_innovation(client_for, leader, closed):
     client = client_for(leader)
-    assert "Reopen the innovation" in client.get(detail_url(closed)).content.decode()
-    response = client.post(reverse("innovations:reopen", args=[closed.pk]))
+    reopen = reverse("innovations:reopen", args=[closed.pk])
+    assert reopen in client.get(detail_url(closed)).content.decode()
+    page = client.get(reopen)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Reopen the innovation" in html
+    assert "No part was stopped by the closing" in html
+    response = client.post(reopen)
     assert response.status_code == 303
     assert response["Location"] == detail_url(closed)
     closed.refresh_from_db()
     assert closed.status == InnovationStatus.OPEN
     assert closed.closed_on is None
+    assert closed.outcome == ""
     assert closed.learning == "Families wanted evening meetings."
     assert (
         "Family group conferencing is open again."
@@ -439,9 +535,94 @@ def test_a_leader_reopens_a_closed_innovation(client_for, leader, closed):
     )
 
 
-def test_reopening_answers_only_post(client_for, leader, closed):
+@pytest.fixture
+def closed_with_parts(innovation, leader):
+    """North team (Designing) and South team (paused at Developing) stopped by the closing;
+    West team stopped before it."""
+    north = make_part(innovation, by=leader, name="North team")
+    make_move(north, "advance", by=leader, on=datetime.date(2024, 2, 1))
+    south = make_part(innovation, by=leader, name="South team", stage=3)
+    make_move(south, "pause", by=leader, on=datetime.date(2024, 2, 1))
+    west = make_part(innovation, by=leader, name="West team")
+    make_move(west, "stop", by=leader, on=datetime.date(2024, 3, 1))
+    services.close_innovation(
+        innovation,
+        by=leader,
+        outcome="stopped_priorities",
+        learning="Other work came first.",
+        closed_on=datetime.date(2024, 6, 1),
+    )
+    return north, south, west
+
+
+def test_the_reopen_page_offers_the_parts_the_closing_stopped_ticked(
+    client_for, leader, innovation, closed_with_parts
+):
+    html = client_for(leader).get(reverse("innovations:reopen", args=[innovation.pk]))
+    html = html.content.decode()
+    north, south, west = closed_with_parts
+    assert "It was closed on 1 June 2024 (stopped: priorities changed)." in html
+    assert "North team, stopped in Designing" in html
+    assert "South team, stopped in Developing" in html
+    assert "West team" not in html
+    for part in (north, south):
+        assert f'value="{part.pk}"' in html
+    assert html.count("checked") == 2
+
+
+def test_reopening_restarts_the_chosen_parts_only(
+    client_for, leader, innovation, closed_with_parts
+):
+    north, south, west = closed_with_parts
+    client = client_for(leader)
+    response = client.post(
+        reverse("innovations:reopen", args=[innovation.pk]), {"restart": north.pk}
+    )
+    assert response.status_code == 303
+    innovation.refresh_from_db()
+    assert innovation.status == InnovationStatus.OPEN
+    for part in closed_with_parts:
+        part.refresh_from_db()
+    assert (north.state, north.stage.name) == ("active", "Designing")
+    assert (south.state, south.stage.name) == ("stopped", "Developing")
+    assert (west.state, west.stage.name) == ("stopped", "Mobilising")
+    restart = Move.objects.filter(part=north).order_by("-seq").first()
+    assert (restart.kind, restart.to_stage.name, restart.effective_on) == (
+        "restart",
+        "Designing",
+        timezone.localdate(),
+    )
+    assert not Move.objects.filter(part__in=[south, west], kind="restart").exists()
     assert (
-        client_for(leader).get(reverse("innovations:reopen", args=[closed.pk])).status_code == 405
+        "Family group conferencing is open again. Restarted: North team."
+        in client.get(detail_url(innovation)).content.decode()
+    )
+
+
+def test_reopening_refuses_a_part_the_closing_did_not_stop(
+    client_for, leader, innovation, closed_with_parts
+):
+    north, south, west = closed_with_parts
+    before = row_counts()
+    response = client_for(leader).post(
+        reverse("innovations:reopen", args=[innovation.pk]), {"restart": [north.pk, west.pk]}
+    )
+    assert response.status_code == 422
+    assert 'id="id_restart_error"' in response.content.decode()
+    innovation.refresh_from_db()
+    assert innovation.status == InnovationStatus.CLOSED
+    assert row_counts() == before
+
+
+def test_reopening_an_open_innovation_goes_back_to_it(client_for, leader, innovation):
+    response = client_for(leader).get(reverse("innovations:reopen", args=[innovation.pk]))
+    assert response.status_code == 303
+    assert response["Location"] == detail_url(innovation)
+
+
+def test_reopening_answers_only_get_and_post(client_for, leader, closed):
+    assert (
+        client_for(leader).put(reverse("innovations:reopen", args=[closed.pk])).status_code == 405
     )
     closed.refresh_from_db()
     assert closed.status == InnovationStatus.CLOSED
@@ -450,8 +631,9 @@ def test_reopening_answers_only_post(client_for, leader, closed):
 @pytest.mark.parametrize(("persona", "status"), [("viewer", 403), ("outsider", 404)])
 def test_who_may_not_reopen_changes_nothing(request, client_for, closed, persona, status):
     user = request.getfixturevalue(persona)
-    response = client_for(user).post(reverse("innovations:reopen", args=[closed.pk]))
-    assert response.status_code == status
+    url = reverse("innovations:reopen", args=[closed.pk])
+    assert client_for(user).get(url).status_code == status
+    assert client_for(user).post(url).status_code == status
     closed.refresh_from_db()
     assert closed.status == InnovationStatus.CLOSED
 

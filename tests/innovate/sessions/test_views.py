@@ -185,7 +185,7 @@ def test_planning_asks_an_anonymous_person_to_sign_in_and_answers_only_get_and_p
 def test_a_closed_innovation_gets_no_new_session(client_for, facilitator, innovation, parts):
     from stages import services
 
-    services.close_innovation(innovation, by=facilitator, learning="Enough.")
+    services.close_innovation(innovation, by=facilitator, outcome="other", learning="Enough.")
     client = client_for(facilitator)
     response = client.post(plan_url(innovation), plan_data(parts, facilitator))
     assert response.status_code == 303
