@@ -10,7 +10,10 @@ from datetime import date
 from typing import NamedTuple
 
 from stages.models import Move, State
-from stages.queries import latest_moves  # noqa: F401  (flow's callers read it here)
+from stages.queries import (
+    is_counted,
+    latest_moves,  # noqa: F401  (flow's callers read it here)
+)
 
 STAGES = range(1, 7)
 
@@ -31,10 +34,11 @@ def month_ends(on, months):
     return sorted(ends)
 
 
-def flow(organisation, ends):
+def flow(organisation, ends, *, status=None):
     """[(date, {stage: {state: count}})] for each date of `ends`: where every part of the
-    organisation stood at the end of that day, as `latest_moves` would say. One query of live
-    moves, folded in order."""
+    organisation stood at the end of that day, as `latest_moves` would say; with a `status`,
+    only the parts counted on that day (stages.queries.counted_parts: an innovation closed
+    later was still open then). One query of live moves, folded in order."""
     ends = sorted(ends)
     counts = [empty_counts() for _ in ends]
     if not ends:
@@ -43,34 +47,47 @@ def flow(organisation, ends):
         Move.objects.live()
         .filter(organisation=organisation, effective_on__lte=ends[-1])
         .order_by("part_id", "seq")
-        .values_list("part_id", "to_stage__number", "to_state", "effective_on")
+        .values_list(
+            "part_id",
+            "to_stage__number",
+            "to_state",
+            "effective_on",
+            "part__innovation__status",
+            "part__innovation__closed_on",
+        )
     )
     by_part = defaultdict(list)
-    for part_id, stage, state, effective_on in rows:
+    innovations = {}
+    for part_id, stage, state, effective_on, innovation_status, closed_on in rows:
         by_part[part_id].append((effective_on, stage, state))
-    for journey in by_part.values():
+        innovations[part_id] = (innovation_status, closed_on)
+    for part_id, journey in by_part.items():
         i, where = 0, None
         for index, end in enumerate(ends):
             while i < len(journey) and journey[i][0] <= end:
                 where = journey[i][1:]
                 i += 1
-            if where is not None:
+            if where is not None and (
+                status is None or is_counted(status, *innovations[part_id], end)
+            ):
                 counts[index][where[0]][where[1]] += 1
     return list(zip(ends, counts, strict=True))
 
 
-def moves_between(organisation, after, until):
+def moves_between(organisation, after, until, *, counted=None):
     """Every move recorded with `effective_on` in (after, until], voids and voided moves
-    included, newest first. The part, its innovation, the stages, who recorded it and what it
-    voids or was voided by are selected. One query."""
+    included, newest first; of the parts `counted` only where it is given. The part, its
+    innovation, the stages, who recorded it and what it voids or was voided by are selected.
+    One query."""
+    moves = Move.objects.filter(
+        organisation=organisation, effective_on__gt=after, effective_on__lte=until
+    )
+    if counted is not None:
+        moves = moves.filter(part__in=counted.values("pk"))
     return list(
-        Move.objects.filter(
-            organisation=organisation, effective_on__gt=after, effective_on__lte=until
-        )
-        .select_related(
+        moves.select_related(
             "part__innovation", "from_stage", "to_stage", "recorded_by", "voids", "voided_by"
-        )
-        .order_by("-effective_on", "-recorded_at", "-seq")
+        ).order_by("-effective_on", "-recorded_at", "-seq")
     )
 
 

@@ -6,10 +6,17 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import F, Window
+from django.db.models import F, Q, Window
 from django.db.models.functions import Lead, RowNumber
 
-from stages.models import Move, State
+from stages.models import InnovationStatus, Move, Part, State
+
+# The innovations whose parts are counted: open ones unless closed ones are asked for.
+COUNTED = {
+    "open": "open innovations",
+    "closed": "closed innovations",
+    "all": "open and closed innovations",
+}
 
 
 @dataclass(frozen=True)
@@ -22,8 +29,41 @@ class AsOf:
     seq: int
 
 
-def _moves(organisation, *, innovation=None, part=None):
+def counted_parts(organisation, on, *, status="open"):
+    """The parts a page, picture, report or export counts at the end of day `on`: those of the
+    organisation's open innovations by default, of its closed ones (`status="closed"`) or of
+    both (`"all"`). An innovation closed after `on` was still open then. The one place that
+    decides what is counted; a lazy queryset, so callers use it as a subquery and add no
+    query."""
+    parts = Part.objects.filter(organisation=organisation)
+    closed = Q(innovation__status=InnovationStatus.CLOSED) & (
+        Q(innovation__closed_on__isnull=True) | Q(innovation__closed_on__lte=on)
+    )
+    if status == "open":
+        return parts.exclude(closed)
+    if status == "closed":
+        return parts.filter(closed)
+    return parts
+
+
+def is_counted(status, innovation_status, closed_on, on):
+    """Whether a part of an innovation with this status and closing date is counted at the end
+    of `on`: the rule of `counted_parts`, for rows already read."""
+    closed = innovation_status == InnovationStatus.CLOSED and (closed_on is None or closed_on <= on)
+    return status == "all" or (status == "closed") == closed
+
+
+def counted_words(status, parts):
+    """What a page counts, in words: "open innovations; 23 parts"."""
+    return f"{COUNTED[status]}; {parts} part{'' if parts == 1 else 's'}"
+
+
+def _moves(organisation, *, innovation=None, part=None, counted=None):
+    """Live moves of the organisation; of the parts `counted` (a queryset of parts) only,
+    where it is given."""
     moves = Move.objects.live().filter(organisation=organisation)
+    if counted is not None:
+        moves = moves.filter(part__in=counted.values("pk"))
     if innovation is not None:
         moves = moves.filter(part__innovation=innovation)
     if part is not None:
@@ -31,12 +71,12 @@ def _moves(organisation, *, innovation=None, part=None):
     return moves
 
 
-def latest_moves(organisation, on=None, *, innovation=None):
+def latest_moves(organisation, on=None, *, innovation=None, counted=None):
     """{part id: its last live Move}, or the last dated on or before the end of day `on`:
     where each part stood (`to_stage`, `to_state`, `cycle`) and the decision that put it there
     (`review_on` for a pause). Parts that started after `on` are absent. One query (`to_stage`
     selected); the one way every page finds the latest moves."""
-    moves = _moves(organisation, innovation=innovation)
+    moves = _moves(organisation, innovation=innovation, counted=counted)
     if on is not None:
         moves = moves.filter(effective_on__lte=on)
     moves = (
@@ -92,11 +132,11 @@ class PartTimes:
         return self.visits[-1] if self.visits and self.visits[-1].open else None
 
 
-def spans(organisation, on, *, innovation=None, part=None):
+def spans(organisation, on, *, innovation=None, part=None, counted=None):
     """Live moves dated on or before `on` with the date of the next one (None for the last),
     ordered by part and seq. One query."""
     return (
-        _moves(organisation, innovation=innovation, part=part)
+        _moves(organisation, innovation=innovation, part=part, counted=counted)
         .filter(effective_on__lte=on)
         .annotate(next_on=Window(Lead("effective_on"), partition_by=[F("part_id")], order_by="seq"))
         .order_by("part_id", "seq")
@@ -106,14 +146,14 @@ def spans(organisation, on, *, innovation=None, part=None):
     )
 
 
-def durations(organisation, on, *, innovation=None, part=None):
+def durations(organisation, on, *, innovation=None, part=None, counted=None):
     """{part id: PartTimes} as of the end of day `on`.
 
     Days run between consecutive moves' dates; the open span ends at `on`. A visit to a stage
     ends when the stage or the cycle changes (a pause does not end it); paused days are
     counted apart; stopped days belong to no stage. One query."""
     result = defaultdict(PartTimes)
-    for row in spans(organisation, on, innovation=innovation, part=part):
+    for row in spans(organisation, on, innovation=innovation, part=part, counted=counted):
         times = result[row["part_id"]]
         stage, cycle, state = row["to_stage__number"], row["cycle"], row["to_state"]
         end = row["next_on"] or on

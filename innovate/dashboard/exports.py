@@ -16,6 +16,7 @@ from innovate.forms import member_choices
 from innovate.http import HttpRequest, respond
 from stages import flow
 from stages.models import Move, MoveKind, Reason, State, stage_names
+from stages.queries import counted_parts
 
 CHUNK = 500
 
@@ -158,7 +159,11 @@ def moves_csv(request: HttpRequest):
         return _problem(request, form)
     as_of = form.as_of_date
     after = form.value_of("after")
-    moves = Move.objects.filter(organisation=organisation, effective_on__lte=as_of)
+    moves = Move.objects.filter(
+        organisation=organisation,
+        effective_on__lte=as_of,
+        part__in=counted_parts(organisation, as_of, status=form.value_of("status")).values("pk"),
+    )
     if after:
         moves = moves.filter(effective_on__gt=after)
     moves = moves.select_related(
@@ -220,7 +225,7 @@ def durations_csv(request: HttpRequest):
     if form.is_bound and not form.is_valid():
         return _problem(request, form)
     as_of = form.as_of_date
-    found, _medians = data.durations(organisation, as_of)
+    found, _medians = data.durations(organisation, as_of, status=form.value_of("status"))
 
     def rows():
         for row in found:

@@ -23,8 +23,11 @@ class DashboardForm(GovukForm):
         label="As of",
         help_text="See the organisation as it stood at the end of a past day. Empty for today.",
     )
+    status = forms.ChoiceField(
+        label="Innovations", choices=STATUS_CHOICES, required=False, initial="open"
+    )
 
-    defaults = {}
+    defaults = {"status": "open"}
 
     def __init__(self, data=None, **kwargs):
         super().__init__(data or None, **kwargs)
@@ -99,15 +102,11 @@ class FlowForm(DashboardForm):
         initial=12,
     )
 
-    defaults = {"months": 12}
+    defaults = {"months": 12, "status": "open"}
 
 
 class ReportForm(DashboardForm):
-    status = forms.ChoiceField(
-        label="Innovations", choices=STATUS_CHOICES, required=False, initial="all"
-    )
-
-    defaults = {"status": "all"}
+    """The board report: open innovations unless closed ones are asked for."""
 
 
 class MovesForm(DashboardForm):
@@ -136,6 +135,9 @@ class CompareForm(GovukForm):
             help_text="Moves after this day are listed. Empty for 90 days before the second date.",
         )
         self.fields["to"] = PastDateField(label="To the end of", help_text="Empty for today.")
+        self.fields["status"] = forms.ChoiceField(
+            label="Innovations", choices=STATUS_CHOICES, required=False, initial="open"
+        )
         for name in ("from", "to"):
             self.fields[name].widget.attrs.update(bounds)
 
@@ -145,6 +147,13 @@ class CompareForm(GovukForm):
         if first and second and first >= second:
             self.add_error("from", "The first date must be before the second.")
         return data
+
+    def status(self):
+        """Which innovations' parts are counted: open ones unless another valid choice."""
+        if not self.is_bound:
+            return "open"
+        self.is_valid()
+        return self.cleaned_data.get("status") or "open"
 
     def dates(self):
         """(from, to): the valid dates, else today and 90 days before the second date."""

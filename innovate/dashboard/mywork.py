@@ -9,7 +9,8 @@ from django.views.decorators.http import require_GET
 from assessments.queries import organisation as org_queries
 from innovate.access import organisation_for
 from innovate.http import HttpRequest, respond
-from stages.models import InnovationStatus, Part, State
+from stages.models import State
+from stages.queries import counted_parts
 
 SOON_DAYS = 14
 SESSIONS_AHEAD_DAYS = 60
@@ -23,14 +24,21 @@ def my_work(request: HttpRequest):
     today = timezone.localdate()
     soon = today + timedelta(days=SOON_DAYS)
     parts = list(
-        Part.objects.filter(
-            organisation=organisation, lead=request.user, innovation__status=InnovationStatus.OPEN
-        )
+        counted_parts(organisation, today)
+        .filter(lead=request.user)
         .select_related("innovation", "stage")
         .order_by("innovation__title", "name")
     )
+    # While a part is paused with a date to revisit, that date is the one to look at: the
+    # part is listed under pauses, and its own next review does not stand as a second alert.
     reviews = sorted(
-        (p for p in parts if p.next_review_on and p.next_review_on <= soon),
+        (
+            p
+            for p in parts
+            if p.next_review_on
+            and p.next_review_on <= soon
+            and not (p.state == State.PAUSED and p.review_on)
+        ),
         key=lambda p: (p.next_review_on, p.innovation.title, p.name),
     )
     pauses = sorted(

@@ -6,6 +6,7 @@ number of queries, whatever the number of innovations, parts or moves."""
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from assessments.queries import organisation as org_queries
 from innovate.pictures.wheel import Marker
@@ -16,7 +17,8 @@ NO_SESSION_DAYS = 90
 
 
 def closed_by(innovation, on):
-    """Whether the innovation had been closed by the end of `on`."""
+    """Whether the innovation had been closed by the end of `on`: the rule of
+    stages.queries.counted_parts, for an innovation already read."""
     return innovation.is_closed and (innovation.closed_on is None or innovation.closed_on <= on)
 
 
@@ -30,6 +32,7 @@ class Row:
     on_track: int
     measures: int
     stuck: tuple | None = None
+    also: list = field(default_factory=list)  # further reasons it needs attention
 
     @property
     def stage(self):
@@ -56,6 +59,17 @@ class Row:
         """The date to revisit a pause, while the part is paused."""
         return self.move.review_on if self.state == State.PAUSED else None
 
+    @property
+    def next_review_on(self):
+        """The part's own next review, unless a pause's date to revisit stands in its place."""
+        return None if self.review_on else self.part.next_review_on
+
+
+class Gap(NamedTuple):
+    innovation: Innovation
+    stages: list  # [(stage name, parts there)]
+    also: list  # further reasons the innovation needs attention
+
 
 @dataclass
 class Group:
@@ -70,12 +84,14 @@ class Alerts:
     overdue_pauses: list
     overdue_reviews: list | None  # None: not meaningful for a past date
     stuck: list
-    gaps: list  # [(innovation, [(stage name, parts there)])]
+    gaps: list  # [Gap]
     no_recent_session: list
     overdue_actions: list
 
     @property
     def count(self):
+        """The number of items listed: each part, innovation and action is listed once, with
+        all its reasons."""
         return sum(
             len(found)
             for found in (
@@ -126,8 +142,12 @@ def portfolio(organisation, on, filters=None, *, today):
         .select_related("lead")
         .order_by("title", "pk")
     )
+    # Every part is read, closed or not, so that the alerts and the filters see the same
+    # rows; which are counted is decided by the innovation's status as counted_parts does.
     parts = list(
-        Part.objects.filter(organisation=organisation).select_related("lead").order_by("name")
+        queries.counted_parts(organisation, on, status="all")
+        .select_related("lead")
+        .order_by("name")
     )
     latest = flow.latest_moves(organisation, on)
     times = queries.durations(organisation, on)
@@ -203,14 +223,23 @@ def _alerts(organisation, on, today, every, stuck, book, sessions, by_innovation
             (
                 (group, row)
                 for group, row in current
-                if row.part.next_review_on and row.part.next_review_on < on
+                if row.next_review_on and row.next_review_on < on
             ),
-            key=lambda item: item[1].part.next_review_on,
+            key=lambda item: item[1].next_review_on,
         )
     stuck_rows = sorted(
         ((group, row) for group, row in current if row.stuck),
         key=lambda item: -item[1].stuck[0],
     )
+    # A part is listed once, under its first reason, with the others beside it.
+    listed = {row.part.pk: row for _group, row in [*pauses, *(reviews or [])]}
+    for _group, row in stuck_rows:
+        if row.part.pk in listed:
+            listed[row.part.pk].also.append(
+                f"{row.stuck[0]} active days in {row.stage_name}, longer than four in five "
+                "visits there"
+            )
+    stuck_rows = [(group, row) for group, row in stuck_rows if row.part.pk not in listed]
     gaps = defaultdict(list)
     names = stage_names()
     for gap in org_queries.coverage_gaps(
@@ -218,8 +247,8 @@ def _alerts(organisation, on, today, every, stuck, book, sessions, by_innovation
         book.measured(),
     ):
         gaps[gap.innovation_id].append((names[gap.stage], gap.parts))
-    gaps = [(by_innovation[pk].innovation, stages) for pk, stages in gaps.items()]
-    gaps.sort(key=lambda item: item[0].title)
+    gaps = [Gap(by_innovation[pk].innovation, stages, []) for pk, stages in gaps.items()]
+    gaps.sort(key=lambda gap: gap.innovation.title)
     started = {group.innovation.pk: group for group, _row in current}
     since = on - timedelta(days=NO_SESSION_DAYS)
     quiet = sorted(
@@ -230,15 +259,30 @@ def _alerts(organisation, on, today, every, stuck, book, sessions, by_innovation
         ),
         key=lambda group: (group.last_session or date.min, group.innovation.title),
     )
+    # An innovation is listed once, under its gaps, with its want of a session beside them.
+    with_gaps = {gap.innovation.pk: gap for gap in gaps}
+    for group in quiet:
+        gap = with_gaps.get(group.innovation.pk)
+        if gap is not None:
+            gap.also.append(
+                f"last session on {group.last_session:%-d %B %Y}"
+                if group.last_session
+                else "no session yet"
+            )
+    quiet = [group for group in quiet if group.innovation.pk not in with_gaps]
     actions = org_queries.overdue_actions(organisation, on)
     return Alerts(pauses, reviews, stuck_rows, gaps, quiet, actions)
 
 
-def recent_moves(organisation, on, *, limit=12):
-    """The latest moves dated on or before `on`, newest first, voids and voided moves
-    included. One query."""
+def recent_moves(organisation, on, *, status="open", limit=12):
+    """The latest moves dated on or before `on` of the parts counted
+    (stages.queries.counted_parts), newest first, voids and voided moves included. One
+    query."""
+    counted = queries.counted_parts(organisation, on, status=status)
     return list(
-        Move.objects.filter(organisation=organisation, effective_on__lte=on)
+        Move.objects.filter(
+            organisation=organisation, effective_on__lte=on, part__in=counted.values("pk")
+        )
         .select_related("part__innovation", "to_stage", "recorded_by", "voids", "voided_by")
         .order_by("-effective_on", "-recorded_at", "-seq")[:limit]
     )
@@ -272,10 +316,12 @@ class DurationRow:
         return [(n, self.days.get(n), self.visits.get(n, 0)) for n in flow.STAGES]
 
 
-def durations(organisation, on):
-    """([DurationRow] of every part started by the end of `on`, in innovation and part order;
-    {stage: flow.Median}). Two queries."""
-    times = queries.durations(organisation, on)
+def durations(organisation, on, *, status="open"):
+    """([DurationRow] of every part counted (stages.queries.counted_parts) and started by the
+    end of `on`, in innovation and part order; {stage: flow.Median}). Two queries."""
+    times = queries.durations(
+        organisation, on, counted=queries.counted_parts(organisation, on, status=status)
+    )
     parts = (
         Part.objects.filter(organisation=organisation, pk__in=list(times))
         .select_related("innovation")
@@ -315,7 +361,7 @@ class ReportPage:
     last_session: date | None
 
 
-def report(organisation, on, *, status="all", decisions=5):
+def report(organisation, on, *, status="open", decisions=5):
     """A page per innovation as of the end of `on`: its wheel, the journey of each part, its
     measures with their status, its last decisions and, once closed, what was learned. Six
     queries at most."""

@@ -23,7 +23,7 @@ from innovate.pictures.dashboard import (
 )
 from innovate.pictures.timeline import timeline_svg
 from innovate.pictures.wheel import wheel_svg
-from stages import flow
+from stages import flow, queries
 from stages.models import State, stage_names
 
 INNOVATIONS_PER_PAGE = 20
@@ -80,7 +80,10 @@ def portfolio(request: HttpRequest):
                 f"{_when(as_of, form.today)}" + (", as filtered" if filtered else "")
             ),
         )
-        feed = [(m, data.is_voided(m)) for m in data.recent_moves(organisation, as_of)]
+        feed = [
+            (m, data.is_voided(m))
+            for m in data.recent_moves(organisation, as_of, status=filters.status)
+        ]
         context = _common(
             form,
             membership,
@@ -91,7 +94,16 @@ def portfolio(request: HttpRequest):
             wheel_total=sum(sum(c.values()) for c in found.counts.values()),
             filtered=filtered,
             query=form.query(),
+            counted=queries.counted_words(filters.status, len(found.rows)),
             feed=feed,
+            moves_query="&".join(
+                q
+                for q in (
+                    f"as_of={as_of.isoformat()}" if as_of != form.today else "",
+                    f"status={filters.status}" if filters.status != "open" else "",
+                )
+                if q
+            ),
             no_session_days=data.NO_SESSION_DAYS,
         )
         return render_to_string("dashboard/portfolio.html#results", context, request)
@@ -115,7 +127,8 @@ def durations(request: HttpRequest):
     organisation = membership.organisation
     form = DashboardForm(request.GET)
     as_of = form.as_of_date
-    rows, medians = data.durations(organisation, as_of)
+    status = form.value_of("status")
+    rows, medians = data.durations(organisation, as_of, status=status)
     page = Paginator(rows, PARTS_PER_PAGE).get_page(request.GET.get("page"))
     chart = median_bars_svg(
         medians,
@@ -129,6 +142,7 @@ def durations(request: HttpRequest):
         stage_names=stage_names().items(),
         chart=chart,
         query=form.query(),
+        counted=queries.counted_words(status, len(rows)),
     )
     return respond(request, "dashboard/durations.html", context, partial="results")
 
@@ -141,7 +155,8 @@ def flow_over_time(request: HttpRequest):
     form = FlowForm(request.GET)
     as_of = form.as_of_date
     months = form.value_of("months")
-    points = flow.flow(organisation, flow.month_ends(as_of, months))
+    status = form.value_of("status")
+    points = flow.flow(organisation, flow.month_ends(as_of, months), status=status)
     table = [
         {
             "on": on,
@@ -164,6 +179,7 @@ def flow_over_time(request: HttpRequest):
         months=months,
         stage_names=stage_names().items(),
         query=form.query(),
+        counted=queries.counted_words(status, table[-1]["total"]),
     )
     return respond(request, "dashboard/flow.html", context, partial="results")
 
@@ -175,8 +191,10 @@ def compare(request: HttpRequest):
     organisation = membership.organisation
     form = CompareForm(request.GET)
     first, second = form.dates()
-    (_, before), (_, after) = flow.flow(organisation, [first, second])
-    moves = flow.moves_between(organisation, first, second)
+    status = form.status()
+    counted = queries.counted_parts(organisation, second, status=status)
+    (_, before), (_, after) = flow.flow(organisation, [first, second], status=status)
+    moves = flow.moves_between(organisation, first, second, counted=counted)
     voided = {m.voids_id for m in moves if m.voids_id}
     rows = []
     for n, name in stage_names().items():
@@ -197,7 +215,9 @@ def compare(request: HttpRequest):
         "second": second,
         "rows": rows,
         "moves": [(m, data.is_voided(m) or m.pk in voided) for m in moves],
-        "query": f"from={first.isoformat()}&to={second.isoformat()}",
+        "query": f"from={first.isoformat()}&to={second.isoformat()}"
+        + (f"&status={status}" if status != "open" else ""),
+        "counted": queries.counted_words(status, sum(sum(c.values()) for c in after.values())),
         "as_of_query": f"as_of={second.isoformat()}" if second != form.today else "",
     }
     return respond(request, "dashboard/compare.html", context, partial="results")
@@ -237,5 +257,8 @@ def board_report(request: HttpRequest):
         membership,
         pages=pages,
         query=form.query(),
+        counted=queries.counted_words(
+            form.value_of("status"), sum(len(page.markers) for page in pages)
+        ),
     )
     return respond(request, "dashboard/report.html", context, partial="results")

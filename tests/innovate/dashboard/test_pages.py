@@ -52,7 +52,8 @@ def test_durations_show_each_part_and_the_medians(client_for, viewer, journeys):
         "North team Family group conferencing 61 (2 visits) 106 (2 visits) – – – – 14 1 1"
     )
     assert row(html, "South team") == "South team Family group conferencing – – 31 – – – 150 0 1"
-    assert row(html, "Mentor pool") == "Mentor pool Mentoring – 91 – – – – 0 0 0"
+    assert "Mentor pool" not in html  # its innovation is closed
+    assert "Counted: open innovations; 9 parts." in text(html)
     assert row(html, "1. Mobilising") == "1. Mobilising 30 7"
     assert row(html, "2. Designing") == "2. Designing 46 1"
     assert row(html, "3. Developing") == "3. Developing – 0"
@@ -63,7 +64,16 @@ def test_durations_show_each_part_and_the_medians(client_for, viewer, journeys):
         "Mobilising: 30 days over 7 completed visits; Designing: 46 days over 1 completed visit"
         in html
     )
+    assert "9 parts started by 30 June 2024." in html
+
+
+def test_durations_count_closed_innovations_when_asked(client_for, viewer, journeys):
+    html = get(client_for(viewer), "durations", status="all")
+    assert row(html, "Mentor pool") == "Mentor pool Mentoring – 91 – – – – 0 0 0"
     assert "10 parts started by 30 June 2024." in html
+    assert "Counted: open and closed innovations; 10 parts." in text(html)
+    closed = get(client_for(viewer), "durations", status="closed")
+    assert "Counted: closed innovations; 1 part." in text(closed)
 
 
 def test_durations_as_of_an_earlier_date(client_for, viewer, journeys):
@@ -92,7 +102,11 @@ def test_the_flow_tables_each_month_and_draws_stacked_bars(client_for, viewer, j
     assert row(html, "Jan 2024") == "Jan 2024 5 4 1 0 0 0 0 0 10"
     assert row(html, "Feb 2024") == "Feb 2024 2 7 1 0 0 0 1 0 10"
     assert row(html, "Apr 2024") == "Apr 2024 3 5 1 0 0 0 1 1 10"
-    assert row(html, "30 Jun 2024") == "30 Jun 2024 2 6 1 0 0 0 1 1 10"
+    # Mentoring, closed on 1 May, is counted while it was open and not after.
+    assert row(html, "30 Jun 2024") == "30 Jun 2024 2 6 1 0 0 0 1 0 9"
+    assert "Counted: open innovations; 9 parts." in text(html)
+    every = get(client_for(viewer), "flow", months="6", status="all")
+    assert row(every, "30 Jun 2024") == "30 Jun 2024 2 6 1 0 0 0 1 1 10"
     assert "Dec 2023" not in html
     svg = re.search(r'<svg class="app-chart app-chart--flow".*?</svg>', html, re.S).group(0)
     assert 'role="img"' in svg
@@ -193,6 +207,13 @@ def test_compare_with_bad_dates_says_why_and_falls_back_to_90_days(
 
 def test_the_report_has_a_page_per_innovation(client_for, viewer, journeys):
     html = get(client_for(viewer), "report")
+    pages = re.findall(r'<article class="app-report__page".*?</article>', html, re.S)
+    assert [re.search(r"<h2[^>]*>([^<]+)", p).group(1).strip() for p in pages] == [
+        "Family group conferencing",
+        "Kinship support",
+    ]
+    assert "Counted: open innovations; 9 parts." in text(html)
+    html = get(client_for(viewer), "report", status="all")
     pages = re.findall(r'<article class="app-report__page".*?</article>', html, re.S)
     assert [re.search(r"<h2[^>]*>([^<]+)", p).group(1).strip() for p in pages] == [
         "Family group conferencing",
