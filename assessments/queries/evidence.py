@@ -181,7 +181,10 @@ def readiness_summary(stage, measures, check, involvement):
         said = [f"{on_track} of {_count(len(measures), 'measure')} on track"]
     else:
         said = ["no measure yet"]
-    if check is not None:
+    if not stage.key_question:
+        # The framework states no key question here: the check is a reflection on the prompts.
+        said.append("prompts reflected on" if check is not None else "prompts not reflected on yet")
+    elif check is not None:
         subject = stage.criterion.strip().lower() or "the key question"
         said.append(f"{subject} answered '{check.get_answer_display().lower()}'")
     else:
@@ -228,7 +231,7 @@ def readiness(part, today):
         _with_status(m, today) for m in _measures(part.innovation_id).filter(stage_id=part.stage_id)
     ]
     parts_filter = {"part": part}
-    check = _latest_at_current_stage(Check, "answered_on", parts_filter, ("answered_by",))
+    check = _latest_at_current_stage(Check, "answered_on", parts_filter, ("stage", "answered_by"))
     involvement = _latest_at_current_stage(
         Involvement, "recorded_on", parts_filter, ("recorded_by",)
     )

@@ -36,6 +36,7 @@ __all__ = [
     "define_measure",
     "record_involvement",
     "record_reading",
+    "reflect_on_prompts",
     "set_ethics_note",
     "update_measure",
 ]
@@ -304,6 +305,47 @@ def answer_check(part, *, by, answer, evidence, answered_on=None):
         answered_on=answered_on,
     )
     save_with_history(check, by=by, reason="Check answered")
+    bump_version(part.organisation_id)
+    return check
+
+
+def reflection_text(notes):
+    """The evidence of a reflection: each prompt's words, then what was said about it, with a
+    blank line between prompts. `notes` is [(prompt, note)]; prompts left blank are left out."""
+    return "\n\n".join(f"{prompt}\n{note.strip()}" for prompt, note in notes if note.strip())
+
+
+@transaction.atomic
+def reflect_on_prompts(part, *, by, notes, answered_on=None):
+    """Record a reflection on the reflection prompts of the part's current stage, where the
+    framework states no key question (Stage.key_question is empty). It is kept as a Check
+    whose answer is 'unknown' (no question was answered) and whose evidence holds each
+    prompt's words with what was said about it (`notes`, [(prompt, note)]), so a prompt
+    reworded later keeps the words that were answered. A new row each time."""
+    today = timezone.localdate()
+    answered_on = answered_on or today
+    stage = part.stage
+    errors = {}
+    if stage.key_question:
+        errors["notes"] = [
+            f"The framework states {stage.name}'s key question: answer it rather than the prompts."
+        ]
+    evidence = reflection_text(notes)
+    if not evidence:
+        errors.setdefault("notes", []).append("Write about at least one of the prompts.")
+    _gather(errors, check_date, answered_on, "answered_on", "date of the reflection", today=today)
+    if errors:
+        raise ValidationError(errors)
+    check = Check(
+        organisation_id=part.organisation_id,
+        part=part,
+        stage_id=part.stage_id,
+        answer=Answer.UNKNOWN,
+        evidence=evidence,
+        answered_by=by,
+        answered_on=answered_on,
+    )
+    save_with_history(check, by=by, reason="Reflection on the prompts recorded")
     bump_version(part.organisation_id)
     return check
 

@@ -13,7 +13,7 @@ from assessments.models import EthicsNote, Involvement
 from assessments.queries import evidence as queries
 from assessments.services import evidence as services
 from innovate.access import get_innovation_for, get_part_for
-from innovate.evidence.forms import EthicsNoteForm, InvolvementForm
+from innovate.evidence.forms import EthicsNoteForm, InvolvementForm, ReflectionForm
 from innovate.forms import CheckForm
 from innovate.http import HttpRequest, closed, posted, respond, see_other
 from stages.models import Part, Role, Stage
@@ -49,6 +49,8 @@ def part_check(request: HttpRequest, pk: int):
     part, membership = get_part_for(request, pk, need=_need(request))
     if request.method == "POST" and part.innovation.is_closed:
         return closed(request, part.innovation)
+    if not part.stage.key_question:
+        return _reflection(request, part, membership)
     form = CheckForm(posted(request))
     if request.method == "GET":
         context = check_context(part, membership, form)
@@ -73,6 +75,34 @@ def part_check(request: HttpRequest, pk: int):
             )
             if request.htmx:
                 context = check_context(part, membership, CheckForm())
+                return respond(request, "evidence/check.html", context, partial="check-body")
+            return see_other(reverse("evidence:check", args=[part.pk]))
+    context = check_context(part, membership, form)
+    return respond(request, "evidence/check.html", context, partial="check-body", status=422)
+
+
+def _reflection(request, part, membership):
+    """The check page of a stage whose key question the framework does not state: it says so
+    and asks the stage's reflection prompts instead, a box per prompt."""
+    form = ReflectionForm(posted(request), stage=part.stage)
+    if request.method == "GET":
+        context = check_context(part, membership, form)
+        return respond(request, "evidence/check.html", context, partial="check-body")
+    if form.is_valid():
+        try:
+            services.reflect_on_prompts(
+                part,
+                by=request.user,
+                notes=form.notes(),
+                answered_on=form.cleaned_data["answered_on"],
+            )
+        except ValidationError as refusal:
+            form.refuse(refusal)
+        else:
+            messages.success(request, f"Reflection recorded for {part.name} at {part.stage.name}.")
+            if request.htmx:
+                blank = ReflectionForm(stage=part.stage)
+                context = check_context(part, membership, blank)
                 return respond(request, "evidence/check.html", context, partial="check-body")
             return see_other(reverse("evidence:check", args=[part.pk]))
     context = check_context(part, membership, form)

@@ -103,12 +103,18 @@ def evidence_history(innovation):
     for check in Check.objects.filter(part__innovation=innovation).select_related(
         "part", "stage", "answered_by"
     ):
-        subject = check.stage.criterion or "Key question"
+        if check.stage.key_question:
+            subject = check.stage.criterion or "Key question"
+            what = (
+                f"{subject} at {check.stage.name} answered “{check.get_answer_display().lower()}”"
+            )
+        else:
+            what = f"Reflection on the prompts at {check.stage.name}"
         entries.append(
             _entry(
                 check.recorded_at,
                 check.answered_by,
-                f"{subject} at {check.stage.name} answered “{check.get_answer_display().lower()}”",
+                what,
                 check.evidence,
                 subject=check.part.name,
             )

@@ -212,6 +212,47 @@ class ReadingForm(GovukForm):
         return _number(self, "value", "value")
 
 
+class ReflectionForm(GovukForm):
+    """A reflection on the prompts of a stage whose key question the framework does not state:
+    a box per prompt (the product's own wording), at least one written in."""
+
+    answered_on = forms.DateField(label="Date of the reflection", widget=DateInput())
+
+    # Where a stage has no prompts either (they are edited in the admin).
+    WITHOUT_PROMPTS = "Where does the part stand, and what has it learned at this stage?"
+
+    def __init__(self, *args, stage, **kwargs):
+        self.prompts = stage.prompts or [self.WITHOUT_PROMPTS]
+        # Before GovukForm sets its fields up, so the boxes get its classes and limits too.
+        self.base_fields = {
+            **{
+                f"prompt_{number}": NoNulCharField(
+                    label=prompt, required=False, widget=forms.Textarea(attrs={"rows": 3})
+                )
+                for number, prompt in enumerate(self.prompts, 1)
+            },
+            **type(self).base_fields,
+        }
+        super().__init__(*args, **kwargs)
+        self.fields["answered_on"].initial = timezone.localdate()
+        _name_the_dates(self)
+
+    def clean(self):
+        data = super().clean()
+        if not any(
+            (data.get(f"prompt_{n}") or "").strip() for n in range(1, len(self.prompts) + 1)
+        ):
+            self.add_error("prompt_1", "Write about at least one of the prompts.")
+        return data
+
+    def notes(self):
+        """[(prompt, what was written)] as the write path takes them."""
+        return [
+            (prompt, self.cleaned_data.get(f"prompt_{number}") or "")
+            for number, prompt in enumerate(self.prompts, 1)
+        ]
+
+
 class InvolvementForm(GovukForm):
     who = forms.ChoiceField(
         label="Who took part",

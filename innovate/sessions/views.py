@@ -26,7 +26,7 @@ from assessments.services import sessions as session_services
 from assessments.services.evidence import answer_check
 from innovate.access import get_action_for, get_innovation_for, get_session_for
 from innovate.csv import csv_lines
-from innovate.forms import CheckForm
+from innovate.forms import CheckForm, GovukForm
 from innovate.http import HttpRequest, closed, posted, respond, see_other
 from innovate.pictures.wheel import Marker, wheel_svg
 from innovate.sessions.forms import (
@@ -443,6 +443,16 @@ def note_remove(request: HttpRequest, pk: int, note_pk: int):
 def check_answer(request: HttpRequest, pk: int, part_pk: int):
     session, membership = get_session_for(request, pk, need=RUNS)
     part = _scoped_part(session, part_pk)
+    if not part.stage.key_question:
+        # Nothing to answer yes or no to: the stage's prompts are answered by notes.
+        refused = GovukForm(request.POST)
+        refused.is_valid()
+        refused.add_error(
+            None,
+            f"The framework states no key question for {part.stage.name}: record what is said "
+            "about its reflection prompts as notes.",
+        )
+        return _run_answer(request, session, part, "check", done="", status=422, check_form=refused)
     form = CheckForm(request.POST, stage=part.stage)
     if form.is_valid():
         try:

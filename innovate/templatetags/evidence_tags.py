@@ -34,7 +34,12 @@ def status_tag(status):
 
 @register.simple_tag
 def answer_tag(check):
-    """A check's answer as a GOV.UK tag."""
+    """A check's answer as a GOV.UK tag; at a stage whose key question the framework does not
+    state, a check is a reflection on the prompts, not an answer. Reads `check.stage`."""
+    if not check.stage.key_question:
+        return format_html(
+            '<strong class="govuk-tag app-status-tag govuk-tag--grey">{}</strong>', "Reflection"
+        )
     return format_html(
         '<strong class="govuk-tag app-status-tag {}">{}</strong>',
         ANSWER_CLASSES.get(check.answer, "govuk-tag--grey"),

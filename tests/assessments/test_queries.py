@@ -182,16 +182,25 @@ def test_readiness_says_it_in_plain_words(integrating):
 
 def test_readiness_with_nothing_recorded_says_so(innovation, leader, south):
     assert queries.readiness(south, TODAY)["summary"] == (
+        "no measure yet; prompts not reflected on yet; no involvement recorded"
+    )
+
+
+def test_readiness_at_a_stage_with_a_key_question_and_nothing_recorded_says_so(innovation, leader):
+    east = make_part(innovation, by=leader, name="East team", stage=4)
+    assert queries.readiness(east, TODAY)["summary"] == (
         "no measure yet; key question not answered yet; no involvement recorded"
     )
 
 
-def test_readiness_where_the_framework_states_no_criterion(innovation, leader, south):
+def test_readiness_where_the_framework_states_no_key_question_speaks_of_the_prompts(
+    innovation, leader, south
+):
     make_measure(innovation, by=leader, stage=3, name="Referrals", target_value=10)
     make_check(south, by=leader, answer="yes")
     make_involvement(south, by=leader, level="co_designing", who="young_people")
     assert queries.readiness(south, TODAY)["summary"] == (
-        "0 of 1 measure on track; the key question answered 'yes'; young people co-designed"
+        "0 of 1 measure on track; prompts reflected on; young people co-designed"
     )
 
 
@@ -238,7 +247,7 @@ def test_another_organisations_evidence_never_appears(
         "Integrating: next for 1 part, no measure yet",
     ]
     assert queries.readiness(north, TODAY)["summary"] == (
-        "no measure yet; key question not answered yet; no involvement recorded"
+        "no measure yet; prompts not reflected on yet; no involvement recorded"
     )
 
 
@@ -318,7 +327,7 @@ def test_reads_take_a_fixed_number_of_queries(innovation, leader, n, django_asse
         everyone = queries.readiness_for_parts(innovation, TODAY)
         summaries = {pk: r["summary"] for pk, r in everyone.items()}
     assert sorted(summaries) == sorted(p.pk for p in parts)
-    assert summaries[parts[0].pk].endswith("the key question answered 'partly'; families consulted")
+    assert summaries[parts[0].pk].endswith("prompts reflected on; families consulted")
 
     with django_assert_num_queries(5):
         ready = queries.readiness(part, TODAY)

@@ -1,5 +1,5 @@
 """A leader gathers the evidence for a Developing part in a real browser: defines a measure,
-records three readings with htmx, sees the chart and the status, answers the key question,
+records three readings with htmx, sees the chart and the status, reflects on the prompts,
 records that young people co-designed, and sees it all on the move form. axe-core checks every
 page and every swap."""
 
@@ -125,21 +125,24 @@ def test_a_leader_gathers_the_evidence_for_a_developing_part(page, live_server, 
     axe_page(page)
     expect(page.locator("svg.app-chart--compact[role=img]")).to_have_count(1)
 
-    # Answer the key question: Developing states none, so its prompts are answered.
+    # Developing states no key question, so its reflection prompts are answered instead.
     page.goto(detail)
-    page.locator("#evidence").get_by_role("link", name="Answer for North team").click()
-    expect(page.get_by_role("heading", level=1, name="Key question for North team")).to_be_visible()
+    page.locator("#evidence").get_by_role("link", name="Reflect for North team").click()
+    expect(
+        page.get_by_role("heading", level=1, name="Reflection prompts for North team")
+    ).to_be_visible()
     axe_page(page)
     expect(page.locator("main")).to_contain_text("Not stated in the framework text")
-    expect(page.locator("main")).to_contain_text("What are the bounds of the pilot")
-    page.get_by_label("Partly", exact=True).check()
-    page.get_by_label("What the answer rests on").fill("Piloting with two pods; numbers rising.")
-    page.get_by_role("button", name="Record the answer").click()
+    expect(page.locator("main")).to_contain_text("states no key question for Developing")
+    page.get_by_label("What are the bounds of the pilot and what are we trying to learn?").fill(
+        "Piloting with two pods; numbers rising."
+    )
+    page.get_by_role("button", name="Record the reflection").click()
     expect(page.locator("#check-body .govuk-notification-banner--success")).to_contain_text(
-        "Answer recorded for North team at Developing: partly."
+        "Reflection recorded for North team at Developing."
     )
     axe(page)
-    assert Check.objects.get(part=part).answer == "partly"
+    assert Check.objects.get(part=part).evidence.endswith("Piloting with two pods; numbers rising.")
 
     # Record that young people co-designed.
     page.get_by_role(
@@ -177,9 +180,7 @@ def test_a_leader_gathers_the_evidence_for_a_developing_part(page, live_server, 
     axe(page)
 
     # The innovation page and the move form show the readiness in plain words.
-    summary = (
-        "1 of 1 measure on track; the key question answered 'partly'; young people co-designed"
-    )
+    summary = "1 of 1 measure on track; prompts reflected on; young people co-designed"
     page.goto(detail)
     axe_page(page)
     expect(page.locator(f"#evidence-part-{part.pk}")).to_contain_text(summary)

@@ -151,6 +151,8 @@ class HostileInputTests(TestCase):
         leader, facilitator = users[Role.LEADER], users[Role.FACILITATOR]
         part = make_part(innovation, by=leader, name="North team")
         make_part(innovation, by=leader, name="South team")
+        # Integrating states a key question, so facilitator mode offers the check's form.
+        east = make_part(innovation, by=leader, name="East team", stage=4)
         services.move_part(part, kind="advance", by=leader, effective_on=date(2024, 2, 1))
         measure = evidence.define_measure(innovation, by=leader, stage=2, name="Reach")
         session = sessions.plan_session(
@@ -159,7 +161,7 @@ class HostileInputTests(TestCase):
             held_on=date(2024, 3, 1),
             title="Spring",
             facilitator=facilitator,
-            parts=[part],
+            parts=[part, east],
         )
         theirs = InnovationFactory(organisation=other, title="Their hubs")
         their_part = make_part(theirs, by=outsider, name="Their team")
@@ -173,7 +175,7 @@ class HostileInputTests(TestCase):
             "parts": {"pk": part.pk},
             "measure": {"pk": measure.pk},
             "sessions": {"pk": session.pk},
-            "run": {"pk": session.pk, "part_pk": part.pk},
+            "run": {"pk": session.pk, "part_pk": east.pk},
             "innovation": {"pk": innovation.pk},
             "people": {"pk": membership.pk},
         }

@@ -50,14 +50,16 @@ def test_a_stage_without_a_key_question_says_so_and_offers_its_prompts(
     response = client_for(viewer).get(check_url(developing))
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Key question for North team" in html
+    assert "Reflection prompts for North team</h1>" in html
     assert re.search(
         r"Key question \(the framework\)</dt><dd[^>]*>Not stated in the framework", html
     )
     assert re.search(r"Criterion</dt><dd[^>]*>Not stated in the framework text", html)
-    assert "Answer these instead (our own wording)" in html
+    assert "The framework states no key question for Developing, so there is no yes or no" in html
+    assert "Reflection prompts (our own wording)</dt>" in html
     assert "What are the bounds of the pilot and what are we trying to learn?" in html
     assert "Not answered yet." in html
+    assert "Record the reflection" not in html
     assert "Record the answer" not in html
 
 
@@ -65,7 +67,8 @@ def test_a_stage_with_a_key_question_shows_it_and_its_criterion(client_for, lead
     html = client_for(leader).get(check_url(integrating)).content.decode()
     assert "Is it (financially, practically) sustainable?" in html
     assert re.search(r"Criterion</dt><dd[^>]*>Viability", html)
-    assert "Answer these instead" not in html
+    assert "Key question for South team</h1>" in html
+    assert "Reflection prompts" not in html
     assert "Record the answer" in html
 
 
@@ -88,12 +91,12 @@ def test_a_leader_answers_and_earlier_answers_are_kept(client_for, leader, integ
     assert html.index("Funded to March only.") < html.index("No budget yet.")
 
 
-def test_an_answer_other_than_unknown_needs_its_evidence(client_for, leader, developing):
+def test_an_answer_other_than_unknown_needs_its_evidence(client_for, leader, integrating):
     client = client_for(leader, enforce_csrf_checks=True)
     before = evidence_counts()
     response = csrf_post(
         client,
-        check_url(developing),
+        check_url(integrating),
         {"answer": "yes", "evidence": "", "answered_on": "2026-11-02"},
     )
     html = error_at(response, "evidence", "Say what the answer rests on.")
@@ -101,37 +104,37 @@ def test_an_answer_other_than_unknown_needs_its_evidence(client_for, leader, dev
     assert evidence_counts() == before
 
 
-def test_an_answer_needs_an_answer_and_a_date_not_in_the_future(client_for, leader, developing):
+def test_an_answer_needs_an_answer_and_a_date_not_in_the_future(client_for, leader, integrating):
     before = evidence_counts()
     response = client_for(leader).post(
-        check_url(developing), {"evidence": "Seen.", "answered_on": TOMORROW.isoformat()}
+        check_url(integrating), {"evidence": "Seen.", "answered_on": TOMORROW.isoformat()}
     )
     html = error_at(response, "answer", "Choose yes, partly, no or unknown.")
     assert "Seen." in html
     assert evidence_counts() == before
     response = client_for(leader).post(
-        check_url(developing),
+        check_url(integrating),
         {"answer": "unknown", "evidence": "", "answered_on": TOMORROW.isoformat()},
     )
     error_at(response, "answered_on", "The date answered cannot be in the future.")
     assert evidence_counts() == before
 
 
-def test_an_answer_with_htmx_answers_the_fragment(client_for, leader, developing):
+def test_an_answer_with_htmx_answers_the_fragment(client_for, leader, integrating):
     client = client_for(leader)
-    page = client.get(check_url(developing), **HTMX).content.decode()
+    page = client.get(check_url(integrating), **HTMX).content.decode()
     assert "<html" not in page
     assert "Record the answer" in page
     response = client.post(
-        check_url(developing),
+        check_url(integrating),
         {"answer": "unknown", "evidence": "", "answered_on": "2026-11-02"},
         **HTMX,
     )
     html = response.content.decode()
     assert response.status_code == 200
     assert "<html" not in html
-    assert "Answer recorded for North team at Developing: unknown." in html
-    refused = client.post(check_url(developing), {"answer": "yes"}, **HTMX)
+    assert "Answer recorded for South team at Integrating: unknown." in html
+    refused = client.post(check_url(integrating), {"answer": "yes"}, **HTMX)
     assert refused.status_code == 422
     assert "<html" not in refused.content.decode()
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from assessments.models import Reading
 from assessments.services import evidence as services
 from stages.models import Move
-from tests.assessments.factories import make_check, make_involvement, make_measure, make_reading
+from tests.assessments.factories import make_involvement, make_measure, make_reading
 from tests.factories import make_move, make_part
 
 D = datetime.date
@@ -41,7 +41,9 @@ def test_the_innovation_page_shows_measures_coverage_answers_involvement_and_eth
     rated = make_measure(innovation, by=leader, name="Staff confidence", scale="rated")
     make_reading(rated, by=leader, on=D(2026, 10, 1), rating="off_track")
     make_measure(innovation, by=leader, name="Plans agreed", part=south)
-    make_check(developing, by=leader, answer="partly", answered_on=D(2026, 10, 2))
+    services.reflect_on_prompts(
+        developing, by=leader, notes=[("Bounds?", "Two pods.")], answered_on=D(2026, 10, 2)
+    )
     make_involvement(developing, by=leader, level="co_designing", who="young_people")
     services.set_ethics_note(innovation, 3, by=leader, note="Whose voice is missing?")
 
@@ -58,9 +60,11 @@ def test_the_innovation_page_shows_measures_coverage_answers_involvement_and_eth
     assert "govuk-tag--red" not in section
     north = section[section.index(f'id="evidence-part-{developing.pk}"') :]
     north = north[: north.index("</tr>")]
-    assert "Partly" in north
+    assert "Reflection</strong>" in north
+    assert "Reflect<span" not in north and "Reflections<span" in north
     assert "Young people co-designed" in north
-    assert "0 of 2 measures on track; the key question answered &#x27;partly&#x27;" in north
+    assert "0 of 2 measures on track; prompts reflected on; young people co-designed" in north
+    assert "Key question or reflection</th>" in section
     assert "Whose voice is missing?" in section
     assert f'href="{reverse("evidence:ethics", args=[innovation.pk, 4])}"' in section
     assert "Define a measure" not in section
@@ -88,17 +92,22 @@ def test_the_move_form_shows_the_readiness_and_cites_it_in_the_evidence(
         measure = make_measure(innovation, by=leader, name=name, target_value=5)
         make_reading(measure, by=leader, part=developing, on=D(2026, 10, 1), value=6)
     make_measure(innovation, by=leader, name="Referrals")
-    make_check(developing, by=leader, answer="partly", evidence="Piloting with two pods.")
+    services.reflect_on_prompts(
+        developing, by=leader, notes=[("What are the bounds?", "Piloting with two pods.")]
+    )
     make_involvement(developing, by=leader, level="consulted", who="families")
     moves = Move.objects.count()
 
     html = client_for(leader).get(reverse("parts:move", args=[developing.pk])).content.decode()
-    summary = (
-        "2 of 3 measures on track; the key question answered &#x27;partly&#x27;; families consulted"
-    )
+    summary = "2 of 3 measures on track; prompts reflected on; families consulted"
     assert f'<p class="govuk-body">{summary}.</p>' in html
     assert "Readiness at Developing</h2>" in html
     assert "Piloting with two pods." in html
+    assert (
+        "Reflection prompts (our own wording; the framework states no key question here): " in html
+    )
+    assert "key question answered" not in html
+    assert "reflect on the prompts<span" in html
     evidence = re.search(r'<textarea name="evidence"[^>]*>(.*?)</textarea>', html, re.S).group(1)
     assert evidence.strip() == f"Readiness at Developing: {summary}."
     assert "it does not move the part" in html
@@ -119,7 +128,7 @@ def test_the_move_panel_shows_the_readiness_with_a_lower_heading(
     )
     assert "Readiness at Developing</h3>" in html
     assert "No measure at Developing yet." in html
-    assert "no measure yet; key question not answered yet; no involvement recorded" in html
+    assert "no measure yet; prompts not reflected on yet; no involvement recorded" in html
 
 
 def test_a_move_records_the_readiness_it_cites(client_for, leader, developing):
@@ -135,7 +144,7 @@ def test_a_move_records_the_readiness_it_cites(client_for, leader, developing):
     assert response.status_code == 303
     move = Move.objects.get(part=developing, seq=2)
     assert move.evidence == (
-        "Readiness at Developing: no measure yet; key question not answered yet; children informed."
+        "Readiness at Developing: no measure yet; prompts not reflected on yet; children informed."
     )
 
 
@@ -146,13 +155,16 @@ def test_involvement_answers_and_ethics_notes_appear_in_the_history(
     client_for, viewer, leader, innovation, developing
 ):
     make_involvement(developing, by=leader, level="co_designing", who="families", note="Workshops.")
-    make_check(developing, by=leader, answer="no", evidence="Too early to say.")
+    services.reflect_on_prompts(
+        developing, by=leader, notes=[("What are we trying to learn?", "Too early to say.")]
+    )
     services.set_ethics_note(innovation, 2, by=leader, note="Better for whom?")
     services.set_ethics_note(innovation, 2, by=leader, note="Better for families; risk of blame.")
     html = client_for(viewer).get(reverse("innovations:history", args=[innovation.pk])).content
     html = html.decode()
     assert "<strong>Families co-designing in Developing</strong> (North team): Workshops." in html
-    assert "<strong>Key question at Developing answered “no”</strong> (North team)" in html
+    assert "<strong>Reflection on the prompts at Developing</strong> (North team)" in html
+    assert "answered “unknown”" not in html
     assert "<strong>Ethics note for Designing written</strong>: Better for whom?" in html
     assert (
         "<strong>Ethics note for Designing edited</strong>: Better for families; risk of blame."
@@ -185,7 +197,7 @@ def many(request, innovation, leader):
             make_reading(own, by=leader, on=D(2026, month, 1), value=month + n)
         make_reading(whole, by=leader, part=part, on=D(2026, 10, 1), value=n)
         make_reading(rated, by=leader, part=part, on=D(2026, 10, 1), rating="on_track")
-        make_check(part, by=leader, answer="yes", evidence=f"Evidence {n:02}")
+        services.reflect_on_prompts(part, by=leader, notes=[("Why?", f"Evidence {n:02}")])
         make_involvement(part, by=leader, note=f"Forum {n:02}")
         names.append(part.name)
     services.set_ethics_note(innovation, 1, by=leader, note="Whose power?")
@@ -234,7 +246,7 @@ def test_the_innovation_page_with_evidence_runs_the_same_queries_whatever_the_si
     for n, name in enumerate(names):
         row = html[html.index(f">{name}<br><span") :]
         row = row[: row.index("</tr>")]
-        assert "Yes</strong>" in row
+        assert "Reflection</strong>" in row
         assert "Families consulted" in row
         assert f"Measure {n:02}</a>" in html
 

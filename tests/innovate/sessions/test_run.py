@@ -230,9 +230,17 @@ def check_url(session, part):
     return reverse("sessions:answer-check", args=[session.pk, part.pk])
 
 
-def test_the_group_answers_the_parts_check(client_for, facilitator, session, parts):
+@pytest.fixture
+def at_integrating(innovation, facilitator):
+    """A session on one part at Integrating, a stage whose key question the framework states."""
+    east = make_part(innovation, by=facilitator, name="East team", stage=4)
+    return planned(innovation, facilitator, [east], title="Integration review"), east
+
+
+def test_the_group_answers_the_parts_check(client_for, facilitator, at_integrating):
+    session, east = at_integrating
     response = client_for(facilitator).post(
-        check_url(session, parts[0]),
+        check_url(session, east),
         {"answer": "partly", "evidence": "Half the team trained."},
         **HTMX,
     )
@@ -240,23 +248,45 @@ def test_the_group_answers_the_parts_check(client_for, facilitator, session, par
     assert "Answer recorded." in response.content.decode()
     check = Check.objects.get()
     assert (check.part, check.stage.number, check.answer, check.answered_by) == (
-        parts[0],
-        3,
+        east,
+        4,
         "partly",
         facilitator,
     )
 
 
-def test_a_check_answer_without_evidence_is_refused(client_for, facilitator, session, parts):
+def test_a_check_answer_without_evidence_is_refused(client_for, facilitator, at_integrating):
+    session, east = at_integrating
     before = session_rows()
     response = csrf_post(
         client_for(facilitator),
-        run_url(session, parts[0]),
+        run_url(session, east),
         {"answer": "yes", "evidence": ""},
-        post_url=check_url(session, parts[0]),
+        post_url=check_url(session, east),
     )
     html = error_at(response, "evidence", "Say what the answer rests on.")
     assert 'value="yes" class="govuk-radios__input" id="id_answer_0" required checked' in html
+    assert session_rows() == before
+
+
+def test_at_a_stage_without_a_key_question_the_session_asks_for_notes_not_a_yes_or_no(
+    client_for, facilitator, session, parts
+):
+    client = client_for(facilitator)
+    html = client.get(run_url(session, parts[0])).content.decode()
+    check = html.split('id="check-heading"')[1].split("</section>")[0]
+    assert "The framework states no key question for Developing, so there is no yes or no" in check
+    assert 'name="answer"' not in check
+    assert "Key question:</strong> not stated in the framework text." in html
+    assert "Reflection prompts: not reflected on at this stage yet." in html
+    before = session_rows()
+    response = client.post(
+        check_url(session, parts[0]), {"answer": "yes", "evidence": "Seen."}, **HTMX
+    )
+    assert response.status_code == 422
+    assert "The framework states no key question for Developing: record what is said" in (
+        response.content.decode()
+    )
     assert session_rows() == before
 
 
