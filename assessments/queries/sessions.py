@@ -12,6 +12,7 @@ from assessments.models import (
     Action,
     Attendee,
     AttendeeLevel,
+    Check,
     Decision,
     DecisionStatus,
     Note,
@@ -166,6 +167,20 @@ def session_record(session):
         "current_decision": current,
         "actions": actions,
     }
+
+
+def session_checks(session):
+    """The answers to the checks (and reflections on the prompts) of the parts in the session's
+    scope given on the session's date: those recorded in facilitator mode, which dates them so,
+    and any given on the check pages that day. By part name, oldest first. One query."""
+    return list(
+        Check.objects.filter(
+            part__in=SessionPart.objects.filter(session=session).values("part_id"),
+            answered_on=session.held_on,
+        )
+        .select_related("part", "stage", "answered_by")
+        .order_by("part__name", "part_id", "recorded_at", "id")
+    )
 
 
 def parts_in_scope(session):

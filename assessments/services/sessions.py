@@ -25,6 +25,7 @@ from assessments.models import (
     SessionPart,
     SessionStatus,
 )
+from assessments.services.evidence import answer_check
 from stages import rules
 from stages.dates import check_date
 from stages.models import Membership, Move, Part, Reason, Role, Stage, stage_names
@@ -36,6 +37,7 @@ __all__ = [
     "add_action",
     "add_attendee",
     "add_note",
+    "answer_check_in_session",
     "apply_decisions",
     "complete_action",
     "plan_session",
@@ -211,6 +213,27 @@ def remove_attendee(attendee, *, by):
     bump_version(attendee.organisation_id)
 
 
+def waits_for_the_day(session, today):
+    """True while the session's date is still to come: notes and attendees can be recorded
+    before it, the check's answers and the decisions only on the day or after."""
+    return session.held_on > today
+
+
+def answer_check_in_session(session, part, *, by, answer, evidence, today=None):
+    """The session's answer to the check of `part` (in its scope), dated the session's date, so
+    that the summary finds it. Refused before the session's date, as decisions are."""
+    today = today or timezone.localdate()
+    _in_scope(session, part)
+    if waits_for_the_day(session, today):
+        raise ValidationError(
+            {
+                "answer": f"This session is planned for {session.held_on:%-d %B %Y}: record the "
+                "answers to the check on the day or after."
+            }
+        )
+    return answer_check(part, by=by, answer=answer, evidence=evidence, answered_on=session.held_on)
+
+
 def _in_scope(session, part):
     if part is not None and not SessionPart.objects.filter(session=session, part=part).exists():
         raise ValidationError({"part": f"{part.name} is not in this session's scope."})
@@ -280,7 +303,7 @@ def record_decision(
         raise ValidationError({"kind": "Choose what the session decided."})
     kind = DecisionKind(kind)
     _in_scope(session, part)
-    if session.held_on > today:
+    if waits_for_the_day(session, today):
         raise ValidationError(
             {
                 "kind": f"This session is planned for {session.held_on:%-d %B %Y}: record its "

@@ -23,7 +23,6 @@ from assessments.models import (
 )
 from assessments.queries import sessions as session_queries
 from assessments.services import sessions as session_services
-from assessments.services.evidence import answer_check
 from innovate.access import get_action_for, get_innovation_for, get_session_for
 from innovate.csv import csv_lines
 from innovate.forms import CheckForm, GovukForm
@@ -352,6 +351,7 @@ def _run_context(session, part_pk, **forms):
         "just_done": forms.get("just_done", ""),
         "refused": forms.get("refused", ""),
         "today": today,
+        "waits": session_services.waits_for_the_day(session, today),
     }
 
 
@@ -456,7 +456,8 @@ def check_answer(request: HttpRequest, pk: int, part_pk: int):
     form = CheckForm(request.POST, stage=part.stage)
     if form.is_valid():
         try:
-            answer_check(
+            session_services.answer_check_in_session(
+                session,
                 part,
                 by=request.user,
                 answer=form.cleaned_data["answer"],
@@ -573,6 +574,7 @@ def summary(request: HttpRequest, pk: int):
             "notes": [(part, groups) for part, groups in notes if groups],
             "general_notes": _by_prompt_as_taken(record["notes_by_part"].get(None, [])),
             "decisions": shown,
+            "checks": session_queries.session_checks(session),
             "minority_views": [d for d in shown if d.minority_view],
             "may_run": membership.may(RUNS),
             "today": timezone.localdate(),

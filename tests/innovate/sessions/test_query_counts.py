@@ -80,7 +80,10 @@ def scoped(request, innovation, facilitator, viewer):
             part=part,
         )
         make_reading(measure, by=facilitator, value=7)
-        make_check(part, by=facilitator)
+        # Given on the session's date, so the summary shows it among the session's answers.
+        make_check(
+            part, by=facilitator, evidence=f"Answer for {part.name}", answered_on=D(2024, 3, 1)
+        )
         make_involvement(part, by=facilitator)
     return session, [p.name for p in parts]
 
@@ -130,7 +133,8 @@ def test_the_summary_runs_the_same_queries_whatever_the_number_of_parts(
 ):
     session, names = scoped
     client = client_for(viewer)
-    with django_assert_num_queries(12):
+    # One more than before the summary showed the answers to the checks: that one query.
+    with django_assert_num_queries(13):
         response = client.get(reverse("sessions:summary", args=[session.pk]))
     assert response.status_code == 200
     html = response.content.decode()
@@ -138,6 +142,7 @@ def test_the_summary_runs_the_same_queries_whatever_the_number_of_parts(
         assert f"Lead of {name} (from {name})" in html
         assert f"Note on {name}" in html
         assert f"Doubt about {name}" in html
+        assert f"Answer for {name}" in html.split("Answers to the checks</h2>")[1]
         assert f"Act on {name}" in html
         if n % 2 == 0:
             assert f"{name} advanced to Developing, dated 1 March 2024" in html
