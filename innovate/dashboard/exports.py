@@ -14,7 +14,7 @@ from innovate.dashboard.forms import DashboardForm, MovesForm, PortfolioForm
 from innovate.dashboard.views import filters_from
 from innovate.forms import member_choices
 from innovate.http import HttpRequest, respond
-from stages import flow
+from stages import queries
 from stages.models import Move, MoveKind, Reason, State, stage_names
 from stages.queries import counted_parts
 
@@ -206,7 +206,7 @@ def durations_header():
         "Part",
         *(
             f"{n}. {names[n]}: {what}"
-            for n in flow.STAGES
+            for n in queries.STAGES
             for what in ("active days", "paused days", "visits")
         ),
         "Paused days in all",
@@ -230,7 +230,7 @@ def durations_csv(request: HttpRequest):
     def rows():
         for row in found:
             cells = [row.part.innovation.title, row.part.name]
-            for n in flow.STAGES:
+            for n in queries.STAGES:
                 visited = n in row.days
                 cells += [
                     row.days[n] if visited else "",

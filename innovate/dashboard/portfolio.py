@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 from assessments.queries import organisation as org_queries
 from innovate.pictures.wheel import Marker
-from stages import flow, queries
+from stages import queries
 from stages.models import Innovation, Move, MoveKind, Part, State, stage_names
 
 NO_SESSION_DAYS = 90
@@ -149,7 +149,7 @@ def portfolio(organisation, on, filters=None, *, today):
         .select_related("lead")
         .order_by("name")
     )
-    latest = flow.latest_moves(organisation, on)
+    latest = queries.latest_moves(organisation, on)
     times = queries.durations(organisation, on)
     stuck = queries.stuck_parts(organisation, on, times=times)
     book = org_queries.MeasureBook(organisation, on)
@@ -165,7 +165,7 @@ def portfolio(organisation, on, filters=None, *, today):
         row = Row(
             part=part,
             move=move,
-            days_in_stage=flow.days_in_stage(times.get(part.pk), on),
+            days_in_stage=queries.days_in_stage(times.get(part.pk), on),
             on_track=on_track,
             measures=in_use,
             stuck=stuck.get(part.pk),
@@ -174,7 +174,7 @@ def portfolio(organisation, on, filters=None, *, today):
 
     alerts = _alerts(organisation, on, today, every, stuck, book, sessions, by_innovation)
 
-    counts = flow.empty_counts()
+    counts = queries.empty_counts()
     for group, row in every:
         if _innovation_matches(group, filters) and _row_matches(row, group, filters):
             group.rows.append(row)
@@ -313,12 +313,12 @@ class DurationRow:
     @property
     def cells(self):
         """[(stage, active days or None, visits)] for the six stages."""
-        return [(n, self.days.get(n), self.visits.get(n, 0)) for n in flow.STAGES]
+        return [(n, self.days.get(n), self.visits.get(n, 0)) for n in queries.STAGES]
 
 
 def durations(organisation, on, *, status="open"):
     """([DurationRow] of every part counted (stages.queries.counted_parts) and started by the
-    end of `on`, in innovation and part order; {stage: flow.Median}). Two queries."""
+    end of `on`, in innovation and part order; {stage: queries.Median}). Two queries."""
     times = queries.durations(
         organisation, on, counted=queries.counted_parts(organisation, on, status=status)
     )
@@ -342,7 +342,7 @@ def durations(organisation, on, *, status="open"):
                 pauses=t.pauses,
             )
         )
-    return rows, flow.stage_medians(times)
+    return rows, queries.stage_medians(times)
 
 
 # --- The board report --------------------------------------------------------------------

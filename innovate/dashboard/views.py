@@ -23,7 +23,7 @@ from innovate.pictures.dashboard import (
 )
 from innovate.pictures.timeline import timeline_svg
 from innovate.pictures.wheel import wheel_svg
-from stages import flow, queries
+from stages import queries
 from stages.models import State, stage_names
 
 INNOVATIONS_PER_PAGE = 20
@@ -156,13 +156,13 @@ def flow_over_time(request: HttpRequest):
     as_of = form.as_of_date
     months = form.value_of("months")
     status = form.value_of("status")
-    points = flow.flow(organisation, flow.month_ends(as_of, months), status=status)
+    points = queries.flow(organisation, queries.month_ends(as_of, months), status=status)
     table = [
         {
             "on": on,
-            "stages": [counts[n][State.ACTIVE] + counts[n][State.PAUSED] for n in flow.STAGES],
-            "paused": sum(counts[n][State.PAUSED] for n in flow.STAGES),
-            "stopped": sum(counts[n][State.STOPPED] for n in flow.STAGES),
+            "stages": [counts[n][State.ACTIVE] + counts[n][State.PAUSED] for n in queries.STAGES],
+            "paused": sum(counts[n][State.PAUSED] for n in queries.STAGES),
+            "stopped": sum(counts[n][State.STOPPED] for n in queries.STAGES),
             "total": sum(sum(c.values()) for c in counts.values()),
         }
         for on, counts in points
@@ -193,8 +193,8 @@ def compare(request: HttpRequest):
     first, second = form.dates()
     status = form.status()
     counted = queries.counted_parts(organisation, second, status=status)
-    (_, before), (_, after) = flow.flow(organisation, [first, second], status=status)
-    moves = flow.moves_between(organisation, first, second, counted=counted)
+    (_, before), (_, after) = queries.flow(organisation, [first, second], status=status)
+    moves = queries.moves_between(organisation, first, second, counted=counted)
     voided = {m.voids_id for m in moves if m.voids_id}
     rows = []
     for n, name in stage_names().items():

@@ -110,7 +110,7 @@ BAR_GUTTER, BAR_WIDTH, BAR_ROW = 150, 720, 34
 
 def median_bars_svg(medians, *, title, id_prefix="medians"):
     """Horizontal bars: the median active days of completed visits to each stage.
-    `medians`: {stage: stages.flow.Median}. The markup is templates/svg/median_bars.svg."""
+    `medians`: {stage: stages.queries.Median}. The markup is templates/svg/median_bars.svg."""
     names = stage_names()
     longest = max((m.days or 0 for m in medians.values()), default=0) or 1
     inner = BAR_WIDTH - BAR_GUTTER - 170

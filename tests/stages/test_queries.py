@@ -1,5 +1,5 @@
 """The aggregate reads in stages.queries: positions as of a date, durations and stuck parts (the
-wheel's counts over time are stages.flow's, tested with the dashboards)."""
+wheel's counts over time are tested with the dashboards)."""
 
 from datetime import date, timedelta
 
@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
-from stages import flow, queries
+from stages import queries
 from stages.models import Move, Role
 from tests.factories import (
     InnovationFactory,
@@ -368,7 +368,7 @@ def test_every_read_of_one_organisation_leaves_out_another(
     assert set(queries.positions_as_of(organisation, AS_OF)) == {ours.pk}
     assert set(queries.durations(organisation, AS_OF)) == {ours.pk}
     assert [row["part_id"] for row in queries.spans(organisation, AS_OF)] == [ours.pk]
-    [(_on, counts)] = flow.flow(organisation, [AS_OF])
+    [(_on, counts)] = queries.flow(organisation, [AS_OF])
     assert sum(sum(c.values()) for c in counts.values()) == 1
     # Their completed visits would make our slow team stuck; they are not ours.
     assert queries.stuck_parts(organisation, AS_OF) == {}
@@ -393,7 +393,7 @@ def test_each_read_takes_a_fixed_number_of_queries(
     with django_assert_num_queries(1):
         times = queries.durations(organisation, on)
     with django_assert_num_queries(1):
-        (_, then), (_, now) = flow.flow(organisation, [date(2024, 2, 15), on])
+        (_, then), (_, now) = queries.flow(organisation, [date(2024, 2, 15), on])
     with django_assert_num_queries(2):
         stuck = queries.stuck_parts(organisation, on)
 

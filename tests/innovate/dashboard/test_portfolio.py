@@ -12,7 +12,7 @@ from hypothesis.extra.django import TestCase
 
 from assessments.queries import organisation as org_queries
 from innovate.dashboard import portfolio as data
-from stages import flow
+from stages import queries
 from stages.models import Move, Role
 from tests.factories import (
     InnovationFactory,
@@ -101,7 +101,7 @@ class AsOfTests(TestCase):
     @given(st.dates(min_value=D(2023, 12, 1), max_value=D(2024, 7, 31)))
     def test_latest_moves_as_of_any_date_match_a_replay(self, on):
         expected = replay(self.moves(), on)
-        found = flow.latest_moves(self.organisation, on)
+        found = queries.latest_moves(self.organisation, on)
         assert {
             part_id: (m.to_stage.number, m.to_state, m.cycle, m.seq) for part_id, m in found.items()
         } == expected
@@ -117,7 +117,7 @@ class AsOfTests(TestCase):
     )
     def test_the_flow_at_any_dates_matches_a_replay_at_each(self, ends):
         moves = self.moves()
-        found = flow.flow(self.organisation, ends)
+        found = queries.flow(self.organisation, ends)
         assert [on for on, _counts in found] == sorted(ends)
         for on, counts in found:
             assert counts == counted(replay(moves, on)), on
@@ -307,7 +307,7 @@ def test_the_median_per_stage_is_over_finished_visits(organisation, journeys):
 
 
 def test_the_flow_counts_parts_in_each_stage_at_each_month_end(organisation, journeys):
-    ends = flow.month_ends(TODAY, 6)
+    ends = queries.month_ends(TODAY, 6)
     assert ends == [
         D(2024, 1, 31),
         D(2024, 2, 29),
@@ -316,7 +316,7 @@ def test_the_flow_counts_parts_in_each_stage_at_each_month_end(organisation, jou
         D(2024, 5, 31),
         D(2024, 6, 30),
     ]
-    found = dict(flow.flow(organisation, ends))
+    found = dict(queries.flow(organisation, ends))
 
     def shape(counts):
         return {(n, s): c for n, states in counts.items() for s, c in states.items() if c}
@@ -340,12 +340,12 @@ def test_the_flow_counts_parts_in_each_stage_at_each_month_end(organisation, jou
 
 
 def test_month_ends_end_on_the_as_of_date_itself():
-    assert flow.month_ends(D(2024, 3, 15), 3) == [D(2024, 1, 31), D(2024, 2, 29), D(2024, 3, 15)]
-    assert flow.month_ends(D(2024, 1, 31), 2) == [D(2023, 12, 31), D(2024, 1, 31)]
+    assert queries.month_ends(D(2024, 3, 15), 3) == [D(2024, 1, 31), D(2024, 2, 29), D(2024, 3, 15)]
+    assert queries.month_ends(D(2024, 1, 31), 2) == [D(2023, 12, 31), D(2024, 1, 31)]
 
 
 def test_moves_between_two_dates_are_those_after_the_first_up_to_the_second(organisation, journeys):
-    moves = flow.moves_between(organisation, D(2024, 3, 1), D(2024, 4, 1))
+    moves = queries.moves_between(organisation, D(2024, 3, 1), D(2024, 4, 1))
     assert [(m.part.name, m.kind, m.effective_on) for m in moves] == [
         ("Mentor pool", "stop", D(2024, 4, 1)),
         ("North team", "rewind", D(2024, 4, 1)),
