@@ -1,3 +1,4 @@
+import copy
 from urllib.parse import urlsplit
 
 from django.contrib import messages
@@ -89,7 +90,8 @@ def part_bulk_create(request: HttpRequest, pk: int):
 def part_edit(request: HttpRequest, pk: int):
     part, membership = get_part_for(request, pk, need=Role.LEADER)
     innovation = part.innovation
-    form = PartForm(posted(request), instance=part, innovation=innovation)
+    # The form edits a copy, so the page's heading keeps the part's name as it is stored.
+    form = PartForm(posted(request), instance=copy.copy(part), innovation=innovation)
     context = {"form": form, "innovation": innovation, "part": part}
     if request.method == "POST":
         if form.is_valid():

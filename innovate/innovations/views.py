@@ -1,3 +1,4 @@
+import copy
 from collections import defaultdict
 
 from django.contrib import messages
@@ -122,8 +123,9 @@ def innovation_create(request: HttpRequest):
 @login_required
 def innovation_edit(request: HttpRequest, pk: int):
     innovation, membership = get_innovation_for(request, pk, need=Role.LEADER)
+    # The form edits a copy, so the page's heading keeps the title as it is stored.
     form = InnovationForm(
-        posted(request), instance=innovation, organisation=membership.organisation
+        posted(request), instance=copy.copy(innovation), organisation=membership.organisation
     )
     context = {"form": form, "innovation": innovation}
     if request.method == "POST":

@@ -162,3 +162,18 @@ def test_the_history_shows_a_part_set_from_its_log(client_for, viewer, leader, p
 
     assert "Position set from its log of moves: North team" in html
     assert "Repaired from its log (move 2): state active → paused; version 1 → 2" in html
+
+
+def test_a_refused_edit_keeps_the_stored_name_in_the_heading(client_for, leader, colleague, part):
+    client = client_for(leader)
+    url = reverse("parts:edit", args=[part.pk])
+    seen = seen_in(client.get(url).content.decode())
+    services.update_part(part, by=colleague, name="North locality team")
+
+    response = client.post(
+        url, {"seen": seen, "name": "North east team", "kind": "team", "next_review_on": ""}
+    )
+
+    html = response.content.decode()
+    assert "<h1" in html and ">Edit North locality team</h1>" in html
+    assert 'value="North east team"' in html
