@@ -4,6 +4,7 @@ commits everything it writes (rows, history, the organisation's version) or noth
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
@@ -226,13 +227,13 @@ def close_innovation(innovation, *, by, learning, outcome, closed_on=None):
     part is stopped by a move dated the close date, in the same transaction; a part already
     stopped is left as it is. Nothing is deleted."""
     if not (learning or "").strip():
-        raise MoveRefused("Say what was learned before closing.", "learning")
+        raise ValidationError({"learning": "Say what was learned before closing."})
     if outcome not in ClosingOutcome.values or outcome == ClosingOutcome.NOT_RECORDED:
-        raise MoveRefused("Choose how the innovation ended.", "outcome")
+        raise ValidationError({"outcome": "Choose how the innovation ended."})
     outcome = ClosingOutcome(outcome)
     locked = Innovation.objects.select_for_update().get(pk=innovation.pk)
     if locked.is_closed:
-        raise MoveRefused(f"{locked.title} was closed on {locked.closed_on:%-d %B %Y}.", None)
+        raise ValidationError(f"{locked.title} was closed on {locked.closed_on:%-d %B %Y}.")
     closed_on = closed_on or timezone.localdate()
     live = Part.objects.filter(innovation=locked).exclude(state=State.STOPPED).order_by("name")
     for part in live:
@@ -353,10 +354,11 @@ def start_part(
     Innovation.objects.select_for_update().filter(pk=innovation.pk).values_list("pk").first()
     limit = settings.MAX_PARTS_PER_INNOVATION
     if Part.objects.filter(innovation_id=innovation.pk).count() >= limit:
-        raise MoveRefused(
-            f"This innovation has {limit:,} parts, the most an innovation may have: "
-            "no more can be added.",
-            "name",
+        raise ValidationError(
+            {
+                "name": f"This innovation has {limit:,} parts, the most an innovation may have: "
+                "no more can be added."
+            }
         )
     stage_obj = stages[position.stage]
     part = Part(

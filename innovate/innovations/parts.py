@@ -3,6 +3,7 @@ from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.forms.utils import ErrorDict
 from django.template.loader import render_to_string
@@ -43,7 +44,7 @@ def part_create(request: HttpRequest, pk: int):
                     effective_on=data["effective_on"],
                     rationale=data["rationale"],
                 )
-            except MoveRefused as refusal:
+            except (MoveRefused, ValidationError) as refusal:
                 form.refuse(refusal)
             else:
                 messages.success(request, f"{part.name} added in {part.stage.name}.")
@@ -75,7 +76,7 @@ def part_bulk_create(request: HttpRequest, pk: int):
                             effective_on=data["effective_on"],
                             rationale=data["rationale"],
                         )
-            except MoveRefused as refusal:
+            except (MoveRefused, ValidationError) as refusal:
                 form.refuse(refusal)
             else:
                 count = len(data["names"])

@@ -3,6 +3,7 @@ from collections import defaultdict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import F, OuterRef, Subquery, Window
 from django.db.models.functions import RowNumber
@@ -160,7 +161,7 @@ def innovation_close(request: HttpRequest, pk: int):
                     learning=form.cleaned_data["learning"],
                     outcome=form.cleaned_data["outcome"],
                 )
-            except MoveRefused as refusal:
+            except (MoveRefused, ValidationError) as refusal:
                 form.refuse(refusal)
             else:
                 messages.success(request, f"{innovation.title} is closed. Its learning is kept.")
@@ -184,7 +185,7 @@ def innovation_reopen(request: HttpRequest, pk: int):
             restarted = services.reopen_innovation(
                 innovation, by=request.user, restart=form.cleaned_data["restart"]
             )
-        except MoveRefused as refusal:
+        except (MoveRefused, ValidationError) as refusal:
             form.refuse(refusal)
         else:
             done = f"{innovation.title} is open again."

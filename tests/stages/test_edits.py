@@ -5,6 +5,7 @@ refused with who and what."""
 from datetime import date
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import IntegrityError
 
@@ -115,7 +116,7 @@ def test_an_innovation_already_closed_is_not_closed_again(innovation, leader):
     )
     stale = Innovation.objects.get(pk=innovation.pk)
     stale.status = "open"
-    with pytest.raises(services.MoveRefused, match="was closed on 1 May 2024"):
+    with pytest.raises(ValidationError, match="was closed on 1 May 2024"):
         services.close_innovation(stale, by=leader, outcome="other", learning="Second.")
     innovation.refresh_from_db()
     assert innovation.learning == "First."

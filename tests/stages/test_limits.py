@@ -5,6 +5,7 @@ import threading
 from datetime import date
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 
 from stages import services
@@ -29,12 +30,13 @@ def test_a_part_past_the_limit_of_an_innovation_is_refused_and_nothing_saved(
     for name in ("North team", "South team", "East team"):
         make_part(innovation, by=leader, name=name)
     before = counts()
-    with pytest.raises(MoveRefused) as refused:
+    with pytest.raises(ValidationError) as refused:
         make_part(innovation, by=leader, name="West team")
-    assert refused.value.field == "name"
-    assert refused.value.message == (
-        "This innovation has 3 parts, the most an innovation may have: no more can be added."
-    )
+    assert refused.value.message_dict == {
+        "name": [
+            "This innovation has 3 parts, the most an innovation may have: no more can be added."
+        ]
+    }
     assert counts() == before
 
 
@@ -92,7 +94,7 @@ def test_parts_added_at_the_same_moment_never_pass_the_limit(
         try:
             barrier.wait(timeout=10)
             added.append(make_part(innovation, by=leader, name=f"Team {n}").pk)
-        except MoveRefused:
+        except ValidationError:
             refused.append(n)
         finally:
             connection.close()
