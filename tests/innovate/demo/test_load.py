@@ -38,22 +38,6 @@ def seed():
     return out.getvalue()
 
 
-@pytest.fixture(scope="module")
-def loaded_once(django_db_setup, django_db_blocker):
-    """The demo, loaded once for the tests that only read it, and emptied after them as a
-    transactional test's database is (TRUNCATE: moves and history refuse DELETE)."""
-    with django_db_blocker.unblock():
-        seed()
-    yield
-    with django_db_blocker.unblock():
-        call_command("flush", interactive=False, verbosity=0)
-
-
-@pytest.fixture
-def demo(loaded_once):
-    """The demo as loaded once for this module; a test that only reads it."""
-
-
 def counts():
     return {
         model.__name__: model.objects.count()
@@ -76,7 +60,8 @@ def test_running_twice_changes_nothing():
             assert username in output
 
 
-def test_every_kind_of_move_and_position_is_shown(demo):
+def test_every_kind_of_move_and_position_is_shown():
+    seed()
     northshire = Organisation.objects.get(slug="northshire")
     moves = Move.objects.filter(organisation=northshire)
     assert set(moves.values_list("kind", flat=True)) == set(MoveKind.values)
@@ -109,7 +94,8 @@ def test_every_kind_of_move_and_position_is_shown(demo):
         assert 2 <= innovation.parts.count() <= 6
 
 
-def test_every_journey_obeys_the_rules_of_the_wheel(demo):
+def test_every_journey_obeys_the_rules_of_the_wheel():
+    seed()
     today = timezone.localdate()
     for part in Part.objects.select_related("stage"):
         all_moves = list(part.moves.order_by("seq"))
@@ -149,7 +135,8 @@ def test_every_journey_obeys_the_rules_of_the_wheel(demo):
         ), part.name
 
 
-def test_stages_have_enough_completed_visits_to_tell_who_is_stuck(demo):
+def test_stages_have_enough_completed_visits_to_tell_who_is_stuck():
+    seed()
     completed = {}
     for part in Part.objects.filter(organisation__slug="northshire"):
         live = list(Move.objects.live().filter(part=part))
@@ -160,7 +147,8 @@ def test_stages_have_enough_completed_visits_to_tell_who_is_stuck(demo):
     assert sum(1 for n in completed.values() if n >= 5) >= 2
 
 
-def test_demo_logins_work_and_organisations_are_kept_apart(demo):
+def test_demo_logins_work_and_organisations_are_kept_apart():
+    seed()
     for username, (slug, role) in LOGINS.items():
         user = get_user_model().objects.get(username=username)
         assert user.check_password(DEMO_PASSWORD)
