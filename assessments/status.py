@@ -147,3 +147,60 @@ def measure_status(
         f"Target of {target}{by} not met yet: {latest}. Without {missing} the pace "
         "cannot be judged.",
     )
+
+
+# Which status a measure followed by several parts takes when they differ: the first of these
+# that any part has. "On track" is taken only when every part is on track.
+WORST_FIRST = (OFF_TRACK, NO_RECENT_DATA, NO_DATA, SOME_CONCERN, NO_TARGET)
+
+
+def _as_clause(explanation):
+    """ "The latest reading is from …." -> "the latest reading is from …", to follow a name."""
+    text = explanation.strip().rstrip(".")
+    return text[:1].lower() + text[1:]
+
+
+def _names(names):
+    names = list(names)
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def combined_status(lines):
+    """One status for a measure followed by several parts, from each part's own status.
+
+    `lines`: [(part name, MeasureStatus)], one for each part that follows the measure, in
+    the order they are to be named. With one part, its status, the explanation naming it.
+    With several, the measure is on track only when every part is; otherwise it takes the
+    status of the part that fares worst, in the order of `WORST_FIRST` (off track, no recent
+    data, no data, some concern, no target), and the explanation names every part that is not
+    on track under its status, with why, then the parts that are:
+
+    "1 of 2 parts following it on track. No recent data: East locality (the latest reading is
+    from 1 March 2026, 160 days ago: more than 120 days). On track: North team."
+
+    Pure: the caller decides which parts follow the measure."""
+    lines = list(lines)
+    if not lines:
+        raise ValueError("A combined status needs at least one part.")
+    if len(lines) == 1:
+        ((name, status),) = lines
+        return MeasureStatus(status.code, f"{name}: {status.explanation}")
+    on_track = [name for name, status in lines if status.code == ON_TRACK]
+    if len(on_track) == len(lines):
+        return MeasureStatus(
+            ON_TRACK, f"On track for all {len(lines)} parts following it: {_names(on_track)}."
+        )
+    codes = {status.code for _name, status in lines}
+    code = next(code for code in WORST_FIRST if code in codes)
+    said = [f"{len(on_track)} of {len(lines)} parts following it on track."]
+    for each in WORST_FIRST:
+        here = [
+            f"{name} ({_as_clause(status.explanation)})"
+            for name, status in lines
+            if status.code == each
+        ]
+        if here:
+            said.append(f"{LABELS[each]}: {'; '.join(here)}.")
+    if on_track:
+        said.append(f"On track: {_names(on_track)}.")
+    return MeasureStatus(code, " ".join(said))
