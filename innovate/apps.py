@@ -11,3 +11,7 @@ class InnovateConfig(AppConfig):
         from innovate.middleware import session_started
 
         user_logged_in.connect(session_started, dispatch_uid="innovate-session-started")
+
+        from innovate.accounts import signals
+
+        signals.connect()

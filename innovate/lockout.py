@@ -19,9 +19,29 @@ from axes.helpers import get_client_username
 from axes.models import AccessAttempt
 from axes.utils import reset
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db.models import Max, Sum
 from django.shortcuts import render
 from django.utils import timezone
+
+
+def username_of(request, credentials=None):
+    """The username an attempt counts against (AXES_USERNAME_CALLABLE): the typed username, or
+    the username of the one account that uses a typed email address, so that failures by email
+    and by username add up to one lockout. An address no single account uses counts as typed."""
+    if credentials is not None:
+        typed = credentials.get("username") or credentials.get("email") or ""
+    else:
+        data = getattr(request, "data", None) or getattr(request, "POST", {})
+        typed = data.get("username") or data.get("login") or ""
+    typed = str(typed).strip()
+    if not typed or "@" not in typed:
+        return typed or None
+    User = get_user_model()
+    if User.objects.filter(username=typed).exists():
+        return typed
+    found = list(User.objects.filter(email__iexact=typed).values_list("username", flat=True)[:2])
+    return found[0] if len(found) == 1 else typed.lower()
 
 
 def wait_after(failures):

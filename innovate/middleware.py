@@ -94,3 +94,28 @@ class TrustedProxyMiddleware:
             for header in self.HEADERS:
                 request.META.pop(header, None)
         return self.get_response(request)
+
+
+class TwoStepRequiredMiddleware:
+    """A person who signed in with a password, in an organisation that requires two-step
+    sign-in, with no authenticator app yet, is sent to set one up before anything else. Whether
+    they must is decided once as they sign in, however they signed in
+    (innovate.accounts.signals), and kept in the session, so other pages cost no query."""
+
+    ALLOWED = ("accounts:two-step", "logout", "keepalive")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session = getattr(request, "session", None)
+        if session is not None and session.get("two_step_setup") and request.user.is_authenticated:
+            from django.shortcuts import redirect
+            from django.urls import reverse
+
+            allowed = {reverse(name) for name in self.ALLOWED}
+            if request.path not in allowed and not request.path.startswith(
+                settings.STATIC_URL if settings.STATIC_URL.startswith("/") else "/static/"
+            ):
+                return redirect("accounts:two-step")
+        return self.get_response(request)

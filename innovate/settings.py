@@ -63,8 +63,14 @@ INSTALLED_APPS = [
     "simple_history",
     "csp",
     "axes",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "stages",
     "assessments",
+    "signins",
     "innovate",
 ]
 
@@ -80,6 +86,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "innovate.middleware.IdleSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "innovate.middleware.TwoStepRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "innovate.middleware.PermissionsPolicyMiddleware",
@@ -141,8 +149,11 @@ CACHES = {
 MAX_PARTS_PER_INNOVATION = 500
 MAX_MOVES_PER_PART = 2000
 
+# axes first, so a locked-out username or email is refused before any password is checked;
+# allauth's backend signs in with a username or an email address.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -168,6 +179,9 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_HANDLER = "innovate.lockout.LockoutHandler"
 AXES_LOCKOUT_CALLABLE = "innovate.lockout.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "innovate.clients.client_address"
+# An email address typed to sign in counts against the account it belongs to, so failures by
+# username and by email add up to one lockout.
+AXES_USERNAME_CALLABLE = "innovate.lockout.username_of"
 AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_HTTP_RESPONSE_CODE = 429
@@ -179,6 +193,26 @@ SIGN_IN_ADDRESS_WINDOW = timedelta(hours=1)
 # itself, with its own limit; as a parameter, five failures would lock out a whole office behind
 # one address, and one sign-in from it would wipe everyone's failures from there.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# Sign-in through django-allauth: a username or an email address with a password, two-step
+# sign-in (an authenticator app and recovery codes), and each organisation's own OpenID Connect
+# provider (stages.SignInSettings, read by innovate.accounts.adapters). Nobody signs up on
+# their own: an account comes from an invitation or a work account the organisation allows.
+ACCOUNT_ADAPTER = "innovate.accounts.adapters.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "innovate.accounts.adapters.WorkAccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "username*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_LOGOUT_ON_GET = False
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"OAUTH_PKCE_ENABLED": True}}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Innovate"
+MFA_RECOVERY_CODE_COUNT = 10
 
 # Password reset requests (stages/resets.py), counted in the database so every server sees
 # them: at most 3 links to one address and 20 requests from one client in an hour.

@@ -1,9 +1,11 @@
 """The URLs of every area, each under its own namespace."""
 
+from allauth.socialaccount.providers.openid_connect import views as oidc
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from innovate.accounts import views as accounts
 from innovate.innovations.urls import part_urls
 
 urlpatterns = [
@@ -14,6 +16,14 @@ urlpatterns = [
     path("", include("innovate.evidence.urls", namespace="evidence")),
     path("", include("innovate.people.urls", namespace="people")),
     path("", include("innovate.dashboard.urls", namespace="dashboard")),
+    path("", include("innovate.accounts.urls", namespace="accounts")),
+    # Named as allauth names them: its sign-in steps send the person here.
+    path("login/two-step/", accounts.two_step_code, name="mfa_authenticate"),
+    path(
+        "accounts/oidc/<str:provider_id>/login/callback/",
+        oidc.callback,
+        name="openid_connect_callback",
+    ),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,6 +1,8 @@
 """The pages that belong to no area: home, health, the framework, the notices, signing in
 and the error pages."""
 
+from allauth.account.internal.flows.login import perform_password_login
+from allauth.account.models import Login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import connection
@@ -10,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from innovate.access import SESSION_KEY, memberships
+from innovate.accounts.forms import WorkAccountForm
 from innovate.http import HttpRequest, respond, see_other
 from innovate.pages.forms import SignInForm
 from stages.models import Stage
@@ -78,10 +81,27 @@ def server_error(request):
 
 
 class LoginView(auth_views.LoginView):
-    """Django's login, answering 422 when the username or password is wrong or missing."""
+    """Signing in with a username or an email address and a password, answering 422 when
+    either is wrong or missing. A right password goes on through allauth's sign-in steps, so
+    a person with two-step sign-in is asked for a code next. The page also offers signing in
+    with a work account (innovate.accounts)."""
 
     redirect_authenticated_user = True
     authentication_form = SignInForm
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault("work_form", WorkAccountForm())
+        return context
+
+    def form_valid(self, form):
+        typed = form.cleaned_data["username"]
+        login = Login(
+            user=form.get_user(),
+            redirect_url=self.get_success_url(),
+            email=typed if "@" in typed else None,
+        )
+        return perform_password_login(self.request, {"username": typed}, login)
 
     def form_invalid(self, form):
         response = super().form_invalid(form)

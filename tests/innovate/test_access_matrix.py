@@ -161,6 +161,24 @@ EXPECTED = {
     "dashboard:export-moves": ("get", SCOPED),
     "dashboard:export-durations": ("get", SCOPED),
     "dashboard:my-work": ("get", SCOPED),
+    # Signing in with a work account: a form on the sign-in page, posted by anyone.
+    "accounts:work-account": post(dict.fromkeys(PERSONAS, 422)),
+    # The second step of signing in: without a first step, back to sign in (or home).
+    "mfa_authenticate": ("get", dict.fromkeys(PERSONAS, 302)),
+    # A provider's answer for an organisation with no provider: no such page.
+    "openid_connect_callback": ("get", dict.fromkeys(PERSONAS, 404)),
+    # Each person's own account: two-step sign-in and their sign-ins.
+    "accounts:two-step": ("get", SCOPED),
+    # Without two-step sign-in set up, these send the person to set it up.
+    "accounts:recovery-codes": ("get", {**dict.fromkeys(PERSONAS, 303), "anonymous": LOGIN}),
+    "accounts:turn-off-two-step": ("get", {**dict.fromkeys(PERSONAS, 303), "anonymous": LOGIN}),
+    "accounts:sign-ins": ("get", SCOPED),
+    # The organisation's sign-in settings and history: managers (the outsider manages theirs).
+    "accounts:organisation-settings": [
+        ("get", {**MANAGE, "outsider": 200}),
+        post({**MANAGE, "outsider": 303, "manager": 303}),
+    ],
+    "accounts:organisation-sign-ins": ("get", {**MANAGE, "outsider": 200}),
 }
 
 
@@ -240,6 +258,8 @@ def kwargs_for(name, ids):
         return {"pk": ids["session"], "part_pk": ids["part"]}
     if name in {"sessions:complete-action", "sessions:reopen-action"}:
         return {"pk": ids["action"]}
+    if name == "openid_connect_callback":
+        return {"provider_id": "org-0"}
     if name == "people:accept":
         return {"token": ids["token"]}
     if name == "people:password-reset-confirm":

@@ -39,7 +39,13 @@ SESSION = {
 # url name: (who posts, the form's name in the page's context, {field: the message at it}).
 # None posts signed out: the page is public.
 FORMS = {
-    "login": (None, "form", {"username": "Enter your username", "password": "Enter your password"}),
+    "login": (
+        None,
+        "form",
+        {"username": "Enter your username or email address", "password": "Enter your password"},
+    ),
+    "accounts:work-account": (None, "work_form", {"email": "Enter your work email address"}),
+    "accounts:two-step": ("leader", "form", {"code": "Enter the code"}),
     "switch-organisation": ("leader", None, {"organisation": "Choose one of your organisations."}),
     "innovations:create": ("leader", "form", TITLE),
     "innovations:edit": ("leader", "form", TITLE),
@@ -187,6 +193,14 @@ NOT_FORMS = {
     "people:revoke": "a button: withdrawing the invitation asks for nothing more",
     "people:deactivate": "a confirmation page: the POST is the confirmation",
     "people:reactivate": "a confirmation page: the POST is the confirmation",
+    "mfa_authenticate": "the second step of signing in: without a first step, back to sign in",
+    "openid_connect_callback": "a provider's answer: without a sign-in under way, refused",
+    "accounts:recovery-codes": "without two-step sign-in set up, sends the person to set it up "
+    "(tests/innovate/accounts asks it for a code)",
+    "accounts:turn-off-two-step": "without two-step sign-in set up, sends the person to set it "
+    "up (tests/innovate/accounts asks it for a code)",
+    "accounts:organisation-settings": "every field may be left empty: two-step not required, "
+    "no provider (tests/innovate/accounts names each field's problem)",
 }
 
 COUNTED_APPS = ["stages", "assessments", "auth"]

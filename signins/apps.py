@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SigninsConfig(AppConfig):
+    name = "signins"
+    verbose_name = "Sign-in settings and history"
