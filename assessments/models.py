@@ -11,10 +11,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from assessments.status import STALE_AFTER_DAYS, format_number, measure_status
+from stages import clock
 from stages.dates import check_date
 from stages.models import Innovation, MeasureKind, MoveKind, Organisation, Part, Reason, Stage
 
@@ -160,7 +160,7 @@ class Measure(models.Model):
     target_value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
     target_on = models.DateField("Target date", null=True, blank=True)
     collection = models.TextField("How it is collected", blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
     # Measures are never deleted: one no longer in use is made inactive.
     is_active = models.BooleanField("In use", default=True)
     history = HistoricalRecords()
@@ -244,7 +244,7 @@ class Measure(models.Model):
         if self.baseline_on is not None:
             if self.baseline_value is None:
                 raise ValidationError({"baseline_value": "Give the baseline value for that date."})
-            check_date(self.baseline_on, "baseline_on", "baseline date", today=timezone.localdate())
+            check_date(self.baseline_on, "baseline_on", "baseline date", today=clock.localdate())
         if self.target_on is not None:
             if self.target_value is None:
                 raise ValidationError({"target_value": "Give the target value for that date."})
@@ -305,7 +305,7 @@ class Reading(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_at = models.DateTimeField(default=clock.now, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -343,7 +343,7 @@ class Check(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     answered_on = models.DateField()
-    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_at = models.DateTimeField(default=clock.now, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -375,7 +375,7 @@ class Involvement(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     recorded_on = models.DateField()
-    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_at = models.DateTimeField(default=clock.now, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -413,7 +413,7 @@ class EthicsNote(models.Model):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(default=clock.now, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -500,7 +500,7 @@ class ReflectionSession(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
     history = HistoricalRecords()
 
     objects = ReflectionSessionQuerySet.as_manager()
@@ -585,7 +585,7 @@ class Note(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_at = models.DateTimeField(default=clock.now, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -632,7 +632,7 @@ class Decision(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_at = models.DateTimeField(default=clock.now, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -699,7 +699,7 @@ class Action(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
     history = HistoricalRecords()
 
     objects = ActionQuerySet.as_manager()

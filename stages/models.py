@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from stages import clock
+
 
 class Role(models.TextChoices):
     VIEWER = "viewer", "Viewer"
@@ -80,7 +82,7 @@ class Organisation(models.Model):
     slug = models.SlugField(max_length=80, unique=True)
     # Bumped by every write to the organisation's data; cache keys include it.
     version = models.PositiveBigIntegerField(default=0, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
     history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
@@ -104,7 +106,7 @@ class Membership(models.Model):
     )
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.VIEWER)
     is_active = models.BooleanField(default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
     history = HistoricalRecords()
 
     objects = MembershipQuerySet.as_manager()
@@ -246,7 +248,7 @@ class Innovation(models.Model):
     outcome = models.CharField(
         "How it ended", max_length=20, choices=ClosingOutcome.choices, blank=True, default=""
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
     history = HistoricalRecords()
 
     objects = InnovationQuerySet.as_manager()
@@ -314,7 +316,7 @@ class Part(models.Model):
     state_since = models.DateField()
     review_on = models.DateField("Revisit the pause on", null=True, blank=True)
     version = models.PositiveIntegerField(default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -371,7 +373,7 @@ class Move(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_at = models.DateTimeField(default=clock.now, editable=False)
     voids = models.OneToOneField(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="voided_by"
     )
@@ -456,7 +458,7 @@ class Invitation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     token_hash = models.CharField(max_length=64, editable=False)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=clock.now)
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
     accepted_by = models.ForeignKey(
@@ -508,7 +510,7 @@ class Invitation(models.Model):
             return "accepted"
         if self.revoked_at:
             return "revoked"
-        if (now or timezone.now()) >= self.expires_at:
+        if (now or clock.now()) >= self.expires_at:
             return "expired"
         return "open"
 

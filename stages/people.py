@@ -26,6 +26,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from stages import clock
 from stages.models import Invitation, Membership, Organisation, Role
 from stages.services import bump_version, save_with_history
 from stages.text import is_plain_username, normalise_username, skeleton, strip_bidi
@@ -120,7 +121,7 @@ def invite(organisation, *, by, email, role):
                 "people instead of inviting them."
             }
         )
-    now = timezone.now()
+    now = clock.now()
     for older in Invitation.objects.pending().filter(organisation=organisation, email=email):
         older.revoked_at = now
         save_with_history(older, by=by, reason=f"Revoked: {name_of(by)} invited {email} again")
@@ -154,7 +155,7 @@ def revoke_invitation(invitation, *, by):
         )
     if locked.revoked_at:
         return locked
-    locked.revoked_at = timezone.now()
+    locked.revoked_at = clock.now()
     save_with_history(locked, by=by, reason=f"Revoked by {name_of(by)}")
     bump_version(locked.organisation_id)
     return locked
@@ -201,7 +202,7 @@ def accept_invitation(token, *, username="", first_name="", last_name="", passwo
         membership.role = role
         membership.is_active = True
         save_with_history(membership, by=user, reason=reason)
-        invitation.accepted_at = timezone.now()
+        invitation.accepted_at = clock.now()
         invitation.accepted_by = user
         save_with_history(
             invitation,
@@ -241,6 +242,7 @@ def _new_account(invitation, username, first_name, last_name, password):
         first_name=first_name[:150],
         last_name=last_name[:150],
         email=invitation.email,
+        date_joined=clock.now(),
     )
     try:
         password_validation.validate_password(password or "", user)

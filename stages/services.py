@@ -10,7 +10,7 @@ from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
-from stages import rules
+from stages import clock, rules
 from stages.models import (
     ClosingOutcome,
     Innovation,
@@ -234,7 +234,7 @@ def close_innovation(innovation, *, by, learning, outcome, closed_on=None):
     locked = Innovation.objects.select_for_update().get(pk=innovation.pk)
     if locked.is_closed:
         raise ValidationError(f"{locked.title} was closed on {locked.closed_on:%-d %B %Y}.")
-    closed_on = closed_on or timezone.localdate()
+    closed_on = closed_on or clock.localdate()
     live = Part.objects.filter(innovation=locked).exclude(state=State.STOPPED).order_by("name")
     for part in live:
         move_part(
@@ -343,7 +343,7 @@ def start_part(
     **fields,
 ):
     """Create a part together with its start move."""
-    today = timezone.localdate()
+    today = clock.localdate()
     effective_on = effective_on or today
     stages = stages_by_number()
     position = rules.next_position(
@@ -411,7 +411,7 @@ def move_part(
 
     A `void` undoes the part's latest live move: the position returns to what it was before."""
     kind = MoveKind(kind)
-    today = today or timezone.localdate()
+    today = today or clock.localdate()
     effective_on = effective_on or today
     rationale = (rationale or "").strip()
     with transaction.atomic():

@@ -8,7 +8,6 @@ it belongs to (`{"name": "Give the measure a name."}`), which the form shows the
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from assessments.models import (
     MEASURE_DEFINITION,
@@ -26,6 +25,7 @@ from assessments.models import (
     check_choice,
     to_decimal,
 )
+from stages import clock
 from stages.dates import check_date
 from stages.models import Stage
 from stages.services import bump_version, save_with_history
@@ -277,7 +277,7 @@ def record_reading(
         part=part,
         story=story,
         evidence_url=evidence_url,
-        today=timezone.localdate(),
+        today=clock.localdate(),
     )
     save_with_history(reading, by=by, reason="Reading recorded")
     bump_version(measure.organisation_id)
@@ -288,7 +288,7 @@ def record_reading(
 def answer_check(part, *, by, answer, evidence, answered_on=None):
     """Answer the part's current stage's criterion and key question. A new row each time:
     earlier answers are kept. Evidence is required unless the answer is unknown."""
-    today = timezone.localdate()
+    today = clock.localdate()
     answered_on = answered_on or today
     check_choice(answer, Answer, "answer", "Choose yes, partly, no or unknown.")
     evidence = (evidence or "").strip()
@@ -322,7 +322,7 @@ def reflect_on_prompts(part, *, by, notes, answered_on=None):
     whose answer is 'unknown' (no question was answered) and whose evidence holds each
     prompt's words with what was said about it (`notes`, [(prompt, note)]), so a prompt
     reworded later keeps the words that were answered. A new row each time."""
-    today = timezone.localdate()
+    today = clock.localdate()
     answered_on = answered_on or today
     stage = part.stage
     errors = {}
@@ -354,7 +354,7 @@ def reflect_on_prompts(part, *, by, notes, answered_on=None):
 def record_involvement(part, *, by, level, who, note, recorded_on=None, stage=None):
     """How children, young people or families took part in the part's work at `stage` (the
     part's current stage unless given). A new row each time; the latest is current."""
-    today = timezone.localdate()
+    today = clock.localdate()
     recorded_on = recorded_on or today
     stage = part.stage if stage is None else _stage(stage)
     check_choice(level, Level, "level", "Choose how they took part.")
@@ -413,6 +413,7 @@ def set_ethics_note(innovation, stage, *, by, note):
         ethics = existing
         ethics.note = note
         ethics.updated_by = by
+        ethics.updated_at = clock.now()
         save_with_history(ethics, by=by, reason="Ethics note rewritten")
     bump_version(innovation.organisation_id)
     return ethics

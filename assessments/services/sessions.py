@@ -11,7 +11,6 @@ from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from assessments.models import (
     Action,
@@ -26,7 +25,7 @@ from assessments.models import (
     SessionStatus,
 )
 from assessments.services.evidence import answer_check
-from stages import rules
+from stages import clock, rules
 from stages.dates import check_date
 from stages.models import Membership, Move, Part, Reason, Role, Stage, stage_names
 from stages.rules import MoveRefused
@@ -222,7 +221,7 @@ def waits_for_the_day(session, today):
 def answer_check_in_session(session, part, *, by, answer, evidence, today=None):
     """The session's answer to the check of `part` (in its scope), dated the session's date, so
     that the summary finds it. Refused before the session's date, as decisions are."""
-    today = today or timezone.localdate()
+    today = today or clock.localdate()
     _in_scope(session, part)
     if waits_for_the_day(session, today):
         raise ValidationError(
@@ -243,7 +242,7 @@ def _in_scope(session, part):
 def add_note(session, *, by, text, part=None, prompt="", today=None):
     """A note of what was said about `part` (or the whole session), answering `prompt` (the
     prompt's words, or "" for a general note)."""
-    today = today or timezone.localdate()
+    today = today or clock.localdate()
     text = _text(text, "text", "note")
     prompt = _text(prompt, "prompt", "prompt", limit=500, required=False)
     _in_scope(session, part)
@@ -298,7 +297,7 @@ def record_decision(
     The decision keeps the part's version and the session's date; it moves nothing until the
     decisions are applied. A decision still waiting for the same part is replaced by this one.
     `to_stage` is a stage number."""
-    today = today or timezone.localdate()
+    today = today or clock.localdate()
     if kind not in DecisionKind.values:
         raise ValidationError({"kind": "Choose what the session decided."})
     kind = DecisionKind(kind)
@@ -407,7 +406,7 @@ def apply_decisions(session, *, by, today=None):
     part was moved meanwhile, or that the rules now refuse, is marked not applied with the
     reason, and the others are still applied; a stay writes no move. Returns [Outcome], in the
     parts' name order."""
-    today = today or timezone.localdate()
+    today = today or clock.localdate()
     waiting = list(
         Decision.objects.filter(session=session, status=DecisionStatus.PENDING)
         .order_by("part__name", "id")
@@ -474,7 +473,7 @@ def apply_decisions(session, *, by, today=None):
 @transaction.atomic
 def add_action(session, *, by, text, owner, due_on=None, today=None):
     """Something `owner` (an active member of the organisation) agreed to do."""
-    today = today or timezone.localdate()
+    today = today or clock.localdate()
     text = _text(text, "text", "action", limit=1000)
     if not _member(session.organisation_id, owner):
         raise ValidationError({"owner": "Choose a member of the organisation to own the action."})
@@ -499,7 +498,7 @@ def complete_action(action, *, by, done_on=None):
     """Mark the action done (on `done_on`, today by default). Done already: nothing changes."""
     locked = Action.objects.select_for_update().get(pk=action.pk)
     if not locked.done:
-        done_on = done_on or timezone.localdate()
+        done_on = done_on or clock.localdate()
         check_date(done_on, "done_on", "date it was done")
         locked.done, locked.done_on = True, done_on
         save_with_history(locked, by=by, reason="Action done")

@@ -1,12 +1,17 @@
 """The demo data: two organisations with their people, innovations whose parts have travelled
 the wheel, evidence and reflection sessions. Everything is written through the services, as a
-person using the product would write it. Dates are relative to today."""
+person using the product would write it, on the day it happened (see innovate.demo.story), so
+every recorded time and history row tells the story in time. Dates are relative to today;
+nothing lies after today but the sessions still to come."""
+
+from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
 from innovate.demo import evidence, journeys, people, sessions
 from innovate.demo.people import DEMO_PASSWORD, DEMO_SLUG
+from innovate.demo.story import Story, recorded_on
 from stages.models import Organisation
 
 __all__ = ["DEMO_PASSWORD", "DEMO_SLUG", "load", "logins"]
@@ -16,8 +21,8 @@ ORGANISATIONS = [
     (people.SOUTHDALE, journeys.SOUTHDALE_INNOVATIONS),
 ]
 
-# After the journeys, each takes (organisation, {username: user}, today).
-LOADERS = [people.load_people, sessions.load_sessions, evidence.load_evidence]
+# An organisation and its members are set up this long before its first part starts.
+SET_UP_BEFORE = timedelta(days=30)
 
 
 def load():
@@ -29,11 +34,17 @@ def load():
     totals = [0, 0, 0]
     with transaction.atomic():
         for spec, innovations in ORGANISATIONS:
-            organisation, members = people.load_organisation(spec)
-            counts = journeys.load_journeys(organisation, innovations, members, today)
+            with recorded_on(journeys.first_day(innovations, today) - SET_UP_BEFORE):
+                organisation, members = people.load_organisation(spec)
+            story = Story()
+            counts = journeys.load_journeys(story, organisation, innovations, members, today)
             totals = [total + count for total, count in zip(totals, counts, strict=True)]
-            for loader in LOADERS:
-                loader(organisation, members, today)
+            people.load_people(story, organisation, members, today)
+            sessions.load_sessions(story, organisation, members, today)
+            story.run()
+            # The evidence is chosen by where the parts stand now, so it is told second.
+            evidence.load_evidence(story, organisation, members, today)
+            story.run()
     innovations, parts, moves = totals
     return (
         f"Loaded {len(ORGANISATIONS)} organisations, {innovations} innovations, {parts} parts "

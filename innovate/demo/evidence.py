@@ -2,11 +2,14 @@
 """Demo evidence for every innovation of a demo organisation: measures with baselines, targets
 and readings over time for each part, a rated measure, answers to each part's key question,
 how children, young people and families took part, and ethics notes. Everything is written
-through assessments.services; dates are relative to today."""
+through assessments.services, each piece on its day (see innovate.demo.story); dates are
+relative to today."""
 
 from datetime import timedelta
 from decimal import Decimal
 from typing import NamedTuple
+
+from django.utils import timezone
 
 from assessments.services import evidence as services
 from stages.models import Innovation, State
@@ -133,7 +136,7 @@ STORIES = (
     "Steady month; nothing unusual.",
     "Two staff were off sick for part of the month.",
     "The new invitation letter went out this month.",
-    "School holidays: fewer contacts than usual.",
+    "Several families were away: fewer contacts than usual.",
     "A new worker started and took on referrals.",
 )
 
@@ -184,8 +187,13 @@ RISKS = {
 # fmt: on
 
 
-def load_evidence(organisation, people, today):
-    """The evidence of every innovation of `organisation`. `people`: {username: user}."""
+def load_evidence(story, organisation, people, today):
+    """Add to `story` the evidence of every innovation of `organisation`, each piece on its
+    day: a measure defined on its baseline's day (a rated one on its first reading's), never
+    before its innovation; each reading recorded on the day it was observed (one observed
+    before its measure was defined is entered on that day); each check answered and each
+    involvement recorded on its day. Reads where the parts stand now, so it is loaded after
+    the journeys and sessions have run. `people`: {username: user}."""
     innovations = (
         Innovation.objects.filter(organisation=organisation)
         .select_related("lead")
@@ -198,12 +206,12 @@ def load_evidence(organisation, people, today):
         lead = innovation.lead or fallback
         specs = MEASURES.get(innovation.title) or _generic(parts)
         for spec in specs:
-            _measure(innovation, spec, parts, lead, today)
+            _measure(story, innovation, spec, parts, lead, today)
         for index, part in enumerate(sorted(parts.values(), key=lambda p: p.name)):
             by = part.lead or lead
-            _check(part, by, number + index, today)
-            _involvement(part, by, number + index, today)
-        _ethics(innovation, parts, lead)
+            _check(story, part, by, number + index, today)
+            _involvement(story, part, by, number + index, today)
+        _ethics(story, innovation, parts, lead, today)
 
 
 def _generic(parts):
@@ -231,14 +239,47 @@ def _generic(parts):
     ]
 
 
-def _measure(innovation, spec, parts, lead, today):
+def _measure(story, innovation, spec, parts, lead, today):
     part = parts.get(spec.part) if spec.part else None
     if spec.part and part is None:
         return
     is_rated = bool(spec.rated)
     baseline_on = today - timedelta(days=spec.baseline_ago)
     target_on = today + timedelta(days=spec.target_in)
-    measure = services.define_measure(
+    readings = []  # (observed on, reader, by, value or rating, story)
+    readers = [parts[name] for name in spec.readers if name in parts] or [part]
+    for index, reader in enumerate(readers):
+        if reader is None:
+            continue
+        by = reader.lead or lead
+        ends_ago = spec.ends_ago[index % len(spec.ends_ago)]
+        if is_rated:
+            ratings = spec.rated[index % len(spec.rated)]
+            for i, rating in enumerate(ratings):
+                on = today - timedelta(days=ends_ago + 31 * (len(ratings) - 1 - i))
+                told = STORIES[(i + index) % len(STORIES)] if i == len(ratings) - 1 else ""
+                readings.append((on, reader, by, rating, told))
+            continue
+        count = spec.counts[index % len(spec.counts)]
+        pace = spec.paces[index % len(spec.paces)]
+        span = (target_on - baseline_on).days
+        for i in range(count):
+            on = today - timedelta(days=ends_ago + 30 * (count - 1 - i))
+            progress = min(max((on - baseline_on).days / span, 0), 1)
+            change = spec.target - spec.baseline
+            wobble = change * 0.04 * (0, 1, -1, 0.5, -0.5, 1.5, -1)[i % 7]
+            value = spec.baseline + change * progress * pace + wobble
+            value = max(value, 0)
+            places = 1 if abs(change) < 10 else 0
+            told = STORIES[(i + index) % len(STORIES)] if i == count - 1 else ""
+            readings.append((on, reader, by, Decimal(str(round(value, places))), told))
+    first = min((on for on, *_rest in readings), default=today)
+    defined_on = min(max(first if is_rated else baseline_on, _created_on(innovation)), today)
+    made = {}
+    story.on(
+        defined_on,
+        _define,
+        made,
         innovation,
         by=lead,
         stage=spec.stage,
@@ -253,96 +294,93 @@ def _measure(innovation, spec, parts, lead, today):
         target_on=None if is_rated else target_on,
         collection=spec.collection,
     )
-    readers = [parts[name] for name in spec.readers if name in parts] or [part]
-    for index, reader in enumerate(readers):
-        if reader is None:
-            continue
-        by = reader.lead or lead
-        ends_ago = spec.ends_ago[index % len(spec.ends_ago)]
-        if is_rated:
-            ratings = spec.rated[index % len(spec.rated)]
-            for i, rating in enumerate(ratings):
-                on = today - timedelta(days=ends_ago + 31 * (len(ratings) - 1 - i))
-                services.record_reading(
-                    measure, by=by, observed_on=on, rating=rating, part=reader,
-                    story=STORIES[(i + index) % len(STORIES)] if i == len(ratings) - 1 else "",
-                )  # fmt: skip
-            continue
-        count = spec.counts[index % len(spec.counts)]
-        pace = spec.paces[index % len(spec.paces)]
-        span = (target_on - baseline_on).days
-        for i in range(count):
-            on = today - timedelta(days=ends_ago + 30 * (count - 1 - i))
-            progress = min(max((on - baseline_on).days / span, 0), 1)
-            change = spec.target - spec.baseline
-            wobble = change * 0.04 * (0, 1, -1, 0.5, -0.5, 1.5, -1)[i % 7]
-            value = spec.baseline + change * progress * pace + wobble
-            value = max(value, 0)
-            places = 1 if abs(change) < 10 else 0
-            services.record_reading(
-                measure,
-                by=by,
-                observed_on=on,
-                value=Decimal(str(round(value, places))),
-                part=reader,
-                story=STORIES[(i + index) % len(STORIES)] if i == count - 1 else "",
-            )
+    for on, reader, by, value, told in sorted(readings, key=lambda r: r[0]):
+        number = {"rating": value} if is_rated else {"value": value}
+        story.on(
+            max(on, defined_on),
+            _read,
+            made,
+            by=by,
+            observed_on=on,
+            part=reader,
+            story=told,
+            **number,
+        )
 
 
-def _check(part, by, seed, today):
+def _created_on(innovation):
+    return timezone.localdate(innovation.created_at)
+
+
+def _define(made, innovation, **fields):
+    made["measure"] = services.define_measure(innovation, **fields)
+
+
+def _read(made, **fields):
+    services.record_reading(made["measure"], **fields)
+
+
+def _check(story, part, by, seed, today):
     texts = CHECKS[part.stage.number]
     if part.state == State.STOPPED:
         # Answered before the decision to stop, which it helped to make.
-        services.answer_check(
-            part,
-            by=by,
-            answer="no",
-            evidence=texts["no"],
-            answered_on=max(part.stage_since, part.state_since - timedelta(days=14)),
-        )
+        on = max(part.stage_since, part.state_since - timedelta(days=14))
+        story.on(
+            on, services.answer_check, part, by=by, answer="no", evidence=texts["no"],
+            answered_on=on,
+        )  # fmt: skip
         return
     answer = ANSWERS[seed % len(ANSWERS)]
     latest_on = max(part.stage_since, today - timedelta(days=5 + 7 * (seed % 4)))
     if seed % 2 and (latest_on - part.stage_since).days > 40:
         earlier = "unknown" if answer != "unknown" else "no"
-        services.answer_check(
-            part,
-            by=by,
-            answer=earlier,
-            evidence="" if earlier == "unknown" else texts[earlier],
-            answered_on=latest_on - timedelta(days=35),
-        )
-    services.answer_check(
-        part, by=by, answer=answer, evidence=texts[answer] if answer != "unknown" else texts["unknown"],
-        answered_on=latest_on,
+        on = latest_on - timedelta(days=35)
+        story.on(
+            on, services.answer_check, part, by=by, answer=earlier,
+            evidence="" if earlier == "unknown" else texts[earlier], answered_on=on,
+        )  # fmt: skip
+    story.on(
+        latest_on, services.answer_check, part, by=by, answer=answer,
+        evidence=texts[answer] if answer != "unknown" else texts["unknown"], answered_on=latest_on,
     )  # fmt: skip
 
 
-def _involvement(part, by, seed, today):
+def _involvement(story, part, by, seed, today):
     level, who, note = INVOLVEMENT[seed % len(INVOLVEMENT)]
     stage = part.stage.number
+    # A part that has stopped was last asked about involvement before it stopped.
+    asked_by = part.state_since - timedelta(days=7) if part.state == State.STOPPED else today
     if stage > 1 and seed % 3 == 0:
         before, before_who, before_note = INVOLVEMENT[(seed + 2) % len(INVOLVEMENT)]
-        services.record_involvement(
-            part, by=by, level=before, who=before_who, note=before_note, stage=stage - 1,
-            recorded_on=part.stage_since - timedelta(days=30),
+        on = max(part.stage_since - timedelta(days=30), timezone.localdate(part.created_at))
+        story.on(
+            on, services.record_involvement, part, by=by, level=before, who=before_who,
+            note=before_note, stage=stage - 1, recorded_on=on,
         )  # fmt: skip
-    services.record_involvement(
-        part, by=by, level=level, who=who, note=note, stage=stage,
-        recorded_on=max(part.stage_since, today - timedelta(days=10 + seed % 20)),
+    on = max(part.stage_since, min(asked_by, today - timedelta(days=10 + seed % 20)))
+    story.on(
+        on, services.record_involvement, part, by=by, level=level, who=who, note=note,
+        stage=stage, recorded_on=on,
     )  # fmt: skip
 
 
-def _ethics(innovation, parts, lead):
+def _ethics(story, innovation, parts, lead, today):
     """A note for the stage that holds most parts, rewritten once for the first innovation of
-    each organisation so its history shows an earlier wording; and one for a second stage."""
+    each organisation so its history shows an earlier wording; and one for a second stage.
+    Written ten weeks and rewritten three weeks before today, or before the innovation
+    closed; never before it was created."""
     counts = {}
     for part in parts.values():
         counts[part.stage.number] = counts.get(part.stage.number, 0) + 1
     ranked = sorted(counts, key=lambda n: (-counts[n], n))
     whom = innovation.better_for_whom.split(".")[0].strip() or "The children and families it serves"
+    until = innovation.closed_on or today
+    written_on = max(until - timedelta(days=70), _created_on(innovation))
+    rewritten_on = max(until - timedelta(days=21), written_on)
     for stage in ranked[:2]:
-        services.set_ethics_note(
+        story.on(
+            written_on,
+            services.set_ethics_note,
             innovation,
             stage,
             by=lead,
@@ -353,7 +391,9 @@ def _ethics(innovation, parts, lead):
             ),
         )
     if ranked:
-        services.set_ethics_note(
+        story.on(
+            rewritten_on,
+            services.set_ethics_note,
             innovation,
             ranked[0],
             by=lead,

@@ -1,12 +1,13 @@
 # ruff: noqa: E501
 """The demo's innovations and the journeys of their parts. Every position is written through
 stages.services, so the journeys obey the rules of the wheel exactly as a person recording them
-through the product would. Dates are relative to today."""
+through the product would, each on the day it took effect (see innovate.demo.story). Dates are
+relative to today."""
 
 from datetime import timedelta
 from typing import NamedTuple
 
-from stages import services
+from stages import clock, services
 from stages.models import ClosingOutcome, MoveKind, PartKind, Reason
 
 
@@ -93,7 +94,7 @@ NORTHSHIRE_INNOVATIONS = [
             "families, not about them."
         ),
         "parts": [
-            part("Family group conferencing service", PartKind.SERVICE, "leader", ends_ago=18, review_in=21, steps=[
+            part("Family group conferencing service", PartKind.SERVICE, "leader", ends_ago=7, review_in=21, steps=[
                 advance(120, "The steering group agreed the case for change and there is budget for two coordinators to design the service."),
                 advance(150, "Design sessions with parents from the Family Voice group are finished; the North locality team will pilot it."),
                 advance(240, "In the pilot 31 of 44 families made a plan we could support, and parents said they felt listened to. Base budget agreed from April."),
@@ -160,13 +161,13 @@ NORTHSHIRE_INNOVATIONS = [
             part("Schools partnership", PartKind.PARTNER, "facilitator", ends_ago=150, review_in=-60, steps=[
                 advance(220, "Head teachers from four secondary schools joined the design group after incidents at the school gates."),
                 advance(260, "Testing school-based context assessments in two schools."),
-                pause(200, Reason.FUNDING, "The Violence Reduction Unit grant that paid for the schools' coordinator ended in March. We are pausing until the partnership board decides whether to fund the post from core budgets.", review_in=90),
+                pause(200, Reason.FUNDING, "The Violence Reduction Unit grant that paid for the schools' coordinator has ended. We are pausing until the partnership board decides whether to fund the post from core budgets.", review_in=90),
             ]),
             part("Town centre mapping", PartKind.SITE, "manager", ends_ago=30, review_in=90, steps=[
                 advance(200, "Mapping workshops held with young people, shop workers and the town centre wardens."),
                 jump(300, 4, Reason.OTHER, "Eastvale had tested the same mapping tool for a year and shared its evaluation, so we adopted it without a pilot of our own and went straight to embedding it."),
-                pause(150, Reason.PLANNED_PAUSE, "Holding the mapping over the summer holidays, when the town centre changes completely; we will revisit in September.", review_in=75),
-                resume(80, "Mapping resumed with the autumn term and the wardens' new rota."),
+                pause(150, Reason.PLANNED_PAUSE, "Holding the mapping while the wardens' rota and the town centre's opening hours change; we will revisit once the new rota has settled.", review_in=75),
+                resume(80, "Mapping resumed with the wardens' new rota."),
             ]),
         ],
     },
@@ -429,64 +430,100 @@ SOUTHDALE_INNOVATIONS = [
 # fmt: on
 
 
-def load_journeys(organisation, innovations, people, today):
-    """Write `innovations` (NORTHSHIRE_INNOVATIONS or SOUTHDALE_INNOVATIONS) for
-    `organisation`, each part started and walked through its steps by its lead, and close the
-    innovations that were closed. `people`: {username: user}. Returns (innovations, parts,
-    moves) written."""
+def start_on(item, today):
+    """The day the part of `item` started: its steps' gaps back from its last move."""
+    return today - timedelta(days=item["ends_ago"] + sum(step.gap for step in item["steps"]))
+
+
+def first_day(innovations, today):
+    """The day the first part of `innovations` started."""
+    return min(start_on(item, today) for data in innovations for item in data["parts"])
+
+
+def load_journeys(story, organisation, innovations, people, today):
+    """Add to `story` the writing of `innovations` (NORTHSHIRE_INNOVATIONS or
+    SOUTHDALE_INNOVATIONS) for `organisation`: each innovation created on the day its first
+    part started, each part started and walked through its steps by its lead on the days they
+    took effect, and the innovations that were closed closed on their day. `people`:
+    {username: user}. Returns (innovations, parts, moves) to be written."""
     n_parts = n_moves = 0
     for data in innovations:
         lead = people[data["lead"]]
-        innovation = services.create_innovation(
-            organisation,
-            by=lead,
-            title=data["title"],
-            summary=data["summary"],
-            prompted_by=data["prompted_by"],
-            better_for_whom=data["better_for_whom"],
-            lead=lead,
-            tags=data["tags"],
-        )
-        for item in data["parts"]:
-            n_moves += journey(innovation, item, people[item["lead"]], today)
+        made = {}
+        starts = [start_on(item, today) for item in data["parts"]]
+        story.on(min(starts), _create, made, organisation, data, lead)
+        for item, on in zip(data["parts"], starts, strict=True):
+            n_moves += journey(story, made, item, people[item["lead"]], on, today)
             n_parts += 1
         if data.get("learning"):
-            services.close_innovation(
-                innovation,
-                by=lead,
-                learning=data["learning"],
-                outcome=data["outcome"],
-                closed_on=today - timedelta(days=data["closed_ago"]),
-            )
+            story.on(today - timedelta(days=data["closed_ago"]), _close, made, data, lead)
     return len(innovations), n_parts, n_moves
 
 
-def journey(innovation, item, by, today):
-    """Start the part and walk it through its steps; returns the number of moves."""
-    steps = item["steps"]
-    on = today - timedelta(days=item["ends_ago"] + sum(step.gap for step in steps))
+def _create(made, organisation, data, lead):
+    made["innovation"] = services.create_innovation(
+        organisation,
+        by=lead,
+        title=data["title"],
+        summary=data["summary"],
+        prompted_by=data["prompted_by"],
+        better_for_whom=data["better_for_whom"],
+        lead=lead,
+        tags=data["tags"],
+    )
+
+
+def _close(made, data, lead):
+    services.close_innovation(
+        made["innovation"],
+        by=lead,
+        learning=data["learning"],
+        outcome=data["outcome"],
+        closed_on=clock.localdate(),
+    )
+
+
+def journey(story, made, item, by, on, today):
+    """Add to `story` the part's start on `on` and each of its steps on the day it took
+    effect; returns the number of moves."""
     review_in = item["review_in"]
-    part_obj = services.start_part(
-        innovation,
+    story.on(
+        on,
+        _start,
+        made,
+        item,
+        by,
+        next_review_on=None if review_in is None else today + timedelta(days=review_in),
+    )
+    for step in item["steps"]:
+        on += timedelta(days=step.gap)
+        story.on(on, _move, made, item["name"], step, by)
+    return 1 + len(item["steps"])
+
+
+def _start(made, item, by, next_review_on):
+    made[item["name"]] = services.start_part(
+        made["innovation"],
         by=by,
         name=item["name"],
         stage=item["stage"],
-        effective_on=on,
+        effective_on=clock.localdate(),
         rationale=item["why"],
         kind=item["kind"],
         lead=by,
-        next_review_on=None if review_in is None else today + timedelta(days=review_in),
+        next_review_on=next_review_on,
     )
-    for step in steps:
-        on += timedelta(days=step.gap)
-        services.move_part(
-            part_obj,
-            kind=step.kind,
-            by=by,
-            to_stage=step.to,
-            reason=step.reason,
-            rationale=step.rationale,
-            effective_on=on,
-            review_on=None if step.review_in is None else on + timedelta(days=step.review_in),
-        )
-    return 1 + len(steps)
+
+
+def _move(made, name, step, by):
+    on = clock.localdate()
+    services.move_part(
+        made[name],
+        kind=step.kind,
+        by=by,
+        to_stage=step.to,
+        reason=step.reason,
+        rationale=step.rationale,
+        effective_on=on,
+        review_on=None if step.review_in is None else on + timedelta(days=step.review_in),
+    )

@@ -1,13 +1,14 @@
 """The demo's organisations and people: accounts with the published demo password, each
 organisation created with its members, then an open invitation and a leaver who joined by
 invitation and has left. Everything of an organisation is written through stages.organisations
-and stages.people."""
+and stages.people, each step on its day (see innovate.demo.story)."""
 
 import secrets
+from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 
-from stages import people
+from stages import clock, people
 from stages.models import Membership, Role
 from stages.organisations import add_member, create_organisation
 
@@ -47,6 +48,7 @@ def load_organisation(spec):
                 "first_name": first,
                 "last_name": last,
                 "email": f"{first}.{last}@{spec['domain']}".lower(),
+                "date_joined": clock.now(),
             },
         )
         if created:
@@ -60,9 +62,20 @@ def load_organisation(spec):
     return organisation, {username: user for username, (user, _role) in users.items()}
 
 
-def load_people(organisation, people_by_username, today):
-    """An open invitation, and a leaver who joined by invitation and has left."""
-    manager = next(
+def load_people(story, organisation, people_by_username, today):
+    """Add to `story` an open invitation sent two days ago, and a leaver who was invited
+    eight months ago, joined two days later and left six weeks ago."""
+    link = {}  # the leaver's invitation link, from the invitation to its acceptance
+    story.on(
+        today - timedelta(days=240), _invite_the_leaver, link, organisation, people_by_username
+    )
+    story.on(today - timedelta(days=238), _the_leaver_joins, link, organisation)
+    story.on(today - timedelta(days=45), _the_leaver_leaves, organisation, people_by_username)
+    story.on(today - timedelta(days=2), _invite, organisation, people_by_username)
+
+
+def _manager(organisation, people_by_username):
+    return next(
         m.user
         for m in Membership.objects.filter(
             organisation=organisation,
@@ -70,20 +83,43 @@ def load_people(organisation, people_by_username, today):
             user__in=list(people_by_username.values()),
         ).select_related("user")
     )
-    domain = manager.email.rpartition("@")[2]
-    people.invite(organisation, by=manager, email=f"sam.carter@{domain}", role=Role.LEADER)
-    _invitation, token = people.invite(
-        organisation, by=manager, email=f"jo.bailey@{domain}", role=Role.LEADER
-    )
+
+
+def _address(organisation, people_by_username, name):
+    domain = _manager(organisation, people_by_username).email.rpartition("@")[2]
+    return f"{name}@{domain}"
+
+
+def _invite(organisation, people_by_username):
+    manager = _manager(organisation, people_by_username)
+    email = _address(organisation, people_by_username, "sam.carter")
+    people.invite(organisation, by=manager, email=email, role=Role.LEADER)
+
+
+def _invite_the_leaver(link, organisation, people_by_username):
+    manager = _manager(organisation, people_by_username)
+    email = _address(organisation, people_by_username, "jo.bailey")
+    _invitation, token = people.invite(organisation, by=manager, email=email, role=Role.LEADER)
+    link["token"] = token
+
+
+def _the_leaver_joins(link, organisation):
     prefix = "" if organisation.slug == DEMO_SLUG else f"{organisation.slug}-"
-    leaver = people.accept_invitation(
-        token,
+    people.accept_invitation(
+        link.pop("token"),
         username=f"{prefix}jo-bailey",
         first_name="Jo",
         last_name="Bailey",
         password=secrets.token_urlsafe(24),
     )
-    people.deactivate(Membership.objects.get(user=leaver, organisation=organisation), by=manager)
+
+
+def _the_leaver_leaves(organisation, people_by_username):
+    leaver = Membership.objects.get(
+        organisation=organisation,
+        user__email=_address(organisation, people_by_username, "jo.bailey"),
+    )
+    people.deactivate(leaver, by=_manager(organisation, people_by_username))
 
 
 def logins():

@@ -2,12 +2,15 @@
 """Demo reflection sessions, loaded after the journeys: past sessions with attendees at
 several levels, notes, decisions applied as moves, and actions (some open, one
 overdue, some done), and a session still to come. Everything goes through
-assessments.sessions, so the decisions are checked and applied exactly as in the product.
-Dates are relative to today."""
+assessments.sessions, so the decisions are checked and applied exactly as in the product, each
+step on its day (see innovate.demo.story), so a decision meets the part where it stood on the
+session's day. Dates are relative to today; a title names the month the session is held in,
+never a season or month of another date."""
 
 from datetime import timedelta
 
 from assessments.services import sessions
+from stages import clock
 from stages.models import Innovation, Part
 
 FGC = "Family group conferencing"
@@ -53,7 +56,7 @@ SESSIONS = {
             "notes_taken": [
                 ("Schools partnership", 0, "The schools still want the coordinator back; the board meets next month about core funding."),
                 ("Police partnership", 0, "The hub's new detective inspector wants officers back in context conferences."),
-                ("Town centre mapping", None, "The wardens' rota changes in the autumn: the map will need redoing with them."),
+                ("Town centre mapping", None, "The wardens' rota changes in a few weeks: the map will need redoing with them."),
             ],
             "decisions": [
                 decision("Schools partnership", why="Nothing can restart until the board decides on the coordinator post. We keep the pause and revisit after the board."),
@@ -66,9 +69,9 @@ SESSIONS = {
         {
             "innovation": CONTEXTUAL,
             "ago": 10,
-            "title": "Winter reflection on harm outside the home",
+            "title": "{month} reflection on harm outside the home",
             "facilitator": "facilitator",
-            "notes": "Review the autumn's changes and decide about the town centre map.",
+            "notes": "Review what changed since the partnership reflection and decide about the town centre map.",
             "parts": ["Adolescent service", "Police partnership", "Schools partnership", "Town centre mapping"],
             "attendees": [
                 attendee("Assistant director, children's services", "strategic"),
@@ -81,7 +84,7 @@ SESSIONS = {
             ],
             "notes_taken": [
                 ("Town centre mapping", 0, "Shop workers now call the wardens before the police; incidents at the bus station are down."),
-                ("Town centre mapping", 1, "Funded from the base budget since April."),
+                ("Town centre mapping", 1, "Funded from the base budget since the new financial year."),
                 ("Police partnership", 0, "Joint context conferences are testing well, but information sharing is still slow."),
                 ("Adolescent service", 0, "Westmoor has asked for our context conference guidance."),
             ],
@@ -107,7 +110,7 @@ SESSIONS = {
         {
             "innovation": FGC,
             "ago": 14,
-            "title": "Spring review with the localities",
+            "title": "{month} review with the localities",
             "facilitator": "facilitator",
             "notes": "Where each locality stands after a year of conferences at pre-proceedings.",
             "parts": ["Family group conferencing service", "North locality team", "South locality team", "Edge of care team"],
@@ -138,11 +141,11 @@ SESSIONS = {
                     why="Keep testing the new first conversation for another cycle of referrals.",
                     minority="The senior practitioner felt the team was ready to move on to integrating now.",
                 ),
-                decision("Family group conferencing service", why="Co-design of the earlier offer has only just begun."),
+                decision("Family group conferencing service", why="It moves on to designing once the early help managers and parents have agreed to co-design the earlier offer."),
             ],
             "actions": [
                 action("Share the North locality's referral criteria with the disabled children's team", "manager", due_in=14),
-                action("Ask finance to confirm the South coordinator posts beyond March", "leader", due_in=-3),
+                action("Ask finance to confirm the South coordinator posts beyond this financial year", "leader", due_in=-3),
                 action("Circulate the session summary to everyone who came", "facilitator", due_in=-10, done_ago=13),
             ],
         },
@@ -177,9 +180,10 @@ SESSIONS = {
         {
             "innovation": FGC,
             "ago": -21,
-            "title": "Summer review with the localities",
+            "title": "{month} review with the localities",
             "facilitator": "facilitator",
-            "notes": "Follow up the spring decisions and the South's video conferences.",
+            "notes": "Follow up the last review's decisions and the South's video conferences.",
+            "planned_before": 34,
             "parts": ["Family group conferencing service", "North locality team", "South locality team", "Edge of care team"],
         },
     ],
@@ -213,56 +217,88 @@ SESSIONS = {
 # fmt: on
 
 
-def load_sessions(organisation, people, today):
-    """The organisation's demo reflection sessions."""
+def title_for(spec, held_on):
+    """The session's title: its `title`, with `{month}` the month it is held in."""
+    return spec["title"].format(month=f"{held_on:%B}")
+
+
+def load_sessions(story, organisation, people, today):
+    """Add to `story` the organisation's demo reflection sessions: each planned
+    `planned_before` days before its day (21 unless said), and on its day (for those held)
+    its attendees, notes and decisions recorded, the decisions applied and the actions agreed;
+    each action done on the day it was done."""
     for spec in SESSIONS.get(organisation.slug, []):
-        innovation = Innovation.objects.get(organisation=organisation, title=spec["innovation"])
-        parts = {
-            p.name: p for p in Part.objects.filter(innovation=innovation).select_related("stage")
-        }
-        facilitator = people[spec["facilitator"]]
         held_on = today - timedelta(days=spec["ago"])
-        session = sessions.plan_session(
-            innovation,
-            by=facilitator,
-            held_on=held_on,
-            title=spec["title"],
-            facilitator=facilitator,
-            parts=[parts[name] for name in spec["parts"]],
-            notes=spec["notes"],
-        )
-        for name_or_role, level, part in spec.get("attendees", []):
-            sessions.add_attendee(
-                session,
-                by=facilitator,
-                name_or_role=name_or_role,
-                level=level,
-                part=parts[part] if part else None,
-            )
-        for part_name, prompt, text in spec.get("notes_taken", []):
-            part = parts[part_name]
-            sessions.add_note(
-                session,
-                by=facilitator,
-                part=part,
-                prompt="" if prompt is None else part.stage.prompts[prompt],
-                text=text,
-            )
-        for fields in spec.get("decisions", []):
-            fields = dict(fields)
-            part = parts[fields.pop("part")]
-            sessions.record_decision(session, part, by=facilitator, **fields)
-        if spec.get("decisions"):
-            sessions.apply_decisions(session, by=facilitator)
-        for item in spec.get("actions", []):
-            done = sessions.add_action(
-                session,
-                by=facilitator,
-                text=item["text"],
-                owner=people[item["owner"]],
-                due_on=None if item["due_in"] is None else today + timedelta(days=item["due_in"]),
-            )
+        planned_on = min(held_on - timedelta(days=spec.get("planned_before", 21)), today)
+        made = {}
+        story.on(planned_on, _plan, made, organisation, spec, people, held_on)
+        if held_on > today:
+            continue
+        story.on(held_on, _hold, made, spec, people, today)
+        for n, item in enumerate(spec.get("actions", [])):
             if item["done_ago"] is not None:
-                sessions.complete_action(
-                    done, by=people[item["owner"]], done_on=today - timedelta(days=item["done_ago"])
-                )
+                story.on(today - timedelta(days=item["done_ago"]), _done, made, n, people, item)
+
+
+def _plan(made, organisation, spec, people, held_on):
+    innovation = Innovation.objects.get(organisation=organisation, title=spec["innovation"])
+    made["parts"] = {p.name: p for p in Part.objects.filter(innovation=innovation)}
+    facilitator = people[spec["facilitator"]]
+    made["session"] = sessions.plan_session(
+        innovation,
+        by=facilitator,
+        held_on=held_on,
+        title=title_for(spec, held_on),
+        facilitator=facilitator,
+        parts=[made["parts"][name] for name in spec["parts"]],
+        notes=spec["notes"],
+    )
+
+
+def _hold(made, spec, people, today):
+    session, facilitator = made["session"], people[spec["facilitator"]]
+    parts = {
+        p.name: p
+        for p in Part.objects.filter(pk__in=[p.pk for p in made["parts"].values()]).select_related(
+            "stage"
+        )
+    }
+    for name_or_role, level, part in spec.get("attendees", []):
+        sessions.add_attendee(
+            session,
+            by=facilitator,
+            name_or_role=name_or_role,
+            level=level,
+            part=parts[part] if part else None,
+        )
+    for part_name, prompt, text in spec.get("notes_taken", []):
+        part = parts[part_name]
+        sessions.add_note(
+            session,
+            by=facilitator,
+            part=part,
+            prompt="" if prompt is None else part.stage.prompts[prompt],
+            text=text,
+        )
+    for fields in spec.get("decisions", []):
+        fields = dict(fields)
+        part = parts[fields.pop("part")]
+        sessions.record_decision(session, part, by=facilitator, **fields)
+    if spec.get("decisions"):
+        sessions.apply_decisions(session, by=facilitator)
+    made["actions"] = [
+        sessions.add_action(
+            session,
+            by=facilitator,
+            text=item["text"],
+            owner=people[item["owner"]],
+            due_on=None if item["due_in"] is None else today + timedelta(days=item["due_in"]),
+        )
+        for item in spec.get("actions", [])
+    ]
+
+
+def _done(made, n, people, item):
+    sessions.complete_action(
+        made["actions"][n], by=people[item["owner"]], done_on=clock.localdate()
+    )

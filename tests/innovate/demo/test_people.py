@@ -2,8 +2,10 @@
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from innovate.demo import people
+from innovate.demo.story import Story
 from stages.models import Invitation, Membership, Organisation
 from tests.factories import MembershipFactory, UserFactory
 
@@ -19,7 +21,9 @@ def test_the_demo_people_leave_an_open_invitation_and_a_leaver(organisation):
         user=UserFactory(username="manager", email="tom.okafor@northshire.example"),
     ).user
 
-    people.load_people(organisation, {"manager": manager}, None)
+    story = Story()
+    people.load_people(story, organisation, {"manager": manager}, timezone.localdate())
+    story.run()
 
     (invitation,) = Invitation.objects.pending()
     assert invitation.status() == "open"
