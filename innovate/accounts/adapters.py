@@ -77,6 +77,15 @@ def settings_of(provider_id):
     )
 
 
+def verified(claims):
+    """Whether the provider says the email is verified: `email_verified`, or Microsoft Entra
+    ID's `xms_edov` (the email's domain is verified by the tenant that owns it)."""
+    return any(claims.get(name) in (True, "true", "True", 1, "1") for name in VERIFIED_CLAIMS)
+
+
+VERIFIED_CLAIMS = ("email_verified", "xms_edov")
+
+
 def claims_of(sociallogin):
     data = sociallogin.account.extra_data or {}
     token = data.get("id_token") or {}
@@ -136,7 +145,7 @@ class WorkAccountAdapter(DefaultSocialAccountAdapter):
             )
         if not email:
             refuse("Your work account did not share an email address, so you cannot sign in.")
-        if claims.get("email_verified") is not True and claims.get("email_verified") != "true":
+        if not verified(claims):
             refuse(
                 f"Your work account's email address {email} is not verified, so it cannot be "
                 "linked to an Innovate account."
@@ -152,7 +161,17 @@ class WorkAccountAdapter(DefaultSocialAccountAdapter):
                 refuse(f"You are no longer a member of {organisation}.")
             signins.join_by_work_account(found, user, invitation=invitation)
             return
-        if not (invitation or allowed):
+        users = list(get_user_model().objects.filter(email__iexact=email)[:2])
+        if len(users) > 1:
+            refuse(
+                f"More than one account uses {email}, so it cannot be told which is yours. "
+                "Ask a manager to contact support."
+            )
+        member = (
+            bool(users)
+            and users[0].memberships.filter(organisation=organisation, is_active=True).exists()
+        )
+        if not (invitation or allowed or member):
             if found.domains:
                 refuse(
                     f"{email} cannot sign in to {organisation}: its domain {domain} is not one "
@@ -163,19 +182,16 @@ class WorkAccountAdapter(DefaultSocialAccountAdapter):
                 f"{email} has not been invited to {organisation}. Ask a manager of "
                 f"{organisation} to invite you. No account was made."
             )
-        users = list(get_user_model().objects.filter(email__iexact=email)[:2])
-        if len(users) > 1:
-            refuse(
-                f"More than one account uses {email}, so it cannot be told which is yours. "
-                "Ask a manager to contact support."
-            )
         if users:
+            # An account already uses this verified email: the work account is linked to it
+            # (its member's own address, invited when they joined, or invited now).
             user = users[0]
             if not user.is_active and not invitation:
                 refuse("This account is disabled. Ask a manager to reactivate you.")
             with transaction.atomic():
                 sociallogin.connect(request, user)
-                signins.join_by_work_account(found, user, invitation=invitation)
+                if not member:
+                    signins.join_by_work_account(found, user, invitation=invitation)
             return
         # A new person: save_user makes the account and its membership.
 

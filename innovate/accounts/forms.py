@@ -3,7 +3,8 @@ settings. They check the shape of the input; the rules live in signins.services 
 form as a ValidationError (GovukForm.refuse); allauth checks the codes."""
 
 from allauth.mfa.base.forms import AuthenticateForm
-from allauth.mfa.totp.forms import ActivateTOTPForm
+from allauth.mfa.internal.flows.add import validate_can_add_authenticator
+from allauth.mfa.totp.internal.auth import validate_totp_code
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -48,6 +49,9 @@ class TwoStepCodeForm(AuthenticateForm, GovukForm):
 
     code = _code_field("Code from your authenticator app, or a recovery code")
 
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+
     def clean_code(self):
         try:
             return super().clean_code()
@@ -55,16 +59,23 @@ class TwoStepCodeForm(AuthenticateForm, GovukForm):
             raise ValidationError(WRONG_CODE) from None
 
 
-class ActivateForm(ActivateTOTPForm, GovukForm):
+class ActivateForm(GovukForm):
+    """The first code from a newly added authenticator app, proving it holds `secret`."""
+
     code = _code_field("Code from your authenticator app")
 
+    def __init__(self, *args, user=None, secret="", **kwargs):
+        self.user, self.secret = user, secret
+        super().__init__(*args, **kwargs)
+
     def clean_code(self):
-        try:
-            return super().clean_code()
-        except ValidationError:
+        validate_can_add_authenticator(self.user)
+        code = self.cleaned_data["code"]
+        if not validate_totp_code(self.secret, code):
             raise ValidationError(
                 "That code is not right. Enter the 6-digit code your authenticator app shows now"
-            ) from None
+            )
+        return code
 
 
 class CurrentCodeForm(TwoStepCodeForm):

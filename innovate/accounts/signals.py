@@ -11,6 +11,7 @@ from signins import services as signins
 from signins.models import SignInMethod
 
 SETUP_NEEDED = "two_step_setup"
+WORK_ACCOUNT = "signed_in_with_provider"
 
 
 def _method(request, user):
@@ -33,6 +34,12 @@ def signed_in(sender, request, user, **kwargs):
         typed=user.get_username(),
         client=client_address(request),
     )
+    if method == SignInMethod.WORK_ACCOUNT:
+        # Signing out of Innovate then signs out at the organisation's provider too.
+        records = get_authentication_records(request, user)
+        request.session[WORK_ACCOUNT] = next(
+            (r.get("provider") for r in records if r.get("method") == "socialaccount"), None
+        )
     if method != SignInMethod.WORK_ACCOUNT and signins.two_step_missing(user):
         request.session[SETUP_NEEDED] = True
     else:

@@ -4,6 +4,7 @@ the sign-in history (a person's own, and their organisation's for managers)."""
 import base64
 import secrets
 
+import requests
 from allauth.account.internal.decorators import login_stage_required
 from allauth.mfa.adapter import get_adapter as get_mfa_adapter
 from allauth.mfa.base.internal.flows import delete_and_cleanup
@@ -11,16 +12,19 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.flows import generate_recovery_codes
 from allauth.mfa.stages import AuthenticateStage
 from allauth.mfa.totp.internal import flows as totp_flows
+from allauth.mfa.totp.internal.auth import get_totp_secret
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from innovate.access import organisation_for
-from innovate.accounts.adapters import WorkAccountAdapter
+from innovate.accounts.adapters import WorkAccountAdapter, settings_of
 from innovate.accounts.forms import (
     ActivateForm,
     CurrentCodeForm,
@@ -28,12 +32,14 @@ from innovate.accounts.forms import (
     TwoStepCodeForm,
     WorkAccountForm,
 )
+from innovate.accounts.signals import WORK_ACCOUNT
 from innovate.http import HttpRequest, posted, respond, see_other
 from innovate.lockout import lockout, lockout_response
 from innovate.pages.forms import SignInForm
 from signins import services as signins
 from stages.models import Role
 
+DISCOVERY = "/.well-known/openid-configuration"
 SHOW_CODES = "show_recovery_codes"
 SETUP_NEEDED = "two_step_setup"
 
@@ -45,6 +51,40 @@ def _next(request):
     ):
         return wanted
     return reverse("home")
+
+
+@require_POST
+@never_cache
+def sign_out(request: HttpRequest):
+    """Signs out, everywhere the session was known (sessions live in the database). A person
+    who signed in with a work account is then sent to their provider to sign out there too
+    (OpenID Connect RP-initiated logout), and back to the sign-in page."""
+    provider_id = request.session.get(WORK_ACCOUNT)
+    logout(request)
+    found = settings_of(provider_id) if provider_id else None
+    end = end_session_endpoint(found) if found else None
+    if not end:
+        return redirect("login")
+    query = urlencode(
+        {
+            "client_id": found.client_id,
+            "post_logout_redirect_uri": request.build_absolute_uri(reverse("login")),
+        }
+    )
+    # A page that moves on by itself rather than a redirect: the browser's form-action policy
+    # would refuse a form's redirect to another site.
+    return respond(request, "accounts/signing_out.html", {"end": f"{end}?{query}"})
+
+
+def end_session_endpoint(found):
+    """The provider's end_session_endpoint from its discovery document, or None."""
+    try:
+        with WorkAccountAdapter().get_requests_session() as session:
+            answer = session.get(found.server_url.rstrip("/") + DISCOVERY, timeout=5)
+            answer.raise_for_status()
+            return answer.json().get("end_session_endpoint")
+    except (requests.RequestException, ValueError):
+        return None
 
 
 @require_POST
@@ -72,12 +112,21 @@ def work_account(request: HttpRequest):
         )
     provider = WorkAccountAdapter(request).get_provider(request, found.provider_id)
     nonce = secrets.token_urlsafe(32)
-    return provider.redirect(
+    redirect_to = provider.redirect(
         request,
         "login",
         next_url=_next(request),
         auth_params={"nonce": nonce, "login_hint": form.cleaned_data["email"]},
         nonce=nonce,
+    )
+    if not redirect_to.has_header("Location"):
+        return redirect_to
+    # A page that moves on by itself rather than a redirect: the browser's form-action policy
+    # would refuse a form's redirect to another site.
+    return respond(
+        request,
+        "accounts/to_provider.html",
+        {"go_to": redirect_to["Location"], "organisation": found.organisation},
     )
 
 
@@ -117,7 +166,8 @@ def two_step(request: HttpRequest):
             "accounts/two_step.html",
             {"active": True, "required": signins.two_step_required(user)},
         )
-    form = ActivateForm(user=user, data=posted(request))
+    secret = get_totp_secret(regenerate=request.method != "POST")
+    form = ActivateForm(posted(request), user=user, secret=secret)
     if request.method == "POST" and form.is_valid():
         totp_flows.activate_totp(request, form)
         request.session.pop(SETUP_NEEDED, None)

@@ -1,9 +1,9 @@
 """The pages that belong to no area: home, health, the framework, the notices, choosing an
 organisation, signing in and out."""
 
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from innovate.accounts.views import sign_out
 from innovate.pages import views
 
 notice_urls = (
@@ -23,5 +23,5 @@ urlpatterns = [
     path("framework/", views.framework, name="framework"),
     path("organisation/", views.switch_organisation, name="switch-organisation"),
     path("login/", views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", sign_out, name="logout"),
 ]

@@ -36,6 +36,11 @@ NOT_FREE_TEXT = {
     ("InnovationFilterForm", "q"): "a search, never saved",
     ("InnovationFilterForm", "tag"): "a filter, never saved",
     ("PortfolioForm", "tag"): "a filter, never saved",
+    ("TwoStepCodeForm", "code"): "a code from an authenticator app, never saved",
+    ("CurrentCodeForm", "code"): "a code from an authenticator app, never saved",
+    ("ActivateForm", "code"): "a code from an authenticator app, never saved",
+    ("SignInSettingsForm", "server_url"): "a web address",
+    ("SignInSettingsForm", "client_id"): "an identifier the provider gave",
 }
 
 # Fields shared by forms, never shown on their own: the forms that use them are checked.
