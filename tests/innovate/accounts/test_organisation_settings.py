@@ -101,3 +101,9 @@ def test_managers_see_who_signed_in_and_how_and_people_see_their_own(
     assert "Signed in</td>" in own and "Refused" in own
     assert SignInEvent.objects.filter(user=outsider).count() == 1
     assert outsider.get_full_name() not in own
+
+
+def test_the_people_page_leads_managers_to_the_settings_and_the_sign_ins(manager):
+    page = as_(manager).get(reverse("people:list")).content.decode()
+    assert f'href="{URL}"' in page
+    assert f'href="{reverse("accounts:organisation-sign-ins")}"' in page
