@@ -3,10 +3,12 @@ dashboards. Each runs a fixed number of queries, whatever the number of innovati
 measures, readings or sessions, on PostgreSQL and SQLite alike."""
 
 from collections import Counter, defaultdict
+from datetime import datetime, time, timedelta
 from typing import NamedTuple
 
 from django.db.models import Exists, F, Max, OuterRef, Q, Window
 from django.db.models.functions import RowNumber
+from django.utils import timezone
 
 from assessments.models import (
     Action,
@@ -190,6 +192,33 @@ def actions_owned_by(user, organisation):
         .filter(owner=user, organisation=organisation)
         .select_related("session__innovation")
         .order_by(F("due_on").asc(nulls_last=True), "pk")
+    )
+
+
+def pending_decisions(organisation, on, *, parts=None, user=None):
+    """Session decisions waiting to be applied at the end of `on`: decided by then, and
+    neither applied nor withdrawn (not applied, noted as a stay, or replaced) by the end of
+    that day, as the decision's history tells; one applied later was still waiting then.
+    `parts`: a queryset of parts to keep to (stages.queries.counted_parts); `user`: only the
+    decisions of sessions the person facilitates or of innovations they lead. Oldest session
+    first, then by part. One query (part, to_stage and the session with its innovation and
+    facilitator selected)."""
+    end_of_day = timezone.make_aware(datetime.combine(on + timedelta(days=1), time.min))
+    settled = Decision.history.filter(id=OuterRef("pk")).exclude(status=DecisionStatus.PENDING)
+    decisions = Decision.objects.filter(organisation=organisation, decided_on__lte=on).filter(
+        Q(status=DecisionStatus.PENDING)
+        | (Exists(settled) & ~Exists(settled.filter(history_date__lt=end_of_day)))
+    )
+    if parts is not None:
+        decisions = decisions.filter(part__in=parts.values("pk"))
+    if user is not None:
+        decisions = decisions.filter(
+            Q(session__facilitator=user) | Q(session__innovation__lead=user)
+        )
+    return list(
+        decisions.select_related(
+            "part", "to_stage", "session__innovation", "session__facilitator"
+        ).order_by("decided_on", "session_id", "part__name", "pk")
     )
 
 

@@ -4,7 +4,7 @@ notes, decisions or actions, on PostgreSQL and SQLite alike."""
 
 from datetime import datetime, time, timedelta
 
-from django.db.models import CharField, F, Q, TextField, Value
+from django.db.models import CharField, Count, F, Q, TextField, Value
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -49,6 +49,18 @@ def moved_since(part_ids, since):
         .select_related("part", "to_stage", "voids", "voided_by", "recorded_by")
         .order_by("effective_on", "recorded_at", "id")
     )
+
+
+def sessions_of(innovation, *, waiting_only=False):
+    """The innovation's sessions, latest first (facilitator selected), each with `waiting`:
+    the number of its decisions waiting to be applied. With `waiting_only`, only the sessions
+    that have such decisions. One query."""
+    found = ReflectionSession.objects.filter(innovation=innovation).annotate(
+        waiting=Count("decisions", filter=Q(decisions__status=DecisionStatus.PENDING))
+    )
+    if waiting_only:
+        found = found.filter(waiting__gt=0)
+    return list(found.select_related("facilitator").order_by("-held_on", "-pk"))
 
 
 def scope_ids(session):

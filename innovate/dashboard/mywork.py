@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 from assessments.queries import organisation as org_queries
 from innovate.access import organisation_for
 from innovate.http import HttpRequest, respond
-from stages.models import State
+from stages.models import Role, State
 from stages.queries import counted_parts
 
 SOON_DAYS = 14
@@ -64,5 +64,15 @@ def my_work(request: HttpRequest):
             user=request.user,
         ),
         "sessions_ahead_days": SESSIONS_AHEAD_DAYS,
+        # A manager answers for every session; anyone else for the sessions they facilitate
+        # and the innovations they lead.
+        "decisions": org_queries.pending_decisions(
+            organisation,
+            today,
+            parts=counted_parts(organisation, today),
+            user=None if membership.may(Role.MANAGER) else request.user,
+        ),
+        "every_decision": membership.may(Role.MANAGER),
+        "may_apply": membership.may(Role.FACILITATOR),
     }
     return respond(request, "dashboard/my_work.html", context)

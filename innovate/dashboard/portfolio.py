@@ -87,6 +87,7 @@ class Alerts:
     gaps: list  # [Gap]
     no_recent_session: list
     overdue_actions: list
+    waiting_decisions: list = field(default_factory=list)  # [(group, row)], reasons in also
 
     @property
     def count(self):
@@ -101,6 +102,7 @@ class Alerts:
                 self.gaps,
                 self.no_recent_session,
                 self.overdue_actions,
+                self.waiting_decisions,
             )
             if found
         )
@@ -135,7 +137,7 @@ class Filters:
 
 def portfolio(organisation, on, filters=None, *, today):
     """The portfolio as of the end of `on`, the alerts of the whole organisation with it.
-    Nine queries."""
+    Ten queries."""
     filters = filters or Filters()
     innovations = list(
         Innovation.objects.filter(organisation=organisation)
@@ -240,6 +242,7 @@ def _alerts(organisation, on, today, every, stuck, book, sessions, by_innovation
                 "visits there"
             )
     stuck_rows = [(group, row) for group, row in stuck_rows if row.part.pk not in listed]
+    waiting = _waiting_decisions(organisation, on, current, [*listed.values()], stuck_rows)
     gaps = defaultdict(list)
     names = stage_names()
     for gap in org_queries.coverage_gaps(
@@ -271,7 +274,32 @@ def _alerts(organisation, on, today, every, stuck, book, sessions, by_innovation
             )
     quiet = [group for group in quiet if group.innovation.pk not in with_gaps]
     actions = org_queries.overdue_actions(organisation, on)
-    return Alerts(pauses, reviews, stuck_rows, gaps, quiet, actions)
+    return Alerts(pauses, reviews, stuck_rows, gaps, quiet, actions, waiting)
+
+
+def _waiting_decisions(organisation, on, current, listed, stuck_rows):
+    """[(group, row)] of the counted parts with session decisions waiting to be applied at the
+    end of `on` and no other reason to be listed; a part already listed (`listed` rows,
+    `stuck_rows`) gets the decisions beside its other reasons instead. One query."""
+    rows = {row.part.pk: (group, row) for group, row in current}
+    shown = {row.part.pk: row for row in listed} | {row.part.pk: row for _g, row in stuck_rows}
+    reasons = defaultdict(list)
+    counted = queries.counted_parts(organisation, on)
+    for decision in org_queries.pending_decisions(organisation, on, parts=counted):
+        if decision.part_id in rows:
+            reasons[decision.part_id].append(
+                f"Decision from {decision.session.title} on {decision.decided_on:%-d %B %Y} "
+                f"waiting to be applied: {decision.describe()}"
+            )
+    waiting = []
+    for part_pk, found in reasons.items():
+        if part_pk in shown:
+            shown[part_pk].also.extend(found)
+        else:
+            group, row = rows[part_pk]
+            row.also.extend(found)
+            waiting.append((group, row))
+    return waiting
 
 
 def recent_moves(organisation, on, *, status="open", limit=12):

@@ -17,7 +17,6 @@ from assessments.models import (
     Attendee,
     DecisionStatus,
     Note,
-    ReflectionSession,
     SessionPart,
     SessionStatus,
 )
@@ -49,11 +48,9 @@ RUNS = Role.FACILITATOR
 @login_required
 def session_list(request: HttpRequest, pk: int):
     innovation, membership = get_innovation_for(request, pk)
-    found = list(
-        ReflectionSession.objects.filter(innovation=innovation)
-        .select_related("facilitator")
-        .order_by("-held_on", "-pk")
-    )
+    # Anything but "1" shows every session, as the plain list always did.
+    waiting_only = request.GET.get("waiting") == "1"
+    found = session_queries.sessions_of(innovation, waiting_only=waiting_only)
     today = timezone.localdate()
     return respond(
         request,
@@ -62,6 +59,7 @@ def session_list(request: HttpRequest, pk: int):
             "innovation": innovation,
             "upcoming": [s for s in found if s.status == SessionStatus.PLANNED],
             "past": [s for s in found if s.status != SessionStatus.PLANNED],
+            "waiting_only": waiting_only,
             "may_run": membership.may(RUNS) and not innovation.is_closed,
             "today": today,
         },

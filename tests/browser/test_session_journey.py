@@ -6,6 +6,7 @@ import datetime
 import re
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -158,6 +159,25 @@ def test_a_facilitator_runs_a_session_for_two_parts_and_sees_the_wheel_change(
     )
     expect(page.locator("#decision")).to_contain_text("Decision recorded: South hub: pause.")
     axe(page)
+
+    # Until they are applied, the decisions are flagged on the sessions list, in My work and
+    # in the dashboard's Needs attention.
+    run_page = page.url
+    page.goto(f"{live_server.url}{reverse('sessions:list', args=[innovation.pk])}")
+    expect(page.get_by_text("2 decisions waiting to be applied", exact=True)).to_be_visible()
+    page.get_by_label("Only sessions with decisions waiting to be applied").check()
+    page.get_by_role("button", name="Show sessions").click()
+    expect(page.get_by_text("Showing only the sessions with decisions")).to_be_visible()
+    axe_page(page)
+    page.goto(f"{live_server.url}{reverse('dashboard:my-work')}")
+    expect(page.get_by_role("table", name="Decisions waiting to be applied")).to_contain_text(
+        "South hub: pause"
+    )
+    axe_page(page)
+    page.goto(f"{live_server.url}{reverse('dashboard:portfolio')}")
+    expect(page.locator(".app-alerts")).to_contain_text("waiting to be applied: North hub: advance")
+    axe_page(page)
+    page.goto(run_page)
 
     # After the last part, the arrow key leads to applying the decisions.
     page.locator("body").focus()

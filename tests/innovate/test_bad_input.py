@@ -81,6 +81,7 @@ FILTERS = [
     "dashboard:compare",
     "dashboard:export-portfolio",
     "dashboard:my-work",
+    "sessions:list",
 ]
 COUNTED = [
     "stages.Innovation",
@@ -204,7 +205,7 @@ class HostileInputTests(TestCase):
             "sessions:decide",
         }:
             return reverse(name, kwargs=self.kwargs["run"])
-        if name in {"sessions:plan"}:
+        if name in {"sessions:plan", "sessions:list"}:
             return reverse(name, kwargs=self.kwargs["innovation"])
         if namespace == "evidence":
             if short in {"measure-edit", "measure-copy", "reading-create", "measure"}:
@@ -274,6 +275,7 @@ class HostileInputTests(TestCase):
             "to",
             "page",
             "innovation",
+            "waiting",
         ]
         for name in FILTERS:
             query = {n: data.draw(value, label=f"{name} {n}") for n in names}

@@ -78,15 +78,22 @@ def test_every_dashboard_page_runs_the_same_queries_whatever_the_size(
     client = client_for(viewer)
     sizes = len(many)
 
-    with django_assert_num_queries(14):
+    # One more than before Needs attention listed the decisions waiting to be applied.
+    with django_assert_num_queries(15):
         html = fetch(client, "portfolio", status="all")
     for n, title in enumerate(many):
         assert f">{title}</a>" in html
         assert f">North {n:02}</a></th>" in html and f">South {n:02}</a></th>" in html
         assert f"Action {n:02}" in html
+        waiting = (
+            f"Decision from Session {n:02} on 1 June 2024 waiting to be applied: "
+            f"South {n:02} stays where it is"
+        )
+        # Closed innovations are not counted in Needs attention.
+        assert (waiting in html) == (n % 4 != 3)
     assert html.count("Last session: 1 Jun 2024") == sizes
 
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         html = fetch(client, "portfolio", as_of="2024-03-15", state="paused")
     for n in range(sizes):
         assert f">North {n:02}</a></th>" in html
@@ -114,16 +121,19 @@ def test_every_dashboard_page_runs_the_same_queries_whatever_the_size(
         assert f"Session {n:02}: South {n:02} stays where it is" in html
         assert f"North {n:02} rewound to Mobilising" in html
 
-    for name, queries in (("export-portfolio", 13), ("export-moves", 4), ("export-durations", 5)):
+    # The portfolio file is built from the same portfolio as the page, alerts and all.
+    for name, queries in (("export-portfolio", 14), ("export-moves", 4), ("export-durations", 5)):
         with django_assert_num_queries(queries):
             text = fetch(client, name, status="all")
         for n, title in enumerate(many):
             assert title in text and f"North {n:02}" in text, name
 
     mine = client_for(leader)
-    with django_assert_num_queries(6):
+    # One more than before My work listed the decisions waiting to be applied.
+    with django_assert_num_queries(7):
         html = fetch(mine, "my-work")
     for n in range(sizes):
         if n % 4 != 3:
             assert f">North {n:02}</a>" in html
             assert f"Action {n:02}" in html
+            assert f"South {n:02} stays where it is" in html
