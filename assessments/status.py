@@ -1,5 +1,6 @@
-"""A measure's status from its latest reading, target and direction. Pure: no database, so the
-pages, the readiness summary and the tests judge a measure the same way."""
+"""A measure's status from its latest reading, target and direction, and one status for a
+measure followed by several parts from theirs. Pure: no database, so the pages, the readiness
+summary and the tests judge a measure the same way."""
 
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
@@ -26,6 +27,9 @@ STALE_AFTER_DAYS = 120
 class MeasureStatus(NamedTuple):
     code: str
     explanation: str
+    # For a status combined from the parts following a measure (`combined_status`): each
+    # part's (name, code), in the order named.
+    parts: tuple = ()
 
     @property
     def label(self):
@@ -178,17 +182,21 @@ def combined_status(lines):
     "1 of 2 parts following it on track. No recent data: East locality (the latest reading is
     from 1 March 2026, 160 days ago: more than 120 days). On track: North team."
 
-    Pure: the caller decides which parts follow the measure."""
+    The status carries each part's (name, code) as `parts`. Pure: the caller decides which
+    parts follow the measure."""
     lines = list(lines)
     if not lines:
         raise ValueError("A combined status needs at least one part.")
+    parts = tuple((name, status.code) for name, status in lines)
     if len(lines) == 1:
         ((name, status),) = lines
-        return MeasureStatus(status.code, f"{name}: {status.explanation}")
+        return MeasureStatus(status.code, f"{name}: {status.explanation}", parts)
     on_track = [name for name, status in lines if status.code == ON_TRACK]
     if len(on_track) == len(lines):
         return MeasureStatus(
-            ON_TRACK, f"On track for all {len(lines)} parts following it: {_names(on_track)}."
+            ON_TRACK,
+            f"On track for all {len(lines)} parts following it: {_names(on_track)}.",
+            parts,
         )
     codes = {status.code for _name, status in lines}
     code = next(code for code in WORST_FIRST if code in codes)
@@ -203,4 +211,16 @@ def combined_status(lines):
             said.append(f"{LABELS[each]}: {'; '.join(here)}.")
     if on_track:
         said.append(f"On track: {_names(on_track)}.")
-    return MeasureStatus(code, " ".join(said))
+    return MeasureStatus(code, " ".join(said), parts)
+
+
+def not_on_track_in_short(status):
+    """The parts of a combined status that are not on track, in a few words: "off track for
+    North team; no recent data for East locality". Empty when none is, and for a status of
+    one series."""
+    said = []
+    for each in WORST_FIRST:
+        names = [name for name, code in status.parts if code == each]
+        if names:
+            said.append(f"{LABELS[each].lower()} for {_names(names)}")
+    return "; ".join(said)

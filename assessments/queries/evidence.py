@@ -8,7 +8,7 @@ from django.db.models import F, Prefetch, Window
 from django.db.models.functions import RowNumber
 
 from assessments.models import LEVEL_DONE, Check, Involvement, Level, Measure, Reading
-from assessments.status import ON_TRACK, MeasureStatus
+from assessments.status import ON_TRACK, MeasureStatus, combined_status, not_on_track_in_short
 from stages.models import Part, Stage, State
 
 LAST_STAGE = 6
@@ -33,14 +33,92 @@ def _measures(innovation, *, include_inactive=False):
     return measures
 
 
-def _with_status(measure, today):
+class Position(NamedTuple):
+    """Where a part stands, as far as following a measure goes."""
+
+    part_id: int
+    name: str
+    stage_id: int
+    state: str
+
+
+def positions_of(parts):
+    """[Position] of Part rows (their current stage and state). No query."""
+    return [Position(part.pk, part.name, part.stage_id, part.state) for part in parts]
+
+
+def _parts_of(innovation_id):
+    return list(Part.objects.filter(innovation_id=innovation_id).select_related("stage"))
+
+
+def following(measure, latest_by_part, positions):
+    """[(part id, name)] of the parts that follow the measure, by name. No query.
+
+    - A measure of one part is followed by that part only.
+    - A measure of the whole innovation is followed by each part of it that is at the
+      measure's stage and not stopped (active or paused), as `positions` (a [Position] of
+      the innovation's parts) say, and by every part that has readings of its own of it,
+      wherever that part is now.
+
+    `latest_by_part`: {part id, or None for the whole: the latest reading of that series};
+    readings of the whole (part None) are a series of their own, and make no part follow."""
+    if measure.part_id is not None:
+        return [(measure.part_id, measure.part.name)]
+    found = {
+        position.part_id: position.name
+        for position in positions
+        if position.stage_id == measure.stage_id and position.state != State.STOPPED
+    }
+    for part_id, reading in latest_by_part.items():
+        if part_id is not None:
+            found.setdefault(part_id, reading.part.name)
+    return sorted(found.items(), key=lambda item: (item[1].lower(), item[0]))
+
+
+def status_of_measure(measure, latest_by_part, positions, today):
+    """The status of a measure: the one place that decides it, for the innovation page, the
+    measures list, the measure's page, each part's readiness, the move form, the agenda, the
+    dashboard, the board report and the exports. No query.
+
+    A measure of one part: its latest reading decides, as `Measure.status_from` says.
+
+    A measure of the whole innovation followed by parts (see `following`): each part is
+    judged by its own latest reading, or, where it has none, by the latest reading of the
+    whole; the measure is on track only when every part is, and otherwise says which parts
+    are off track, have no recent data, and so on (`assessments.status.combined_status`).
+    When no following part has readings of its own, the readings of the whole decide, as
+    they do when nobody follows the measure."""
+    if measure.part_id is not None:
+        latest = max(
+            latest_by_part.values(),
+            key=lambda r: (r.observed_on, r.recorded_at, r.id),
+            default=None,
+        )
+        return measure.status_from(latest, today)
+    whole = latest_by_part.get(None)
+    followers = following(measure, latest_by_part, positions)
+    if not any(part_id in latest_by_part for part_id, _name in followers):
+        return measure.status_from(whole, today)
+    lines = []
+    for part_id, name in followers:
+        reading = latest_by_part.get(part_id)
+        if reading is None and whole is not None:
+            name = f"{name} judged by the whole innovation's reading"
+        lines.append((name, measure.status_from(reading or whole, today)))
+    return combined_status(lines)
+
+
+def _with_status(measure, today, positions):
     series = {}
     for reading in measure.readings_in_order:
         series.setdefault(reading.part_id, []).append(reading)
     measure.series = series
     measure.latest = measure.readings_in_order[-1] if measure.readings_in_order else None
     measure.latest_by_part = {part_id: readings[-1] for part_id, readings in series.items()}
-    measure.status = measure.status_from(measure.latest, today)
+    measure.followed_by = [
+        name for _pk, name in following(measure, measure.latest_by_part, positions)
+    ]
+    measure.status = status_of_measure(measure, measure.latest_by_part, positions, today)
     measure.status_by_part = {
         part_id: measure.status_from(reading, today)
         for part_id, reading in measure.latest_by_part.items()
@@ -48,36 +126,47 @@ def _with_status(measure, today):
     return measure
 
 
-def measure_with_status(measure, today):
-    """One measure with the attributes `measures_with_status` gives each. One query."""
+def measure_with_status(measure, today, *, parts=None):
+    """One measure with the attributes `measures_with_status` gives each. One query, and one
+    more for a measure of the whole innovation unless its innovation's `parts` are given."""
     measure.readings_in_order = list(_readings().filter(measure=measure))
-    return _with_status(measure, today)
+    if parts is None and measure.part_id is None:
+        parts = _parts_of(measure.innovation_id)
+    return _with_status(measure, today, positions_of(parts or ()))
 
 
-def measures_with_status(innovation, today, *, include_inactive=False):
+def measures_with_status(innovation, today, *, include_inactive=False, parts=None):
     """The innovation's measures in use (all of them with `include_inactive`), ordered by
-    stage, part (the whole innovation first) and name. Two queries. Each measure carries:
+    stage, part (the whole innovation first) and name. Two queries, and one more unless the
+    innovation's `parts` (all of them, where they stand now) are given. Each measure carries:
 
     - `readings_in_order`: its readings, oldest first (part and recorded_by selected);
     - `series`: {part id, or None for the whole: [readings, oldest first]};
     - `latest`: the latest reading of any series, or None;
     - `latest_by_part`: {part id or None: latest reading of that series};
-    - `status`: a MeasureStatus (code, explanation, label) from `latest`;
+    - `followed_by`: the names of the parts that follow it (see `following`);
+    - `status`: a MeasureStatus (code, explanation, label): see `status_of_measure`;
     - `status_by_part`: {part id or None: MeasureStatus of that series}.
 
     "Latest" is the latest date observed; on the same date, the one recorded last."""
-    return [
-        _with_status(m, today) for m in _measures(innovation, include_inactive=include_inactive)
-    ]
+    innovation_id = getattr(innovation, "pk", innovation)
+    measures = list(_measures(innovation_id, include_inactive=include_inactive))
+    if parts is None:
+        parts = _parts_of(innovation_id) if measures else ()
+    positions = positions_of(parts)
+    return [_with_status(m, today, positions) for m in measures]
 
 
 def status_for_part(measure, part_id, today):
-    """A measure's status for one part: that part's own latest reading, else (for a measure of
-    the whole innovation) the latest reading of the whole. Needs `_with_status` attributes."""
+    """A measure's latest reading for one part and the measure's status: the part's own
+    latest reading, else (for a measure of the whole innovation) the latest reading of the
+    whole; the status is the measure's own (`status_of_measure`), so a part's readiness
+    counts a measure of the whole on track only when every part following it is. Needs
+    `_with_status` attributes."""
     reading = measure.latest_by_part.get(part_id)
     if reading is None and measure.part_id is None:
         reading = measure.latest_by_part.get(None)
-    return reading, measure.status_from(reading, today)
+    return reading, measure.status
 
 
 class CoverageGap(NamedTuple):
@@ -100,16 +189,19 @@ def _count(n, noun):
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
-def coverage(innovation):
+def coverage(innovation, *, parts=None):
     """[CoverageGap(stage, parts here, next for)] for each stage, in wheel order, that has no
     measure in use and either holds parts that are active or paused (a stopped part needs no
     measure to go on) or is the next stage of an active part (none is next after System
-    Change: going round again is a decision of its own). Three queries."""
+    Change: going round again is a decision of its own). Three queries; two when the
+    innovation's `parts` (all of them, stage selected) are given."""
     stages = list(Stage.objects.order_by("number"))
     here, next_for = Counter(), Counter()
-    for number, state in Part.objects.filter(innovation=innovation).values_list(
-        "stage__number", "state"
-    ):
+    if parts is None:
+        positions = Part.objects.filter(innovation=innovation).values_list("stage__number", "state")
+    else:
+        positions = [(part.stage.number, part.state) for part in parts]
+    for number, state in positions:
         if state != State.STOPPED:
             here[number] += 1
         if state == State.ACTIVE and number < LAST_STAGE:
@@ -175,10 +267,20 @@ class PartMeasure(NamedTuple):
 
 def readiness_summary(stage, measures, check, involvement):
     """The readiness in plain words: "2 of 3 measures on track; viability answered 'partly';
-    families consulted". No query."""
+    families consulted". A measure of the whole innovation not on track says which parts
+    following it are not: "0 of 1 measure on track (Families attending: no recent data for
+    East locality); …". No query."""
     if measures:
         on_track = sum(1 for line in measures if line.status.code == ON_TRACK)
-        said = [f"{on_track} of {_count(len(measures), 'measure')} on track"]
+        why = [
+            f"{line.measure.name}: {not_on_track_in_short(line.status)}"
+            for line in measures
+            if line.status.code != ON_TRACK and not_on_track_in_short(line.status)
+        ]
+        said = [
+            f"{on_track} of {_count(len(measures), 'measure')} on track"
+            + (f" ({'; '.join(why)})" if why else "")
+        ]
     else:
         said = ["no measure yet"]
     if not stage.key_question:
@@ -226,9 +328,13 @@ def readiness(part, today):
     - `measures_on_track`: how many of them are on track;
     - `involvement`: the latest Involvement at this stage, or None;
     - `summary`: all of it in plain words (see `readiness_summary`)."""
-    part = Part.objects.select_related("stage").get(pk=part.pk)
+    # Every part of the innovation: which of them follow a measure of the whole.
+    parts = _parts_of(part.innovation_id)
+    part = next(p for p in parts if p.pk == part.pk)
+    positions = positions_of(parts)
     measures = [
-        _with_status(m, today) for m in _measures(part.innovation_id).filter(stage_id=part.stage_id)
+        _with_status(m, today, positions)
+        for m in _measures(part.innovation_id).filter(stage_id=part.stage_id)
     ]
     parts_filter = {"part": part}
     check = _latest_at_current_stage(Check, "answered_on", parts_filter, ("stage", "answered_by"))
@@ -242,7 +348,7 @@ def readiness_for_parts(innovation, today):
     """{part id: readiness dict (as `readiness`)} for every part of the innovation, in the
     parts' name order. Five queries."""
     parts = list(Part.objects.filter(innovation=innovation).select_related("stage"))
-    measures = measures_with_status(innovation, today)
+    measures = measures_with_status(innovation, today, parts=parts)
     checks = current_checks(innovation)
     involvement = involvement_by_part(innovation)
     return {

@@ -20,17 +20,27 @@ from assessments.models import (
     SessionPart,
     SessionStatus,
 )
+from assessments.queries.evidence import Position, status_of_measure
 from assessments.status import ON_TRACK
-from stages.models import State
+from stages.models import Part, State
+from stages.queries import latest_moves
 
 
 class MeasureBook:
     """An organisation's measures in use on a date, each with its latest readings by then. A
     measure counts from the day it was defined, or from its first reading where the readings
-    were recorded back to an earlier date. Two queries, made when the book is opened."""
+    were recorded back to an earlier date. Two queries, made when the book is opened, and
+    two more unless `positions` are given.
 
-    def __init__(self, organisation, on, *, innovation_ids=None):
+    `positions`: {innovation id: [Position]} of the parts at the end of `on` (see
+    `positions_as_of`), which decide the parts that follow a measure of the whole innovation;
+    each measure's status is decided once, by `assessments.queries.evidence
+    .status_of_measure`, and every part's line, the innovation's list and the counts use it."""
+
+    def __init__(self, organisation, on, *, innovation_ids=None, positions=None):
         self.on = on
+        if positions is None:
+            positions = positions_as_of(organisation, on)
         measures = (
             Measure.objects.active()
             .filter(organisation=organisation)
@@ -62,6 +72,7 @@ class MeasureBook:
                 )
             )
             .filter(rank=1)
+            .select_related("part")
         )
         self.latest = {}
         self.readings_of = defaultdict(list)
@@ -70,17 +81,25 @@ class MeasureBook:
             self.readings_of[reading.measure_id].append(reading)
         self.at = defaultdict(list)
         self.of_innovation = defaultdict(list)
+        self.status = {}
         for measure in self.measures:
             self.at[(measure.innovation_id, measure.stage.number)].append(measure)
             self.of_innovation[measure.innovation_id].append(measure)
+            self.status[measure.pk] = status_of_measure(
+                measure,
+                {r.part_id: r for r in self.readings_of.get(measure.pk, ())},
+                positions.get(measure.innovation_id, ()),
+                on,
+            )
 
     def status_for_part(self, measure, part_id):
         """(latest reading, MeasureStatus) of a measure for a part: the part's own latest
-        reading, else (for a measure of the whole innovation) the whole's. No query."""
+        reading, else (for a measure of the whole innovation) the whole's, and the measure's
+        status, as `assessments.queries.evidence.status_for_part` gives. No query."""
         reading = self.latest.get((measure.pk, part_id))
         if reading is None and measure.part_id is None:
             reading = self.latest.get((measure.pk, None))
-        return reading, measure.status_from(reading, self.on)
+        return reading, self.status[measure.pk]
 
     def for_part(self, part_id, innovation_id, stage):
         """[(measure, latest reading, status)] for the measures at `stage` of the part or of
@@ -106,12 +125,31 @@ class MeasureBook:
                 key=lambda r: (r.observed_on, r.recorded_at, r.id),
                 default=None,
             )
-            lines.append((measure, reading, measure.status_from(reading, self.on)))
+            lines.append((measure, reading, self.status[measure.pk]))
         return lines
 
     def measured(self):
         """{(innovation id, stage number)} that have at least one measure in use."""
         return set(self.at)
+
+
+def positions_from(pairs):
+    """{innovation id: [Position]} from (part, its last live move by the as-of date) pairs:
+    where each part stood then. No query."""
+    found = defaultdict(list)
+    for part, move in pairs:
+        found[part.innovation_id].append(
+            Position(part.pk, part.name, move.to_stage_id, move.to_state)
+        )
+    return dict(found)
+
+
+def positions_as_of(organisation, on):
+    """{innovation id: [Position]} of the organisation's parts at the end of `on`
+    (stages.queries.latest_moves). Two queries."""
+    latest = latest_moves(organisation, on)
+    parts = Part.objects.filter(organisation=organisation).only("pk", "name", "innovation_id")
+    return positions_from((part, latest[part.pk]) for part in parts if part.pk in latest)
 
 
 class Gap(NamedTuple):

@@ -154,7 +154,13 @@ def portfolio(organisation, on, filters=None, *, today):
     latest = queries.latest_moves(organisation, on)
     times = queries.durations(organisation, on)
     stuck = queries.stuck_parts(organisation, on, times=times)
-    book = org_queries.MeasureBook(organisation, on)
+    book = org_queries.MeasureBook(
+        organisation,
+        on,
+        positions=org_queries.positions_from(
+            (part, latest[part.pk]) for part in parts if part.pk in latest
+        ),
+    )
     sessions = org_queries.last_sessions(organisation, on)
 
     by_innovation = {i.pk: Group(i, closed_by(i, on), sessions.get(i.pk)) for i in innovations}
@@ -407,10 +413,17 @@ def report(organisation, on, *, status="open", decisions=5):
         .select_related("part", "to_stage", "voids")
         .order_by("part__innovation_id", "part__name", "part_id", "seq")
     )
-    book = org_queries.MeasureBook(organisation, on)
+    voided = {m.voids_id for m in moves if m.voids_id is not None}
+    last_live = {
+        m.part_id: m for m in moves if m.kind != MoveKind.VOID and m.pk not in voided
+    }  # moves are in seq order within each part: the last kept is where the part stood
+    book = org_queries.MeasureBook(
+        organisation,
+        on,
+        positions=org_queries.positions_from((m.part, m) for m in last_live.values()),
+    )
     sessions = org_queries.last_sessions(organisation, on)
     session_decisions = org_queries.last_decisions(organisation, on)
-    voided = {m.voids_id for m in moves if m.voids_id is not None}
     by_innovation = defaultdict(list)
     for move in moves:
         by_innovation[move.part.innovation_id].append(move)

@@ -22,7 +22,7 @@ def innovation_evidence(innovation, membership, parts, today=None):
     gaps, each part's answer and involvement at its current stage, and the ethics notes of the
     stages that hold parts. `parts` have their stage selected. Eight queries."""
     today = today or timezone.localdate()
-    measures = queries.measures_with_status(innovation, today)
+    measures = queries.measures_with_status(innovation, today, parts=parts)
     checks = queries.current_checks(innovation)
     involvement = queries.involvement_by_part(innovation)
     notes = {

@@ -110,7 +110,8 @@ def _parts(innovation):
 def measure_list(request: HttpRequest, pk: int):
     innovation, membership = get_innovation_for(request, pk)
     today = timezone.localdate()
-    measures = queries.measures_with_status(innovation, today, include_inactive=True)
+    parts = list(_parts(innovation))
+    measures = queries.measures_with_status(innovation, today, include_inactive=True, parts=parts)
     by_stage = {}
     retired = []
     for measure in measures:
@@ -129,7 +130,7 @@ def measure_list(request: HttpRequest, pk: int):
             "innovation": innovation,
             "groups": [by_stage[n] for n in sorted(by_stage)],
             "retired": retired,
-            "gaps": queries.coverage(innovation),
+            "gaps": queries.coverage(innovation, parts=parts),
             "may_write": membership.may(Role.LEADER) and not innovation.is_closed,
         },
     )

@@ -15,6 +15,7 @@ from assessments.status import (
     SOME_CONCERN,
     MeasureStatus,
     combined_status,
+    not_on_track_in_short,
 )
 
 NORTH = MeasureStatus(
@@ -34,14 +35,18 @@ def test_one_part_keeps_its_status_and_is_named():
     assert combined_status([("East locality", EAST)]) == MeasureStatus(
         NO_RECENT_DATA,
         "East locality: The latest reading is from 1 March 2026, 160 days ago: more than 120 days.",
+        (("East locality", NO_RECENT_DATA),),
     )
 
 
 def test_every_part_on_track_is_on_track_and_names_them():
     status = combined_status([("South team", SOUTH), ("West team", WEST)])
     assert status == MeasureStatus(
-        ON_TRACK, "On track for all 2 parts following it: South team and West team."
+        ON_TRACK,
+        "On track for all 2 parts following it: South team and West team.",
+        (("South team", ON_TRACK), ("West team", ON_TRACK)),
     )
+    assert not_on_track_in_short(status) == ""
 
 
 def test_one_part_with_no_recent_data_beside_one_on_track_is_not_on_track():
@@ -65,6 +70,13 @@ def test_off_track_comes_first_and_each_part_is_named_under_its_status():
         status.explanation
     )
     assert status.explanation.endswith("On track: West team.")
+    assert not_on_track_in_short(status) == (
+        "off track for North team; no recent data for East locality"
+    )
+
+
+def test_a_status_of_one_series_names_no_part():
+    assert not_on_track_in_short(EAST) == ""
 
 
 @pytest.mark.parametrize(
@@ -98,6 +110,7 @@ def test_on_track_exactly_when_every_part_is_and_every_other_part_is_named(codes
     status = combined_status(lines)
     assert (status.code == ON_TRACK) == all(code == ON_TRACK for code in codes)
     assert status.code in codes
+    assert status.parts == tuple((name, s.code) for name, s in lines)
     for name, part_status in lines:
         assert name in status.explanation
         if part_status.code != ON_TRACK:

@@ -45,7 +45,14 @@ def test_measures_come_with_readings_in_order_the_latest_and_a_status(
     assert got.series == {None: [r1, r2], north.pk: [r3], south.pk: [r4, r5]}
     assert got.latest == r5
     assert got.latest_by_part == {None: r2, north.pk: r3, south.pk: r5}
-    assert got.status.code == "on_track"
+    # Followed by North and South, each with readings of its own: South's latest reading is
+    # the latest of all and meets the target, but North's does not yet.
+    assert got.followed_by == ["North team", "South team"]
+    assert got.status.code == "some_concern"
+    assert got.status.explanation.startswith(
+        "1 of 2 parts following it on track. Some concern: North team (target of 50 by "
+    )
+    assert got.status.explanation.endswith("On track: South team.")
     assert {k: s.code for k, s in got.status_by_part.items()} == {
         None: "some_concern",
         north.pk: "some_concern",
@@ -204,18 +211,23 @@ def test_readiness_where_the_framework_states_no_key_question_speaks_of_the_prom
     )
 
 
-def test_readiness_uses_the_parts_own_reading_of_a_whole_measure_first(
+def test_readiness_shows_the_parts_own_reading_of_a_whole_measure_first_and_its_one_status(
     innovation, leader, north, south
 ):
     measure = make_measure(innovation, by=leader, stage=3, name="Referrals", target_value=10)
-    make_reading(measure, by=leader, on=date(2025, 6, 1), value=4)
-    make_reading(measure, by=leader, on=date(2025, 5, 1), value=12, part=north)
-    assert [line.status.code for line in queries.readiness(north, TODAY)["measures"]] == [
-        "on_track"
-    ]
-    assert [line.status.code for line in queries.readiness(south, TODAY)["measures"]] == [
-        "some_concern"
-    ]
+    whole = make_reading(measure, by=leader, on=date(2025, 6, 1), value=4)
+    own = make_reading(measure, by=leader, on=date(2025, 5, 1), value=12, part=north)
+    # North's own reading meets the target; South, with none, is judged by the whole's, which
+    # does not yet: the measure is not on track, for North as for South.
+    [north_line] = queries.readiness(north, TODAY)["measures"]
+    [south_line] = queries.readiness(south, TODAY)["measures"]
+    assert (north_line.latest, south_line.latest) == (own, whole)
+    assert north_line.status == south_line.status
+    assert north_line.status.parts == (
+        ("North team", "on_track"),
+        ("South team judged by the whole innovation's reading", "some_concern"),
+    )
+    assert north_line.status.code == "some_concern"
 
 
 def test_readiness_for_parts_matches_readiness_part_by_part(innovation, integrating, south):
@@ -293,7 +305,8 @@ def test_reads_take_a_fixed_number_of_queries(innovation, leader, n, django_asse
     parts = build(innovation, leader, n)
     part = parts[-1]
 
-    with django_assert_num_queries(2):
+    # Two for the measures and their readings, one for the parts that may follow them.
+    with django_assert_num_queries(3):
         measures = queries.measures_with_status(innovation, TODAY)
         for measure in measures:
             assert measure.stage.name and measure.status.explanation
