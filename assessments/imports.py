@@ -12,7 +12,15 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from assessments.models import LIMIT, Measure, Rating, Reading, Scale, parse_number
+from assessments.models import (
+    LIMIT,
+    Measure,
+    Rating,
+    Reading,
+    Scale,
+    parse_number,
+    value_kind_problem,
+)
 from assessments.services.evidence import build_reading
 from assessments.status import format_date, format_number
 from stages.dates import date_problem
@@ -175,9 +183,9 @@ def parse_readings_csv(innovation, data, *, organisation, today=None):
         for p in Part.objects.filter(organisation=organisation, innovation=innovation)
     }
     existing = set(
-        Reading.objects.filter(
-            organisation=organisation, measure__innovation=innovation
-        ).values_list("measure_id", "part_id", "observed_on")
+        Reading.objects.current()
+        .filter(organisation=organisation, measure__innovation=innovation)
+        .values_list("measure_id", "part_id", "observed_on")
     )
 
     def cell(record, name):
@@ -256,6 +264,8 @@ def parse_readings_csv(innovation, data, *, organisation, today=None):
             value = _parse_number(value_text)
             if value is None:
                 found.append(f"“{value_text}” is not a number.")
+            elif problem := value_kind_problem(value, measure.value_kind):
+                found.append(f"the value is {problem[0]}. {problem[1]}")
 
         if not found:
             key = (measure.pk, part.pk if part else None, observed_on)
@@ -300,9 +310,9 @@ def import_readings(innovation, rows, *, by):
     today = timezone.localdate()
     measure_ids = {row.measure.pk for row in rows}
     existing = set(
-        Reading.objects.filter(measure_id__in=measure_ids).values_list(
-            "measure_id", "part_id", "observed_on"
-        )
+        Reading.objects.current()
+        .filter(measure_id__in=measure_ids)
+        .values_list("measure_id", "part_id", "observed_on")
     )
     created = []
     for row in rows:

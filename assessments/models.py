@@ -4,7 +4,7 @@ Rows are written only through assessments.services. Readings, checks and involve
 are append-only in use: a later row supersedes an earlier one, which is kept."""
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -71,6 +71,63 @@ class Scale(models.TextChoices):
     RATED = "rated", "A rated judgement (on track, some concern, off track)"
 
 
+class ValueKind(models.TextChoices):
+    """What kind of number a numeric measure's values are: every reading, its baseline and its
+    target are checked against it (`check_value_kind`)."""
+
+    COUNT = "count", "A count: a whole number, 0 or more"
+    PERCENTAGE = "percentage", "A percentage: from 0 to 100"
+    AMOUNT = "amount", "An amount: 0 or more, with at most two decimal places, such as money"
+    SCORE = "score", "A score: any number"
+
+
+def _whole(number, rounding):
+    return format_number(number.to_integral_value(rounding=rounding))
+
+
+def value_kind_problem(number, value_kind):
+    """(the kind in words, what is wrong) when `number` (a Decimal) is not a value of
+    `value_kind` (a ValueKind), else None: ("a count", "A count is a whole number: give 12 or
+    13.")."""
+    shown = format_number(number)
+    if value_kind == ValueKind.COUNT:
+        if number < 0:
+            return "a count", f"A count is 0 or more: {shown} is below 0."
+        if number != number.to_integral_value():
+            return "a count", (
+                f"A count is a whole number: give {_whole(number, ROUND_FLOOR)} or "
+                f"{_whole(number, ROUND_CEILING)}."
+            )
+    elif value_kind == ValueKind.PERCENTAGE:
+        if not 0 <= number <= 100:
+            side = "over 100" if number > 100 else "below 0"
+            return "a percentage", f"A percentage is from 0 to 100: {shown} is {side}."
+    elif value_kind == ValueKind.AMOUNT:
+        if number < 0:
+            return "an amount", f"An amount is 0 or more: {shown} is below 0."
+        down = number.quantize(Decimal("0.01"), rounding=ROUND_FLOOR)
+        if number != down:
+            up = number.quantize(Decimal("0.01"), rounding=ROUND_CEILING)
+            return "an amount", (
+                f"An amount has at most two decimal places: give {format_number(down)} or "
+                f"{format_number(up)}."
+            )
+    return None
+
+
+def check_value_kind(number, value_kind, field, label):
+    """`number` (a Decimal, or None) unchanged when it is a value of `value_kind` (a
+    ValueKind); a ValidationError at `field`, naming the `label`, when it is not: "The value
+    is a count. A count is a whole number: give 12 or 13."."""
+    if number is None:
+        return None
+    found = value_kind_problem(number, value_kind)
+    if found:
+        kind, problem = found
+        raise ValidationError({field: f"The {label} is {kind}. {problem}"})
+    return number
+
+
 class Direction(models.TextChoices):
     HIGHER = "higher", "Higher is better"
     LOWER = "lower", "Lower is better"
@@ -126,6 +183,7 @@ MEASURE_DEFINITION = (
     "name",
     "kind",
     "scale",
+    "value_kind",
     "unit",
     "direction",
     "baseline_value",
@@ -153,6 +211,10 @@ class Measure(models.Model):
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=40, choices=MeasureKind.choices)
     scale = models.CharField(max_length=10, choices=Scale.choices, default=Scale.NUMERIC)
+    # Not `kind`, which is the framework's kind of measure (engagement, short-term process...).
+    value_kind = models.CharField(
+        "Kind of value", max_length=10, choices=ValueKind.choices, default=ValueKind.SCORE
+    )
     unit = models.CharField(max_length=40, blank=True)
     direction = models.CharField(max_length=10, choices=Direction.choices, default=Direction.HIGHER)
     baseline_value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
@@ -220,6 +282,14 @@ class Measure(models.Model):
             self.kind = self.stage.measure_kind
         check_choice(self.kind, MeasureKind, "kind", "Choose the kind of measure.")
         check_choice(self.scale, Scale, "scale", "Choose whether readings are numbers or ratings.")
+        if self.is_rated and not self.value_kind:
+            self.value_kind = ValueKind.SCORE
+        check_choice(
+            self.value_kind,
+            ValueKind,
+            "value_kind",
+            "Choose the kind of value: a count, a percentage, an amount or a score.",
+        )
         check_choice(
             self.direction, Direction, "direction", "Choose whether higher or lower is better."
         )
@@ -229,6 +299,15 @@ class Measure(models.Model):
         self.collection = (self.collection or "").strip()
         self.baseline_value = to_decimal(self.baseline_value, "baseline_value", "baseline")
         self.target_value = to_decimal(self.target_value, "target_value", "target")
+        if not self.is_rated:
+            errors = {}
+            for name, label in (("baseline_value", "baseline"), ("target_value", "target")):
+                try:
+                    check_value_kind(getattr(self, name), self.value_kind, name, label)
+                except ValidationError as refusal:
+                    refusal.update_error_dict(errors)
+            if errors:
+                raise ValidationError(errors)
         if self.is_rated and (
             self.baseline_value is not None
             or self.target_value is not None
@@ -289,8 +368,22 @@ class Measure(models.Model):
         )
 
 
+class ReadingQuerySet(models.QuerySet):
+    def current(self):
+        """The readings that count: every one but those withdrawn. Every read of readings
+        for a status, a chart, readiness, a dashboard, a report or an export starts here."""
+        return self.filter(withdrawn_at__isnull=True)
+
+    def withdrawn(self):
+        return self.filter(withdrawn_at__isnull=False)
+
+
 class Reading(models.Model):
-    """One observation of a measure: a number or a rated judgement, for a part or the whole."""
+    """One observation of a measure: a number or a rated judgement, for a part or the whole.
+
+    A wrong reading is corrected in place (its history keeps what it said before) or withdrawn
+    with a reason: a withdrawn reading is kept, shown as withdrawn on its measure's page and
+    left out of everything else (ReadingQuerySet.current)."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     measure = models.ForeignKey(Measure, on_delete=models.PROTECT, related_name="readings")
@@ -306,7 +399,18 @@ class Reading(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField(default=clock.now, editable=False)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    withdrawn_reason = models.TextField("Why it is withdrawn", blank=True)
     history = HistoricalRecords()
+
+    objects = ReadingQuerySet.as_manager()
 
     class Meta:
         ordering = ["measure", "observed_on", "recorded_at", "id"]
@@ -316,6 +420,16 @@ class Reading(models.Model):
                 | (Q(value__isnull=True) & Q(rating__in=Rating.values)),
                 name="reading_value_or_rating",
             ),
+            models.CheckConstraint(
+                condition=Q(
+                    withdrawn_at__isnull=True, withdrawn_by__isnull=True, withdrawn_reason=""
+                )
+                | (
+                    Q(withdrawn_at__isnull=False, withdrawn_by__isnull=False)
+                    & ~Q(withdrawn_reason="")
+                ),
+                name="reading_withdrawn_by_someone_for_a_reason",
+            ),
         ]
         indexes = [
             models.Index(fields=["measure", "observed_on"], name="reading_measure_observed_idx"),
@@ -323,6 +437,10 @@ class Reading(models.Model):
 
     def __str__(self):
         return f"Reading of measure {self.measure_id} on {self.observed_on:%Y-%m-%d}: {self.shown}"
+
+    @property
+    def is_withdrawn(self):
+        return self.withdrawn_at is not None
 
     @property
     def shown(self):

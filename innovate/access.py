@@ -2,10 +2,11 @@
 not in is a 404 (as if it did not exist); a role that may not act is a 403 naming the role."""
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from assessments.models import Action, Measure, ReflectionSession
+from assessments.models import Action, Measure, Reading, ReflectionSession
 from stages.models import Innovation, Invitation, Membership, Part, Role
 
 SESSION_KEY = "organisation_id"
@@ -104,6 +105,24 @@ def get_measure_for(request, pk, need=Role.VIEWER):
     """(measure, membership); its innovation, stage and part are selected."""
     measures = Measure.objects.select_related("innovation__organisation", "stage", "part")
     return _get_for(request, measures, pk, need)
+
+
+def get_reading_for(request, pk, need=Role.VIEWER):
+    """(reading, membership); its measure (with the measure's innovation, stage and part), its
+    part, who recorded it and who withdrew it are selected. A reading of a withdrawn innovation
+    or part is a 404, as its measure is."""
+    readings = Reading.objects.select_related(
+        "measure__innovation__organisation",
+        "measure__stage",
+        "measure__part",
+        "part",
+        "recorded_by",
+        "withdrawn_by",
+    ).filter(measure__innovation__in=Innovation.objects.values("pk"))
+    readings = readings.filter(
+        Q(measure__part__isnull=True) | Q(measure__part__in=Part.objects.values("pk"))
+    )
+    return _get_for(request, readings, pk, need)
 
 
 def get_membership_for(request, pk, need=Role.MANAGER):

@@ -16,8 +16,10 @@ LAST_STAGE = 6
 
 def _readings():
     """Readings oldest first: by date observed, then the order they were recorded in."""
-    return Reading.objects.select_related("part", "recorded_by").order_by(
-        "observed_on", "recorded_at", "id"
+    return (
+        Reading.objects.current()
+        .select_related("part", "recorded_by")
+        .order_by("observed_on", "recorded_at", "id")
     )
 
 

@@ -46,7 +46,9 @@ class MeasureBook:
             .filter(organisation=organisation)
             .filter(
                 Q(created_at__date__lte=on)
-                | Exists(Reading.objects.filter(measure=OuterRef("pk"), observed_on__lte=on))
+                | Exists(
+                    Reading.objects.current().filter(measure=OuterRef("pk"), observed_on__lte=on)
+                )
             )
             .select_related("stage", "part")
             .order_by(
@@ -57,7 +59,7 @@ class MeasureBook:
                 "id",
             )
         )
-        readings = Reading.objects.filter(organisation=organisation, observed_on__lte=on)
+        readings = Reading.objects.current().filter(organisation=organisation, observed_on__lte=on)
         if innovation_ids is not None:
             measures = measures.filter(innovation_id__in=innovation_ids)
             readings = readings.filter(measure__innovation_id__in=innovation_ids)

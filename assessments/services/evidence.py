@@ -8,6 +8,7 @@ it belongs to (`{"name": "Give the measure a name."}`), which the form shows the
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from assessments.models import (
     MEASURE_DEFINITION,
@@ -21,10 +22,14 @@ from assessments.models import (
     Rating,
     Reading,
     Scale,
+    ValueKind,
     Who,
     check_choice,
+    check_value_kind,
     to_decimal,
+    value_kind_problem,
 )
+from assessments.status import format_date, format_number
 from stages import clock
 from stages.dates import check_date
 from stages.models import Stage
@@ -33,12 +38,15 @@ from stages.services import bump_version, save_with_history
 __all__ = [
     "answer_check",
     "copy_measure",
+    "correct_reading",
     "define_measure",
     "record_involvement",
     "record_reading",
     "reflect_on_prompts",
+    "restore_reading",
     "set_ethics_note",
     "update_measure",
+    "withdraw_reading",
 ]
 
 MEASURE_FIELDS = ("stage", "part", *MEASURE_DEFINITION, "is_active")
@@ -69,6 +77,7 @@ def define_measure(
     part=None,
     kind="",
     scale=Scale.NUMERIC,
+    value_kind=ValueKind.SCORE,
     unit="",
     direction=Direction.HIGHER,
     baseline_value=None,
@@ -78,7 +87,9 @@ def define_measure(
     collection="",
 ):
     """A new measure for `stage` of `innovation`, for `part` or (None) the whole. `kind`
-    defaults to the stage's kind of measure. `stage` is a Stage or its number."""
+    defaults to the stage's kind of measure. `stage` is a Stage or its number. `value_kind`
+    (count, percentage, amount or score) is what its baseline, target and readings are checked
+    against; a score is any number."""
     measure = Measure(
         organisation_id=innovation.organisation_id,
         innovation=innovation,
@@ -87,6 +98,7 @@ def define_measure(
         name=name,
         kind=kind,
         scale=scale,
+        value_kind=value_kind,
         unit=unit,
         direction=direction,
         baseline_value=baseline_value,
@@ -124,10 +136,13 @@ def update_measure(measure, *, by, **fields):
         raise ValidationError(
             {"part": "This measure has readings, so the part it measures cannot change."}
         )
+    kind_changes = "value_kind" in fields and fields["value_kind"] != locked.value_kind
     for name, value in fields.items():
         setattr(locked, name, value)
     locked.innovation = measure.innovation
     locked.clean()
+    if kind_changes and has_readings and not locked.is_rated:
+        _check_readings_fit(locked)
     if was_active and not locked.is_active:
         reason = "Measure retired"
     elif locked.is_active and not was_active:
@@ -139,6 +154,22 @@ def update_measure(measure, *, by, **fields):
     measure.__dict__.update({k: v for k, v in locked.__dict__.items() if not k.startswith("_")})
     measure._state.fields_cache.update(locked._state.fields_cache)
     return measure
+
+
+def _check_readings_fit(measure):
+    """Refuse a new kind of value that a reading in use does not fit, naming the first such
+    reading. One query."""
+    for reading in measure.readings.current().order_by("observed_on", "recorded_at", "id"):
+        found = value_kind_problem(reading.value, measure.value_kind)
+        if found:
+            kind, problem = found
+            raise ValidationError(
+                {
+                    "value_kind": f"The reading of {format_number(reading.value)} on "
+                    f"{format_date(reading.observed_on)} is not {kind}. {problem} Correct or "
+                    "withdraw that reading first, or keep the kind of value."
+                }
+            )
 
 
 @transaction.atomic
@@ -232,6 +263,8 @@ def build_reading(measure, *, by, observed_on, value, rating, part, story, evide
         value = _gather(errors, to_decimal, value, "value", "value")
         if blank:
             errors.setdefault("value", []).append("Give the value.")
+        elif value is not None:
+            _gather(errors, check_value_kind, value, measure.value_kind, "value", "value")
     evidence_url = (evidence_url or "").strip()
     if evidence_url:
         try:
@@ -282,6 +315,140 @@ def record_reading(
     save_with_history(reading, by=by, reason="Reading recorded")
     bump_version(measure.organisation_id)
     return reading
+
+
+# What a correction may change: the part a reading is of stays (withdraw it and record one
+# for the right part instead).
+READING_CORRECTIONS = ("observed_on", "value", "rating", "story", "evidence_url")
+
+
+def _locked_reading(reading):
+    """The reading, locked until the transaction ends (its row only: the rows selected with
+    it are read, not locked)."""
+    return (
+        Reading.objects.select_for_update(of=("self",))
+        .select_related("measure__innovation", "measure__part", "part", "withdrawn_by")
+        .get(pk=reading.pk)
+    )
+
+
+def _withdrawn_words(reading):
+    who = reading.withdrawn_by
+    name = (who.get_full_name() or who.get_username()) if who else "someone"
+    return f"{name} withdrew it on {format_date(timezone.localdate(reading.withdrawn_at))}"
+
+
+@transaction.atomic
+def correct_reading(reading, *, by, observed_on, value=None, rating="", story="", evidence_url=""):
+    """Correct a reading in place: its date observed, value or rating, story and evidence
+    link, checked as a new reading would be (against the measure's kind of value too). Only
+    the fields that change are written, under a lock, and the reading's history keeps what
+    it said before, who corrected it and when. A withdrawn reading is not corrected.
+
+    Returns (reading, [(field, before, after)]); an unchanged reading writes nothing."""
+    locked = _locked_reading(reading)
+    if locked.is_withdrawn:
+        raise ValidationError(
+            {
+                "reading": f"This reading is withdrawn ({_withdrawn_words(locked)}), so it is "
+                "not corrected. A manager may restore it."
+            }
+        )
+    built = build_reading(
+        locked.measure,
+        by=by,
+        observed_on=observed_on,
+        value=value,
+        rating=rating,
+        part=locked.part,
+        story=story,
+        evidence_url=evidence_url,
+        today=clock.localdate(),
+    )
+    changes = [
+        (name, getattr(locked, name), getattr(built, name))
+        for name in READING_CORRECTIONS
+        if getattr(locked, name) != getattr(built, name)
+    ]
+    if not changes:
+        return locked, []
+    for name, _before, after in changes:
+        setattr(locked, name, after)
+    save_with_history(
+        locked, by=by, reason="Reading corrected", update_fields=[name for name, *_ in changes]
+    )
+    bump_version(locked.organisation_id)
+    reading.__dict__.update({k: v for k, v in locked.__dict__.items() if not k.startswith("_")})
+    return locked, changes
+
+
+WITHDRAWN_REASON_LIMIT = 1000
+
+
+@transaction.atomic
+def withdraw_reading(reading, *, by, reason):
+    """Withdraw a wrong reading, saying why. It is kept, with who withdrew it and when, and
+    shown as withdrawn on its measure's page; it no longer counts anywhere else (statuses,
+    charts, readiness, dashboards, the board report, exports). Final, except that a manager
+    may restore it (`restore_reading`)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the reading is withdrawn."})
+    if len(reason) > WITHDRAWN_REASON_LIMIT:
+        raise ValidationError(
+            {"reason": f"Keep the reason to {WITHDRAWN_REASON_LIMIT:,} characters."}
+        )
+    locked = _locked_reading(reading)
+    if locked.is_withdrawn:
+        raise ValidationError(
+            {"reason": f"This reading is already withdrawn: {_withdrawn_words(locked)}."}
+        )
+    locked.withdrawn_at = clock.now()
+    locked.withdrawn_by = by
+    locked.withdrawn_reason = reason
+    save_with_history(
+        locked,
+        by=by,
+        reason="Reading withdrawn",
+        update_fields=["withdrawn_at", "withdrawn_by", "withdrawn_reason"],
+    )
+    bump_version(locked.organisation_id)
+    return locked
+
+
+@transaction.atomic
+def restore_reading(reading, *, by):
+    """Bring a withdrawn reading back into use (a manager's decision, made in the view). Its
+    history keeps the withdrawal and the restoring. Refused when its value no longer fits the
+    measure's kind of value."""
+    locked = _locked_reading(reading)
+    if not locked.is_withdrawn:
+        raise ValidationError({"reading": "This reading is not withdrawn."})
+    found = (
+        None
+        if locked.measure.is_rated
+        else value_kind_problem(locked.value, locked.measure.value_kind)
+    )
+    if found:
+        kind, problem = found
+        raise ValidationError(
+            {
+                "reading": f"Its value, {format_number(locked.value)}, is not {kind}, as the "
+                f"measure's values now are. {problem} So it cannot be restored: record a "
+                "new reading instead."
+            }
+        )
+    locked.withdrawn_at = None
+    locked.withdrawn_by = None
+    locked.withdrawn_reason = ""
+    save_with_history(
+        locked,
+        by=by,
+        reason="Reading restored",
+        update_fields=["withdrawn_at", "withdrawn_by", "withdrawn_reason"],
+    )
+    bump_version(locked.organisation_id)
+    return locked
 
 
 @transaction.atomic

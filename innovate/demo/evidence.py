@@ -35,6 +35,12 @@ class Spec(NamedTuple):
     rated: tuple = ()  # for a rated measure, a sequence of ratings per reader
 
 
+def value_kind(spec):
+    """The kind of value of a numeric demo measure: a percentage where it is counted in per
+    cent, otherwise a count (of families, conferences, days...), always a whole number."""
+    return "percentage" if spec.unit == "per cent" else "count"
+
+
 def rated(name, stage, part=WHOLE, *, readers=(), collection="", ratings=(), ends_ago=(12, 20)):
     return Spec(
         name,
@@ -270,7 +276,11 @@ def _measure(story, innovation, spec, parts, lead, today):
             wobble = change * 0.04 * (0, 1, -1, 0.5, -0.5, 1.5, -1)[i % 7]
             value = spec.baseline + change * progress * pace + wobble
             value = max(value, 0)
-            places = 1 if abs(change) < 10 else 0
+            if value_kind(spec) == "percentage":
+                places = 1 if abs(change) < 10 else 0
+                value = min(value, 100)
+            else:
+                places = 0
             told = STORIES[(i + index) % len(STORIES)] if i == count - 1 else ""
             readings.append((on, reader, by, Decimal(str(round(value, places))), told))
     first = min((on for on, *_rest in readings), default=today)
@@ -286,6 +296,7 @@ def _measure(story, innovation, spec, parts, lead, today):
         name=spec.name,
         part=part,
         scale="rated" if is_rated else "numeric",
+        value_kind="score" if is_rated else value_kind(spec),
         unit=spec.unit,
         direction=spec.direction,
         baseline_value=None if is_rated else spec.baseline,

@@ -7,7 +7,16 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.text import format_lazy
 
-from assessments.models import Direction, Level, Rating, Scale, Who, to_decimal
+from assessments.models import (
+    Direction,
+    Level,
+    Rating,
+    Scale,
+    ValueKind,
+    Who,
+    check_value_kind,
+    to_decimal,
+)
 from innovate.forms import (
     NO_PERSONAL_DATA,
     DateInput,
@@ -35,6 +44,24 @@ def _number(form, name, label):
         return to_decimal(form.cleaned_data.get(name), name, label)
     except ValidationError as refusal:
         raise ValidationError(refusal.message_dict[name]) from None
+
+
+def _fits(form, name, label, value_kind):
+    """The field `name` of `form`, already a Decimal (or None), checked against the measure's
+    kind of value; the message (naming the `label`) at the field otherwise."""
+    value = form.cleaned_data.get(name)
+    try:
+        check_value_kind(value, value_kind, name, label)
+    except ValidationError as refusal:
+        form.add_error(name, refusal.message_dict[name])
+
+
+VALUE_HINTS = {
+    ValueKind.COUNT: "A count: a whole number, 0 or more.",
+    ValueKind.PERCENTAGE: "A percentage: from 0 to 100.",
+    ValueKind.AMOUNT: "An amount: 0 or more, with at most two decimal places.",
+    ValueKind.SCORE: "A score: any number.",
+}
 
 
 def _name_the_dates(form):
@@ -80,6 +107,14 @@ class MeasureForm(GovukForm):
         initial=Scale.NUMERIC,
         widget=forms.RadioSelect,
         error_messages={"required": "Choose whether readings are a number or a rated judgement"},
+    )
+    value_kind = forms.ChoiceField(
+        label="Kind of value",
+        choices=ValueKind.choices,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="For numbers: every reading, the baseline and the target are checked against "
+        "it. A rated measure needs none.",
     )
     unit = NoNulCharField(
         max_length=40,
@@ -132,6 +167,22 @@ class MeasureForm(GovukForm):
     def clean_target_value(self):
         return _number(self, "target_value", "target")
 
+    def clean(self):
+        data = super().clean()
+        if data.get("scale") == Scale.RATED:
+            data["value_kind"] = data.get("value_kind") or ValueKind.SCORE
+        elif data.get("scale") == Scale.NUMERIC:
+            if not data.get("value_kind"):
+                self.add_error(
+                    "value_kind",
+                    "Choose the kind of value: a count, a percentage, an amount or a score.",
+                )
+            else:
+                for name, label in (("baseline_value", "baseline"), ("target_value", "target")):
+                    if name in data:
+                        _fits(self, name, label, data["value_kind"])
+        return data
+
     def values(self):
         """The cleaned fields as the write path takes them."""
         return dict(self.cleaned_data)
@@ -181,10 +232,11 @@ class ReadingForm(GovukForm):
         help_text="A web address starting https://, for example a report or a dashboard.",
     )
 
-    def __init__(self, *args, measure, parts, **kwargs):
+    def __init__(self, *args, measure, parts, correcting=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.measure = measure
-        self.fields["observed_on"].initial = timezone.localdate()
+        if not correcting:
+            self.fields["observed_on"].initial = timezone.localdate()
         _name_the_dates(self)
         if measure.is_rated:
             del self.fields["value"]
@@ -195,12 +247,14 @@ class ReadingForm(GovukForm):
         else:
             del self.fields["rating"]
             self.fields["value"].label = f"Value{f' ({measure.unit})' if measure.unit else ''}"
+            self.fields["value"].help_text = VALUE_HINTS.get(measure.value_kind, "")
             self.fields["value"].error_messages["required"] = "Give the value."
             self.fields["value"].required = True
             self.fields["value"].widget.attrs.update(
                 {"inputmode": "decimal", "class": "govuk-input govuk-input--width-10"}
             )
-        if measure.part_id:
+        if measure.part_id or correcting:
+            # A correction keeps the part the reading is of.
             del self.fields["part"]
         else:
             self.fields["part"].queryset = parts
@@ -209,7 +263,23 @@ class ReadingForm(GovukForm):
         self._bound_fields_cache.clear()
 
     def clean_value(self):
-        return _number(self, "value", "value")
+        value = _number(self, "value", "value")
+        try:
+            return check_value_kind(value, self.measure.value_kind, "value", "value")
+        except ValidationError as refusal:
+            raise ValidationError(refusal.message_dict["value"]) from None
+
+
+class WithdrawReadingForm(GovukForm):
+    reason = NoNulCharField(
+        label="Why is it withdrawn?",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example: entered against the wrong measure, or counted twice. The "
+        "reading is kept, shown as withdrawn on the measure's page, and left out of statuses, "
+        "charts, dashboards, the board report and exports.",
+        error_messages={"required": "Say why the reading is withdrawn."},
+    )
 
 
 class ReflectionForm(GovukForm):

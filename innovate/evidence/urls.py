@@ -13,6 +13,9 @@ urlpatterns = [
     path("measures/<int:pk>/edit/", views.measure_edit, name="measure-edit"),
     path("measures/<int:pk>/copy/", views.measure_copy, name="measure-copy"),
     path("measures/<int:pk>/readings/new/", views.reading_create, name="reading-create"),
+    path("readings/<int:pk>/correct/", views.reading_correct, name="reading-correct"),
+    path("readings/<int:pk>/withdraw/", views.reading_withdraw, name="reading-withdraw"),
+    path("readings/<int:pk>/restore/", views.reading_restore, name="reading-restore"),
     path("innovations/<int:pk>/readings/import/", views.readings_import, name="import"),
     path(
         "innovations/<int:pk>/readings/template.csv",

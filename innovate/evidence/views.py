@@ -12,17 +12,24 @@ from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from assessments import imports
-from assessments.models import MEASURE_DEFINITION, Measure, Scale
+from assessments.models import MEASURE_DEFINITION, Measure, Rating, Scale
 from assessments.queries import evidence as queries
+from assessments.queries.readings import reading_history
 from assessments.services import evidence as services
 from assessments.status import format_date, format_number
-from innovate.access import get_innovation_for, get_measure_for
+from innovate.access import get_innovation_for, get_measure_for, get_reading_for
 from innovate.csv import BOM, safe_cell
-from innovate.evidence.forms import CopyMeasureForm, ImportForm, MeasureForm, ReadingForm
+from innovate.evidence.forms import (
+    CopyMeasureForm,
+    ImportForm,
+    MeasureForm,
+    ReadingForm,
+    WithdrawReadingForm,
+)
 from innovate.http import HttpRequest, closed, posted, respond, see_other
 from innovate.pictures.charts import Point, Series, key_icon, measure_chart_svg
 from stages.models import Part, Role
@@ -253,26 +260,91 @@ def measure_copy(request: HttpRequest, pk: int):
     return respond(request, "evidence/copy.html", context, partial="copy-form", status=422)
 
 
+FIELD_NAMES = {
+    "observed_on": "date observed",
+    "value": "value",
+    "rating": "rating",
+    "story": "story",
+    "evidence_url": "evidence link",
+}
+
+
+def reading_words(reading):
+    """ "the reading of 1 October 2026 for Team 01" (or "for the whole innovation"), from a
+    reading or one of its history rows. Reads its part."""
+    where = reading.part.name if reading.part_id else "the whole innovation"
+    return f"the reading of {format_date(reading.observed_on)} for {where}"
+
+
+def field_words(name, value, unit=""):
+    """One field of a reading as the measure's page tells it."""
+    if name == "observed_on":
+        return format_date(value)
+    if name == "value":
+        return format_number(value, unit) if value is not None else "none"
+    if name == "rating":
+        return Rating(value).label if value else "none"
+    if name == "story":
+        text = " ".join((value or "").split())
+        if not text:
+            return "none"
+        return f"“{text if len(text) <= 120 else text[:119] + '…'}”"
+    return value or "none"
+
+
+def describe_change(change, unit):
+    """A ReadingChange in words: "Value 12.5 → 12; story none → “Counted twice”"."""
+    if change.kind == "withdrawn":
+        return f"Withdrawn: {change.row.withdrawn_reason}"
+    if change.kind == "restored":
+        return "Restored: it counts again."
+    said = [
+        f"{FIELD_NAMES[name]} {field_words(name, getattr(change.before, name), unit)} → "
+        f"{field_words(name, getattr(change.row, name), unit)}"
+        for name in change.fields
+    ]
+    text = "; ".join(said)
+    return f"Corrected: {text[:1].upper()}{text[1:]}"
+
+
 def measure_context(measure, membership, *, form=None):
-    """Everything the measure's page shows. Two queries (one without the form)."""
+    """Everything the measure's page shows. Three queries (two without the form)."""
     today = timezone.localdate()
     innovation = measure.innovation
     queries.measure_with_status(measure, today)
+    history = reading_history(measure)
     may_write = membership.may(Role.LEADER) and not innovation.is_closed and measure.is_active
     if may_write and form is None:
         form = ReadingForm(measure=measure, parts=_parts(innovation))
     rows, _ = series_rows(measure)
+    readings = list(reversed(measure.readings_in_order))
+    for reading in readings:
+        reading.corrected = reading.pk in history.corrected
+        reading.words = reading_words(reading)
+    for row in history.withdrawn:
+        row.words = reading_words(row)
+        row.value_text = field_words("rating" if row.rating else "value", row.rating or row.value)
     return {
         "innovation": innovation,
         "measure": measure,
         "chart": chart(measure),
         "rows": rows,
-        "readings": list(reversed(measure.readings_in_order)),
+        "readings": readings,
+        "withdrawn": history.withdrawn,
+        "changes": [
+            {
+                "change": change,
+                "reading": reading_words(change.before),
+                "text": describe_change(change, measure.unit),
+            }
+            for change in history.changes
+        ],
         "target_text": describe_target(measure),
         "baseline_text": describe_baseline(measure),
         "form": form,
         "may_write": may_write,
         "may_edit": membership.may(Role.LEADER) and not innovation.is_closed,
+        "may_restore": membership.may(Role.MANAGER) and not innovation.is_closed,
         "embedded": True,
     }
 
@@ -339,6 +411,135 @@ def reading_create(request: HttpRequest, pk: int):
             request, "evidence/measure.html", context, partial="measure-body", status=422
         )
     return respond(request, "evidence/reading_form.html", page, status=422)
+
+
+# Correcting, withdrawing and restoring a reading
+
+
+def _reading_context(reading, form):
+    measure = reading.measure
+    return {
+        "form": form,
+        "reading": reading,
+        "measure": measure,
+        "innovation": measure.innovation,
+        "words": reading_words(reading),
+        "shown": field_words(
+            "rating" if reading.rating else "value", reading.rating or reading.value, measure.unit
+        ),
+    }
+
+
+def _back_to_measure(request, measure):
+    if request.htmx:
+        return HttpResponseClientRedirect(measure_url(measure))
+    return see_other(measure_url(measure))
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def reading_correct(request: HttpRequest, pk: int):
+    """Correct a reading: its date, value or rating, story and evidence link. Only what
+    changes is written, and the measure's page tells what it said before, who corrected it
+    and when."""
+    reading, membership = get_reading_for(request, pk, need=Role.LEADER)
+    measure = reading.measure
+    innovation = measure.innovation
+    if innovation.is_closed:
+        return closed(request, innovation, "correct a reading", back=measure_url(measure))
+    initial = {
+        "observed_on": reading.observed_on,
+        "value": format_number(reading.value),
+        "rating": reading.rating,
+        "story": reading.story,
+        "evidence_url": reading.evidence_url,
+    }
+    form = ReadingForm(
+        posted(request), measure=measure, parts=None, correcting=True, initial=initial
+    )
+    context = _reading_context(reading, form)
+    if request.method == "GET":
+        return respond(request, "evidence/reading_correct.html", context, partial="correct-form")
+    if form.is_valid():
+        data = form.cleaned_data
+        words = reading_words(reading)
+        try:
+            _corrected, changes = services.correct_reading(
+                reading,
+                by=request.user,
+                observed_on=data["observed_on"],
+                value=data.get("value"),
+                rating=data.get("rating") or "",
+                story=data["story"],
+                evidence_url=data["evidence_url"],
+            )
+        except ValidationError as refusal:
+            form.refuse(refusal)
+        else:
+            if changes:
+                said = "; ".join(
+                    f"{FIELD_NAMES[name]} {field_words(name, before, measure.unit)} → "
+                    f"{field_words(name, after, measure.unit)}"
+                    for name, before, after in changes
+                )
+                messages.success(request, f"{words[:1].upper()}{words[1:]} corrected: {said}.")
+            else:
+                messages.info(request, "Nothing was changed: the reading already said that.")
+            return _back_to_measure(request, measure)
+    return respond(
+        request, "evidence/reading_correct.html", context, partial="correct-form", status=422
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def reading_withdraw(request: HttpRequest, pk: int):
+    """Withdraw a wrong reading, saying why: it is kept and shown as withdrawn on the
+    measure's page, and counts nowhere else."""
+    reading, membership = get_reading_for(request, pk, need=Role.LEADER)
+    measure = reading.measure
+    innovation = measure.innovation
+    if innovation.is_closed:
+        return closed(request, innovation, "withdraw a reading", back=measure_url(measure))
+    form = WithdrawReadingForm(posted(request))
+    context = _reading_context(reading, form)
+    if request.method == "GET":
+        return respond(request, "evidence/reading_withdraw.html", context, partial="withdraw-form")
+    if form.is_valid():
+        try:
+            services.withdraw_reading(reading, by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as refusal:
+            form.refuse(refusal)
+        else:
+            words = context["words"]
+            messages.success(
+                request,
+                f"{words[:1].upper()}{words[1:]} withdrawn. It is kept under Withdrawn "
+                "readings and no longer counts.",
+            )
+            return _back_to_measure(request, measure)
+    return respond(
+        request, "evidence/reading_withdraw.html", context, partial="withdraw-form", status=422
+    )
+
+
+@require_POST
+@login_required
+def reading_restore(request: HttpRequest, pk: int):
+    """A manager brings a withdrawn reading back into use."""
+    reading, membership = get_reading_for(request, pk, need=Role.MANAGER)
+    measure = reading.measure
+    innovation = measure.innovation
+    if innovation.is_closed:
+        return closed(request, innovation, "restore a reading", back=measure_url(measure))
+    words = reading_words(reading)
+    try:
+        services.restore_reading(reading, by=request.user)
+    except ValidationError as refusal:
+        messages.info(request, " ".join(refusal.messages))
+    else:
+        messages.success(request, f"{words[:1].upper()}{words[1:]} restored: it counts again.")
+    return _back_to_measure(request, measure)
 
 
 # Importing readings from a CSV file

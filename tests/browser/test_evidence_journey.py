@@ -72,6 +72,7 @@ def test_a_leader_gathers_the_evidence_for_a_developing_part(page, live_server, 
     expect(page.get_by_label("Stage it measures success at")).to_have_value("3")
     page.get_by_label("Name", exact=True).fill(MEASURE)
     page.get_by_label("Unit").fill("families")
+    page.get_by_label(re.compile(r"^A count")).check()
     page.get_by_label("Baseline value (optional)").fill("10")
     page.get_by_label("Baseline date (optional)").fill(
         (today - datetime.timedelta(days=365)).isoformat()
@@ -84,7 +85,11 @@ def test_a_leader_gathers_the_evidence_for_a_developing_part(page, live_server, 
     page.get_by_role("button", name="Define the measure").click()
     expect(page.get_by_role("heading", level=1, name=MEASURE)).to_be_visible()
     measure = Measure.objects.get(innovation=innovation)
-    assert (measure.stage.number, measure.kind) == (3, "short_term_progress")
+    assert (measure.stage.number, measure.kind, measure.value_kind) == (
+        3,
+        "short_term_progress",
+        "count",
+    )
     assert page.url == f"{live_server.url}/measures/{measure.pk}/"
     expect(page.locator("#measure-body")).to_contain_text("Record its readings here.")
     axe_page(page)
@@ -100,6 +105,14 @@ def test_a_leader_gathers_the_evidence_for_a_developing_part(page, live_server, 
     expect(summary).to_contain_text("The value must be a number.")
     expect(summary).to_be_focused()
     expect(page.get_by_label("Value (families)")).to_have_value("a dozen")
+    axe(page)
+    # A count is a whole number.
+    page.get_by_label("Value (families)").fill("12.5")
+    with page.expect_response(lambda r: r.request.method == "POST") as response:
+        page.get_by_role("button", name="Record the reading").click()
+    assert response.value.status == 422
+    expect(summary).to_contain_text("A count is a whole number: give 12 or 13.")
+    expect(page.get_by_label("Value (families)")).to_have_value("12.5")
     axe(page)
     assert not Reading.objects.exists()
 
@@ -118,6 +131,35 @@ def test_a_leader_gathers_the_evidence_for_a_developing_part(page, live_server, 
     expect(chart.locator("g > title")).to_have_count(3)
     expect(body.locator(".govuk-tag", has_text="On track").first).to_be_visible()
     expect(body.locator("table").last).to_contain_text("New invitation letter.")
+
+    # A mistyped reading is corrected, a wrong one withdrawn; the page says what became of each.
+    months_ago = (today - datetime.timedelta(days=60)).strftime("%-d %B %Y")
+    body.get_by_role("link", name=f"Correct the reading of {months_ago} for North team").click()
+    expect(
+        page.get_by_role("heading", level=1, name=f"Correct a reading of {MEASURE}")
+    ).to_be_visible()
+    axe_page(page)
+    expect(page.get_by_label("Value (families)")).to_have_value("15")
+    page.get_by_label("Value (families)").fill("16")
+    page.get_by_role("button", name="Save the correction").click()
+    expect(page.get_by_role("heading", level=1, name=MEASURE)).to_be_visible()
+    expect(page.locator("main")).to_contain_text("value 15 families → 16 families")
+    axe_page(page)
+    first = (today - datetime.timedelta(days=90)).strftime("%-d %B %Y")
+    page.get_by_role("link", name=f"Withdraw the reading of {first} for North team").click()
+    expect(
+        page.get_by_role("heading", level=1, name=f"Withdraw a reading of {MEASURE}")
+    ).to_be_visible()
+    axe_page(page)
+    page.get_by_label("Why is it withdrawn?").fill("Counted the families of another team.")
+    page.get_by_role("button", name="Withdraw the reading").click()
+    withdrawn = page.get_by_role("heading", level=2, name="Withdrawn readings")
+    expect(withdrawn).to_be_visible()
+    expect(page.locator("main")).to_contain_text("Counted the families of another team.")
+    expect(page.locator("main")).to_contain_text("Corrected: Value 15 families → 16 families")
+    expect(chart.locator("g > title")).to_have_count(2)
+    axe_page(page)
+    assert Reading.objects.current().count() == 2
 
     # The list of measures, with its chart.
     page.get_by_role("link", name=f"All measures of {TITLE}").click()

@@ -109,6 +109,10 @@ EXPECTED = {
     "evidence:measure-edit": [("get", WRITE), post(FORM)],
     "evidence:measure-copy": [("get", WRITE), post(FORM)],
     "evidence:reading-create": [("get", WRITE), post(FORM)],
+    "evidence:reading-correct": [("get", WRITE), post(FORM)],
+    "evidence:reading-withdraw": [("get", WRITE), post(FORM)],
+    # The reading is in use: there is nothing to restore, so back to its measure.
+    "evidence:reading-restore": post({**MANAGE, "manager": 303}),
     "evidence:import": [("get", WRITE), post(FORM)],
     "evidence:import-template": ("get", R),
     "evidence:check": [("get", R), post(FORM)],
@@ -209,6 +213,7 @@ def world(organisation, innovation, viewer, leader, facilitator, manager, outsid
     part = make_part(innovation, by=leader, name="North team")
     services.move_part(part, kind="advance", by=leader, effective_on=date(2024, 2, 1))
     measure = evidence.define_measure(innovation, by=leader, stage=1, name="Families reached")
+    reading = evidence.record_reading(measure, by=leader, observed_on=date(2024, 3, 1), value=3)
     session = sessions.plan_session(
         innovation,
         by=facilitator,
@@ -230,6 +235,7 @@ def world(organisation, innovation, viewer, leader, facilitator, manager, outsid
         "innovation": innovation.pk,
         "part": part.pk,
         "measure": measure.pk,
+        "reading": reading.pk,
         "session": session.pk,
         "attendee": attendee.pk,
         "note": note.pk,
@@ -270,6 +276,8 @@ def kwargs_for(name, ids):
         return {"pk": ids["membership"]}
     by_namespace = {"innovations": "innovation", "parts": "part", "sessions": "session"}
     if namespace == "evidence":
+        if short in {"reading-correct", "reading-withdraw", "reading-restore"}:
+            return {"pk": ids["reading"]}
         if short in {"measure", "measure-edit", "measure-copy", "reading-create"}:
             return {"pk": ids["measure"]}
         if short in {"check", "involvement"}:

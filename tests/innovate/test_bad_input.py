@@ -55,6 +55,9 @@ FORMS = [
     ("evidence:measure-edit", None, "leader"),
     ("evidence:measure-copy", None, "leader"),
     ("evidence:reading-create", None, "leader"),
+    # Correcting before withdrawing: a withdrawn reading offers no form.
+    ("evidence:reading-correct", None, "leader"),
+    ("evidence:reading-withdraw", None, "leader"),
     ("evidence:check", None, "leader"),
     ("evidence:involvement", None, "leader"),
     ("evidence:ethics", None, "leader"),
@@ -156,6 +159,9 @@ class HostileInputTests(TestCase):
         east = make_part(innovation, by=leader, name="East team", stage=4)
         services.move_part(part, kind="advance", by=leader, effective_on=date(2024, 2, 1))
         measure = evidence.define_measure(innovation, by=leader, stage=2, name="Reach")
+        reading = evidence.record_reading(
+            measure, by=leader, observed_on=date(2024, 3, 1), value=3, part=part
+        )
         session = sessions.plan_session(
             innovation,
             by=facilitator,
@@ -175,6 +181,7 @@ class HostileInputTests(TestCase):
             "innovations": {"pk": innovation.pk},
             "parts": {"pk": part.pk},
             "measure": {"pk": measure.pk},
+            "reading": {"pk": reading.pk},
             "sessions": {"pk": session.pk},
             "run": {"pk": session.pk, "part_pk": east.pk},
             "innovation": {"pk": innovation.pk},
@@ -208,6 +215,8 @@ class HostileInputTests(TestCase):
         if name in {"sessions:plan", "sessions:list"}:
             return reverse(name, kwargs=self.kwargs["innovation"])
         if namespace == "evidence":
+            if short in {"reading-correct", "reading-withdraw"}:
+                return reverse(name, kwargs=self.kwargs["reading"])
             if short in {"measure-edit", "measure-copy", "reading-create", "measure"}:
                 return reverse(name, kwargs=self.kwargs["measure"])
             if short in {"check", "involvement"}:

@@ -98,6 +98,16 @@ FORMS = {
         "form",
         {"observed_on": "Enter the date observed", "value": "Give the value."},
     ),
+    "evidence:reading-correct": (
+        "leader",
+        "form",
+        {"observed_on": "Enter the date observed", "value": "Give the value."},
+    ),
+    "evidence:reading-withdraw": (
+        "leader",
+        "form",
+        {"reason": "Say why the reading is withdrawn."},
+    ),
     # The file is asked for by the page, not the field: a confirmed preview posts no file.
     "evidence:import": ("leader", "form", {"file": "Choose a CSV file of readings to upload."}),
     # The part is in Designing, whose key question the framework does not state: its check
@@ -184,6 +194,7 @@ NOT_FORMS = {
     "keepalive": "keeps the session open",
     "logout": "signs out",
     "innovations:reopen": "a confirmation page: a part left unticked stays stopped",
+    "evidence:reading-restore": "a button: restoring a withdrawn reading asks for nothing more",
     "sessions:remove-attendee": "a button: removing asks for nothing more",
     "sessions:remove-note": "a button: removing asks for nothing more",
     "sessions:complete-action": "a button: marking an action done asks for nothing more",

@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.models import Check, EthicsNote, Involvement, Measure, Reading
+from assessments.models import Check, EthicsNote, Involvement, Measure, Reading, value_kind_problem
 from assessments.queries import evidence as queries
 from stages.models import Innovation, Membership
 
@@ -91,3 +91,14 @@ def test_loading_twice_adds_no_evidence(demo):
     before = evidence()
     call_command("seed_demo", stdout=StringIO())
     assert evidence() == before
+
+
+def test_every_demo_measure_has_a_kind_of_value_that_its_numbers_fit(demo):
+    numeric = list(Measure.objects.filter(scale="numeric").prefetch_related("readings"))
+    assert {m.value_kind for m in numeric} == {"count", "percentage"}
+    for measure in numeric:
+        assert measure.value_kind == ("percentage" if measure.unit == "per cent" else "count")
+        values = [measure.baseline_value, measure.target_value]
+        values += [reading.value for reading in measure.readings.all()]
+        for value in values:
+            assert value_kind_problem(value, measure.value_kind) is None, (measure.name, value)

@@ -82,7 +82,8 @@ def test_a_measure_s_baseline_and_target_are_taken_as_people_type_numbers(
 ):
     response = client_for(leader).post(
         reverse("evidence:measure-create", args=[innovation.pk]),
-        {"name": "Referrals", "stage": 3, "scale": "numeric", "direction": "higher",
+        {"name": "Referrals", "stage": 3, "scale": "numeric", "value_kind": "count",
+         "direction": "higher",
          "baseline_value": "1,200", "baseline_on": "2025-01-01",
          "target_value": " 0 ", "target_on": "2027-01-01"},
     )  # fmt: skip
@@ -97,7 +98,8 @@ def test_a_measure_with_a_bad_baseline_and_a_bad_target_date_reports_both(
     before = evidence_counts()
     response = client_for(leader).post(
         reverse("evidence:measure-create", args=[innovation.pk]),
-        {"name": "Referrals", "stage": 3, "scale": "numeric", "direction": "higher",
+        {"name": "Referrals", "stage": 3, "scale": "numeric", "value_kind": "count",
+         "direction": "higher",
          "baseline_value": "1,2", "target_value": "lots", "target_on": "2027-02-30"},
     )  # fmt: skip
     html = error_at(response, "baseline_value", "The baseline must be a number.")

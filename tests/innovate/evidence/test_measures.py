@@ -219,6 +219,7 @@ def test_a_leader_defines_a_developing_measure(client_for, leader, innovation, n
             "part": north.pk,
             "kind": "",
             "scale": "numeric",
+            "value_kind": "percentage",
             "unit": "per cent",
             "direction": "higher",
             "baseline_value": "40",
@@ -246,7 +247,14 @@ def test_a_measure_without_a_name_is_refused_and_the_input_kept(
     response = csrf_post(
         client,
         url("measure-create", innovation.pk),
-        {"name": "", "stage": 3, "scale": "numeric", "direction": "higher", "unit": "families"},
+        {
+            "name": "",
+            "stage": 3,
+            "scale": "numeric",
+            "value_kind": "count",
+            "direction": "higher",
+            "unit": "families",
+        },
     )
     html = error_at(response, "name", "Enter the name")
     assert 'value="families"' in html
@@ -263,6 +271,7 @@ def test_a_target_date_before_the_baseline_is_refused_at_the_target_date(
             "name": "Referrals",
             "stage": 3,
             "scale": "numeric",
+            "value_kind": "count",
             "direction": "higher",
             "baseline_value": "4",
             "baseline_on": "2026-01-01",
@@ -289,7 +298,8 @@ def test_a_rated_measure_with_a_target_is_refused(client_for, leader, innovation
 def test_a_value_that_is_not_a_number_is_refused_at_its_field(client_for, leader, innovation):
     response = client_for(leader).post(
         url("measure-create", innovation.pk),
-        {"name": "Referrals", "stage": 3, "scale": "numeric", "direction": "higher",
+        {"name": "Referrals", "stage": 3, "scale": "numeric", "value_kind": "count",
+         "direction": "higher",
          "baseline_value": "lots"},
     )  # fmt: skip
     error_at(response, "baseline_value", "The baseline must be a number.")
@@ -310,7 +320,13 @@ def test_the_form_for_htmx_is_the_fragment_and_so_is_a_refusal(client_for, leade
 def test_a_measure_defined_with_htmx_takes_the_browser_to_its_page(client_for, leader, innovation):
     response = client_for(leader).post(
         url("measure-create", innovation.pk),
-        {"name": "Referrals", "stage": 3, "scale": "numeric", "direction": "higher"},
+        {
+            "name": "Referrals",
+            "stage": 3,
+            "scale": "numeric",
+            "value_kind": "count",
+            "direction": "higher",
+        },
         **HTMX,
     )
     assert response["HX-Redirect"] == url("measure", Measure.objects.get().pk)
@@ -324,7 +340,13 @@ def test_who_may_not_define_a_measure_defines_nothing(
     client = client_for(user)
     assert client.get(url("measure-create", innovation.pk)).status_code == status
     before = evidence_counts()
-    data = {"name": "Referrals", "stage": 3, "scale": "numeric", "direction": "higher"}
+    data = {
+        "name": "Referrals",
+        "stage": 3,
+        "scale": "numeric",
+        "value_kind": "count",
+        "direction": "higher",
+    }
     assert client.post(url("measure-create", innovation.pk), data).status_code == status
     assert evidence_counts() == before
 
@@ -362,6 +384,7 @@ def test_a_leader_changes_the_target(client_for, leader, measure):
             "name": measure.name,
             "stage": 3,
             "scale": "numeric",
+            "value_kind": "count",
             "unit": "families",
             "direction": "higher",
             "baseline_value": "10",
@@ -380,7 +403,8 @@ def test_a_leader_changes_the_target(client_for, leader, measure):
 def test_a_leader_retires_a_measure_and_its_readings_are_kept(client_for, leader, measure):
     response = client_for(leader).post(
         url("measure-edit", measure.pk),
-        {"name": measure.name, "stage": 3, "scale": "numeric", "direction": "higher",
+        {"name": measure.name, "stage": 3, "scale": "numeric", "value_kind": "count",
+         "direction": "higher",
          "unit": "families", "baseline_value": "10", "baseline_on": "2025-01-01",
          "target_value": "20", "target_on": "2027-01-01"},
     )  # fmt: skip

@@ -229,8 +229,9 @@ def test_the_measure_page_runs_the_same_queries_whatever_the_size(
 ):
     innovation, names, whole = many
     client = client_for(leader)
-    # One of them reads the innovation's parts: those that follow a measure of the whole.
-    with django_assert_num_queries(10):
+    # One of them reads the innovation's parts: those that follow a measure of the whole; one
+    # reads the history of its readings: what was corrected, withdrawn or restored.
+    with django_assert_num_queries(11):
         response = client.get(reverse("evidence:measure", args=[whole.pk]))
     html = response.content.decode()
     assert Reading.objects.filter(measure=whole).count() == len(names)
