@@ -70,17 +70,32 @@ def organisation_for(request, need=Role.VIEWER):
     return membership
 
 
-def _get_for(request, queryset, pk, need, also=None):
+def _get_for(request, queryset, pk, need, also=None, withdrawn=None):
     """(object, membership) for the object `pk` of `queryset` in one of the person's
     organisations: a 404 for anyone else's (or none), a 403 for a role below `need` or when
-    `also(object, membership)` refuses. Opening it switches the person to its organisation."""
+    `also(object, membership)` refuses. Opening it switches the person to its organisation.
+
+    `queryset` leaves withdrawn innovations and parts out (the default managers do), so they
+    are a 404. A page that shows a manager a withdrawn object, to restore it, passes an
+    unfiltered `queryset` and `withdrawn(object)` (true when it is withdrawn): then it is a 404
+    to everyone but a manager."""
     ids = [m.organisation_id for m in memberships(request)]
     found = get_object_or_404(queryset, pk=pk, organisation_id__in=ids)
+    if (
+        withdrawn is not None
+        and withdrawn(found)
+        and not _membership_of(request, found.organisation_id).may(Role.MANAGER)
+    ):
+        raise Http404("No such page")
     membership = membership_for(request, found.organisation_id, need)
     if also is not None:
         also(found, membership)
     _follow(request, membership)
     return found, membership
+
+
+def _membership_of(request, organisation_id):
+    return next(m for m in memberships(request) if m.organisation_id == organisation_id)
 
 
 def _follow(request, membership):
@@ -90,20 +105,42 @@ def _follow(request, membership):
     request.membership = membership
 
 
-def get_innovation_for(request, pk, need=Role.VIEWER):
-    """(innovation, membership); its organisation and lead are selected."""
+def get_innovation_for(request, pk, need=Role.VIEWER, *, withdrawn=False):
+    """(innovation, membership); its organisation and lead are selected. A withdrawn innovation
+    is a 404, or with `withdrawn=True` found for a manager only (to see it and restore it)."""
+    if withdrawn:
+        innovations = Innovation.all_objects.select_related("organisation", "lead")
+        return _get_for(request, innovations, pk, need, withdrawn=lambda found: found.is_withdrawn)
     return _get_for(request, Innovation.objects.select_related("organisation", "lead"), pk, need)
 
 
-def get_part_for(request, pk, need=Role.VIEWER):
-    """(part, membership); its innovation, stage, lead and organisation are selected."""
+def get_part_for(request, pk, need=Role.VIEWER, *, withdrawn=False):
+    """(part, membership); its innovation, stage, lead and organisation are selected. A
+    withdrawn part, or a part of a withdrawn innovation, is a 404, or with `withdrawn=True`
+    found for a manager only (to see it and restore it)."""
+    if withdrawn:
+        parts = Part.all_objects.select_related("innovation", "stage", "lead", "organisation")
+        return _get_for(
+            request, parts, pk, need, withdrawn=lambda found: found.withdrawal is not None
+        )
     parts = Part.objects.select_related("innovation", "stage", "lead", "organisation")
     return _get_for(request, parts, pk, need)
 
 
+def get_withdrawn_for(request, model, pk):
+    """(innovation or part, membership) of the person's organisation, withdrawn or not, for a
+    manager: the restore action. 404 for anyone else's, 403 for a role below manager."""
+    found = model.all_objects.select_related("organisation")
+    return _get_for(request, found, pk, Role.MANAGER)
+
+
 def get_measure_for(request, pk, need=Role.VIEWER):
-    """(measure, membership); its innovation, stage and part are selected."""
-    measures = Measure.objects.select_related("innovation__organisation", "stage", "part")
+    """(measure, membership); its innovation, stage and part are selected. A measure of a
+    withdrawn innovation or part is a 404."""
+    measures = Measure.objects.select_related("innovation__organisation", "stage", "part").filter(
+        innovation__in=Innovation.objects.values("pk")
+    )
+    measures = measures.filter(Q(part__isnull=True) | Q(part__in=Part.objects.values("pk")))
     return _get_for(request, measures, pk, need)
 
 
@@ -140,14 +177,18 @@ def get_invitation_for(request, pk, need=Role.MANAGER):
 def get_session_for(request, pk, need=Role.VIEWER):
     """(reflection session, membership); its innovation, organisation and facilitator are
     selected."""
-    sessions = ReflectionSession.objects.select_related("innovation", "organisation", "facilitator")
+    sessions = ReflectionSession.objects.select_related(
+        "innovation", "organisation", "facilitator"
+    ).filter(innovation__in=Innovation.objects.values("pk"))
     return _get_for(request, sessions, pk, need)
 
 
 def get_action_for(request, pk):
     """(action, membership) for a session's action that the person may mark done or not done:
     its owner, a facilitator or a manager; its session's innovation and owner are selected."""
-    actions = Action.objects.select_related("session__innovation", "owner")
+    actions = Action.objects.select_related("session__innovation", "owner").filter(
+        session__innovation__in=Innovation.objects.values("pk")
+    )
     return _get_for(request, actions, pk, Role.VIEWER, also=_owner_or_facilitator)
 
 

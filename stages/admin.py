@@ -42,6 +42,10 @@ class InnovationAdmin(SimpleHistoryAdmin):
     search_fields = ["title"]
     raw_id_fields = ["lead"]
 
+    def get_queryset(self, request):
+        # Withdrawn innovations too: support sees every row.
+        return Innovation.all_objects.all()
+
     def has_delete_permission(self, request, obj=None):
         return False
 
@@ -54,6 +58,9 @@ class PartAdmin(SimpleHistoryAdmin):
     raw_id_fields = ["lead", "innovation"]
     # The position changes only through moves.
     readonly_fields = ["organisation", "innovation", *POSITION_FIELDS]
+
+    def get_queryset(self, request):
+        return Part.all_objects.all()
 
     def has_add_permission(self, request):
         return False
@@ -68,6 +75,9 @@ class MoveAdmin(admin.ModelAdmin):
     list_filter = ["kind", "organisation"]
     search_fields = ["part__name", "rationale"]
     list_select_related = ["part", "to_stage", "recorded_by"]
+
+    def get_queryset(self, request):
+        return Move.all_objects.all()
 
     def has_add_permission(self, request):
         return False

@@ -218,8 +218,43 @@ class InnovationQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status=InnovationStatus.OPEN)
 
+    def withdrawn(self):
+        return self.filter(withdrawn_at__isnull=False)
 
-class Innovation(models.Model):
+
+# Withdrawn innovations and parts (and the parts and moves of a withdrawn innovation) are left
+# out by the default managers, `objects`, so that no list, count, picture, report or export
+# can forget them. `all_objects` reads every row: the withdrawn page, restoring, the admin.
+# Related objects (`move.part`, `part.innovation`) are read unfiltered, so a withdrawn row's
+# history and moves still name it.
+class CurrentInnovationManager(models.Manager.from_queryset(InnovationQuerySet)):
+    def get_queryset(self):
+        return super().get_queryset().filter(withdrawn_at__isnull=True)
+
+
+class Withdrawal(models.Model):
+    """Who withdrew a row created by mistake, when and why. A withdrawn row is kept, with its
+    history, and may be restored by a manager."""
+
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    withdrawn_reason = models.TextField("Why it is withdrawn", blank=True, default="")
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_withdrawn(self):
+        return self.withdrawn_at is not None
+
+
+class Innovation(Withdrawal):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="innovations"
     )
@@ -251,13 +286,17 @@ class Innovation(models.Model):
     created_at = models.DateTimeField(default=clock.now, editable=False)
     history = HistoricalRecords()
 
-    objects = InnovationQuerySet.as_manager()
+    objects = CurrentInnovationManager()
+    all_objects = InnovationQuerySet.as_manager()
 
     class Meta:
         ordering = ["title"]
         constraints = [
+            # A withdrawn innovation's title may be used again.
             models.UniqueConstraint(
-                fields=["organisation", "title"], name="innovation_title_unique_in_organisation"
+                fields=["organisation", "title"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="innovation_title_unique_in_organisation",
             ),
             models.CheckConstraint(
                 condition=Q(status="open") | ~Q(learning=""),
@@ -293,7 +332,26 @@ class Innovation(models.Model):
         return self.status == InnovationStatus.CLOSED
 
 
-class Part(models.Model):
+class PartQuerySet(models.QuerySet):
+    def withdrawn(self):
+        """Parts withdrawn themselves or with their innovation."""
+        return self.filter(
+            Q(withdrawn_at__isnull=False) | Q(innovation__withdrawn_at__isnull=False)
+        )
+
+
+class CurrentPartManager(models.Manager.from_queryset(PartQuerySet)):
+    """Parts neither withdrawn nor of a withdrawn innovation."""
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .filter(withdrawn_at__isnull=True, innovation__withdrawn_at__isnull=True)
+        )
+
+
+class Part(Withdrawal):
     """A team, locality, site, service or partner, and where it stands on the wheel now."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="parts")
@@ -319,11 +377,17 @@ class Part(models.Model):
     created_at = models.DateTimeField(default=clock.now, editable=False)
     history = HistoricalRecords()
 
+    objects = CurrentPartManager()
+    all_objects = PartQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         constraints = [
+            # A withdrawn part's name may be used again.
             models.UniqueConstraint(
-                fields=["innovation", "name"], name="part_name_unique_in_innovation"
+                fields=["innovation", "name"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="part_name_unique_in_innovation",
             ),
             models.CheckConstraint(condition=Q(cycle__gte=1), name="part_cycle_positive"),
         ]
@@ -343,11 +407,31 @@ class Part(models.Model):
 
         return Position(self.stage.number, self.state, self.cycle)
 
+    @property
+    def withdrawal(self):
+        """The part's own withdrawal, else its innovation's (reads `innovation`), else None."""
+        if self.is_withdrawn:
+            return self
+        if self.innovation.is_withdrawn:
+            return self.innovation
+        return None
+
 
 class MoveQuerySet(models.QuerySet):
     def live(self):
         """Moves that count: neither a void nor voided by one."""
         return self.exclude(kind=MoveKind.VOID).filter(voided_by__isnull=True)
+
+
+class CurrentMoveManager(models.Manager.from_queryset(MoveQuerySet)):
+    """Moves of parts neither withdrawn nor of a withdrawn innovation."""
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .filter(part__withdrawn_at__isnull=True, part__innovation__withdrawn_at__isnull=True)
+        )
 
 
 class Move(models.Model):
@@ -378,7 +462,8 @@ class Move(models.Model):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="voided_by"
     )
 
-    objects = MoveQuerySet.as_manager()
+    objects = CurrentMoveManager()
+    all_objects = MoveQuerySet.as_manager()
 
     class Meta:
         ordering = ["part", "seq"]

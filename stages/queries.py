@@ -13,7 +13,7 @@ from typing import NamedTuple
 from django.db.models import F, Q, Window
 from django.db.models.functions import Lead, RowNumber
 
-from stages.models import InnovationStatus, Move, Part, State
+from stages.models import Innovation, InnovationStatus, Move, Part, State
 
 # The innovations whose parts are counted: open ones unless closed ones are asked for.
 COUNTED = {
@@ -326,3 +326,20 @@ def days_in_stage(times, on):
     if times is None or not times.visits:
         return None
     return (on - times.visits[-1].started_on).days
+
+
+def withdrawn(organisation):
+    """(withdrawn innovations, parts withdrawn one by one), newest withdrawal first, with who
+    withdrew them (and each part's innovation) selected. Two queries."""
+    innovations = list(
+        Innovation.all_objects.withdrawn()
+        .filter(organisation=organisation)
+        .select_related("withdrawn_by")
+        .order_by("-withdrawn_at", "pk")
+    )
+    parts = list(
+        Part.all_objects.filter(organisation=organisation, withdrawn_at__isnull=False)
+        .select_related("withdrawn_by", "innovation")
+        .order_by("-withdrawn_at", "pk")
+    )
+    return innovations, parts

@@ -42,6 +42,10 @@ __all__ = [
     "start_part",
     "update_innovation",
     "update_part",
+    "restore_innovation",
+    "restore_part",
+    "withdraw_innovation",
+    "withdraw_part",
 ]
 
 
@@ -160,7 +164,7 @@ def _edit(model, obj, *, by, allowed, fields, seen, reason):
     unknown = set(fields) - set(allowed)
     if unknown:
         raise TypeError(f"Only {', '.join(allowed)} may be edited here, not {', '.join(unknown)}")
-    locked = model.objects.select_for_update().get(pk=obj.pk)
+    locked = model.objects.select_for_update(of=("self",)).get(pk=obj.pk)
     if seen is not None:
         shown = obj.history.filter(history_id=seen).first()
         current = locked.history.order_by("-history_id").select_related("history_user").first()
@@ -319,6 +323,106 @@ def reopen_innovation(innovation, *, by, restart=()):
     return restarted
 
 
+WITHDRAWAL_FIELDS = ["withdrawn_at", "withdrawn_by", "withdrawn_reason"]
+
+
+def _withdraw(model, obj, *, by, reason, what):
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": f"Enter the reason for withdrawing the {what}."})
+    locked = model.all_objects.select_for_update().get(pk=obj.pk)
+    if locked.is_withdrawn:
+        raise ValidationError(
+            f"{locked} was withdrawn on {timezone.localtime(locked.withdrawn_at):%-d %B %Y}."
+        )
+    locked.withdrawn_at = timezone.now()
+    locked.withdrawn_by = by
+    locked.withdrawn_reason = reason
+    save_with_history(locked, by=by, reason=f"Withdrawn: {reason}", update_fields=WITHDRAWAL_FIELDS)
+    bump_version(locked.organisation_id)
+    obj.withdrawn_at, obj.withdrawn_by, obj.withdrawn_reason = (
+        locked.withdrawn_at,
+        by,
+        reason,
+    )
+    return obj
+
+
+def _restore(model, obj, *, by, clash):
+    locked = model.all_objects.select_for_update().get(pk=obj.pk)
+    if not locked.is_withdrawn:
+        return obj
+    problem = clash(locked)
+    if problem:
+        raise ValidationError(problem)
+    when = timezone.localtime(locked.withdrawn_at)
+    locked.withdrawn_at = None
+    locked.withdrawn_by = None
+    locked.withdrawn_reason = ""
+    save_with_history(
+        locked,
+        by=by,
+        reason=f"Restored (withdrawn on {when:%-d %B %Y})",
+        update_fields=WITHDRAWAL_FIELDS,
+    )
+    bump_version(locked.organisation_id)
+    obj.withdrawn_at, obj.withdrawn_by, obj.withdrawn_reason = None, None, ""
+    return obj
+
+
+@transaction.atomic
+def withdraw_innovation(innovation, *, by, reason):
+    """Withdraw an innovation created by mistake, with the reason, under a row lock: it and its
+    parts leave every list, count, picture, report and export, and are kept with their
+    history. Nothing is deleted; restore_innovation brings it back."""
+    return _withdraw(Innovation, innovation, by=by, reason=reason, what="innovation")
+
+
+@transaction.atomic
+def restore_innovation(innovation, *, by):
+    """Bring back a withdrawn innovation with its parts. Refused, naming the title, when
+    another innovation of the organisation took its title meanwhile."""
+
+    def clash(locked):
+        taken = Innovation.objects.filter(
+            organisation_id=locked.organisation_id, title=locked.title
+        ).exists()
+        if taken:
+            return {
+                "title": f"Another innovation is called {locked.title} now: rename it before "
+                "restoring this one."
+            }
+        return None
+
+    return _restore(Innovation, innovation, by=by, clash=clash)
+
+
+@transaction.atomic
+def withdraw_part(part, *, by, reason):
+    """Withdraw a part created by mistake, with the reason, under a row lock: it and its moves
+    leave every list, count, picture, report and export, and are kept with their history."""
+    return _withdraw(Part, part, by=by, reason=reason, what="part")
+
+
+@transaction.atomic
+def restore_part(part, *, by):
+    """Bring back a withdrawn part. Refused, naming the name, when another part of the
+    innovation took its name meanwhile."""
+
+    def clash(locked):
+        taken = Part.all_objects.filter(
+            innovation_id=locked.innovation_id, name=locked.name, withdrawn_at__isnull=True
+        ).exists()
+        if taken:
+            return {
+                "name": f"Another part of this innovation is called {locked.name} now: rename "
+                "it before restoring this one."
+            }
+        return None
+
+    return _restore(Part, part, by=by, clash=clash)
+
+
 @transaction.atomic
 def update_part(part, *, by, seen=None, **fields):
     """Edit a part's own fields (PART_FIELDS), never its position. Returns the names of the
@@ -415,7 +519,7 @@ def move_part(
     effective_on = effective_on or today
     rationale = (rationale or "").strip()
     with transaction.atomic():
-        locked = Part.objects.select_for_update().get(pk=part.pk)
+        locked = Part.objects.select_for_update(of=("self",)).get(pk=part.pk)
         if expected_version is not None and locked.version != expected_version:
             raise MoveConflict(locked, latest_move(locked))
         # A part's version counts its moves.
@@ -596,8 +700,8 @@ def repair_part(part, *, by=None):
     """Set `part`'s position from its log, under a row lock, with a history row saying so.
     The log is the record of decisions: the row is only its summary. Returns the
     disagreements repaired (none when the row already agreed)."""
-    locked = Part.objects.select_for_update().get(pk=part.pk)
-    moves = list(Move.objects.filter(part=locked).select_related("to_stage"))
+    locked = Part.all_objects.select_for_update().get(pk=part.pk)
+    moves = list(Move.all_objects.filter(part=locked).select_related("to_stage"))
     found = disagreements(locked, moves)
     if not found:
         return []

@@ -22,8 +22,20 @@ from assessments.models import (
 )
 from assessments.queries.evidence import Position, status_of_measure
 from assessments.status import ON_TRACK
-from stages.models import Part, State
+from stages.models import Innovation, Part, State
 from stages.queries import latest_moves
+
+
+def _of_current_innovations(field="innovation"):
+    """Rows of innovations not withdrawn (`Innovation.objects` leaves withdrawn ones out)."""
+    return Q(**{f"{field}__in": Innovation.objects.values("pk")})
+
+
+def _of_current_parts(*, whole=False):
+    """Rows of parts neither withdrawn nor of a withdrawn innovation (`Part.objects` leaves
+    them out); with `whole`, rows of the whole innovation (no part) too."""
+    current = Q(part__in=Part.objects.values("pk"))
+    return current | Q(part__isnull=True) if whole else current
 
 
 class MeasureBook:
@@ -44,6 +56,7 @@ class MeasureBook:
         measures = (
             Measure.objects.active()
             .filter(organisation=organisation)
+            .filter(_of_current_innovations(), _of_current_parts(whole=True))
             .filter(
                 Q(created_at__date__lte=on)
                 | Exists(
@@ -59,7 +72,11 @@ class MeasureBook:
                 "id",
             )
         )
-        readings = Reading.objects.current().filter(organisation=organisation, observed_on__lte=on)
+        readings = (
+            Reading.objects.current()
+            .filter(organisation=organisation, observed_on__lte=on)
+            .filter(_of_current_parts(whole=True))
+        )
         if innovation_ids is not None:
             measures = measures.filter(innovation_id__in=innovation_ids)
             readings = readings.filter(measure__innovation_id__in=innovation_ids)
@@ -186,6 +203,7 @@ def last_sessions(organisation, on):
     rows = (
         ReflectionSession.objects.held()
         .filter(organisation=organisation, held_on__lte=on)
+        .filter(_of_current_innovations())
         .values("innovation_id")
         .annotate(last=Max("held_on"))
         .values_list("innovation_id", "last")
@@ -198,6 +216,7 @@ def upcoming_sessions(organisation, on, *, until, user=None):
     facilitates, or of innovations or parts they lead. One query (innovation and facilitator
     selected)."""
     sessions = ReflectionSession.objects.filter(
+        _of_current_innovations(),
         organisation=organisation,
         status=SessionStatus.PLANNED,
         held_on__gte=on,
@@ -218,6 +237,7 @@ def overdue_actions(organisation, on):
     the most overdue first. One query (owner and the session's innovation selected)."""
     return list(
         Action.objects.filter(organisation=organisation, session__held_on__lte=on, due_on__lt=on)
+        .filter(_of_current_innovations("session__innovation"))
         .filter(Q(done=False) | Q(done_on__gt=on))
         .select_related("owner", "session__innovation")
         .order_by("due_on", "pk")
@@ -230,6 +250,7 @@ def actions_owned_by(user, organisation):
     return list(
         Action.objects.open()
         .filter(owner=user, organisation=organisation)
+        .filter(_of_current_innovations("session__innovation"))
         .select_related("session__innovation")
         .order_by(F("due_on").asc(nulls_last=True), "pk")
     )
@@ -245,7 +266,9 @@ def pending_decisions(organisation, on, *, parts=None, user=None):
     facilitator selected)."""
     end_of_day = timezone.make_aware(datetime.combine(on + timedelta(days=1), time.min))
     settled = Decision.history.filter(id=OuterRef("pk")).exclude(status=DecisionStatus.PENDING)
-    decisions = Decision.objects.filter(organisation=organisation, decided_on__lte=on).filter(
+    decisions = Decision.objects.filter(
+        _of_current_parts(), organisation=organisation, decided_on__lte=on
+    ).filter(
         Q(status=DecisionStatus.PENDING)
         | (Exists(settled) & ~Exists(settled.filter(history_date__lt=end_of_day)))
     )
@@ -268,6 +291,7 @@ def last_decisions(organisation, on, *, per=3):
     (part, stage and session selected)."""
     decisions = (
         Decision.objects.filter(organisation=organisation, decided_on__lte=on)
+        .filter(_of_current_parts())
         .exclude(status=DecisionStatus.REPLACED)
         .annotate(
             for_innovation=F("session__innovation_id"),

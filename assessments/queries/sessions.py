@@ -56,7 +56,14 @@ def sessions_of(innovation, *, waiting_only=False):
     the number of its decisions waiting to be applied. With `waiting_only`, only the sessions
     that have such decisions. One query."""
     found = ReflectionSession.objects.filter(innovation=innovation).annotate(
-        waiting=Count("decisions", filter=Q(decisions__status=DecisionStatus.PENDING))
+        waiting=Count(
+            "decisions",
+            filter=Q(
+                decisions__status=DecisionStatus.PENDING,
+                # A withdrawn part's decision waits for nothing.
+                decisions__part__in=Part.objects.values("pk"),
+            ),
+        )
     )
     if waiting_only:
         found = found.filter(waiting__gt=0)

@@ -94,7 +94,11 @@ def _mark_held(session, *, by, today):
 
 def _set_scope(session, parts, *, by):
     wanted = {p.pk: p for p in parts}
-    current = {sp.part_id: sp for sp in SessionPart.objects.filter(session=session)}
+    # A withdrawn part stays in the scope it had, out of sight, so restoring it restores that.
+    current = {
+        sp.part_id: sp
+        for sp in SessionPart.objects.filter(session=session, part__in=Part.objects.values("pk"))
+    }
     decided = set(
         Decision.objects.filter(session=session)
         .exclude(status=DecisionStatus.REPLACED)
@@ -421,9 +425,12 @@ def apply_decisions(session, *, by, today=None):
             decision = Decision.objects.select_for_update().get(pk=pk)
             if decision.status != DecisionStatus.PENDING:
                 continue
-            part = Part.objects.select_related("stage", "innovation").get(pk=decision.part_id)
+            part = Part.all_objects.select_related("stage", "innovation").get(pk=decision.part_id)
             decision.part = part
-            if decision.kind == DecisionKind.STAY:
+            if part.withdrawal is not None:
+                decision.status = DecisionStatus.NOT_APPLIED
+                decision.outcome = f"{part.name} was withdrawn: a manager may restore it."
+            elif decision.kind == DecisionKind.STAY:
                 decision.status = DecisionStatus.STAY
                 where = part.position.describe()
                 decision.outcome = f"{part.name} stays {where}."

@@ -114,6 +114,15 @@ class CloseForm(GovukForm):
     )
 
 
+class WithdrawForm(GovukForm):
+    reason = NoNulCharField(
+        label="Reason for withdrawing",
+        help_text="For example: created by mistake, or a duplicate of another. " + NO_PERSONAL_DATA,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter the reason for withdrawing."},
+    )
+
+
 class ReopenForm(GovukForm):
     restart = forms.TypedMultipleChoiceField(
         label="Restart these parts",
@@ -347,10 +356,15 @@ class InnovationFilterForm(forms.Form):
         data = self.cleaned_data
         if data["q"]:
             innovations = innovations.filter(title__icontains=data["q"].strip())
+        # Through Part.objects, so that a withdrawn part matches nothing.
         if data["stage"]:
-            innovations = innovations.filter(parts__stage__number=data["stage"])
+            innovations = innovations.filter(
+                pk__in=Part.objects.filter(stage__number=data["stage"]).values("innovation_id")
+            )
         if data["state"]:
-            innovations = innovations.filter(parts__state=data["state"])
+            innovations = innovations.filter(
+                pk__in=Part.objects.filter(state=data["state"]).values("innovation_id")
+            )
         if data["tag"]:
             innovations = innovations.filter(tags_text__icontains=f",{data['tag'].lower()},")
         status = data["status"] or "open"

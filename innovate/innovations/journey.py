@@ -196,9 +196,10 @@ def history(request: HttpRequest, pk: int):
         for u in get_user_model().objects.filter(pk__in=lead_ids)
     }
     entries += _feed(innovation_rows, "innovation", skip=set(), people=people)
+    # The history keeps everything: the moves of a part withdrawn since are read too.
     moves = {
         (m.part_id, m.seq): m
-        for m in Move.objects.filter(part__innovation=innovation).select_related(
+        for m in Move.all_objects.filter(part__innovation=innovation).select_related(
             "part", "to_stage", "from_stage", "voids", "recorded_by"
         )
     }
@@ -265,6 +266,8 @@ def _feed(rows, what, *, skip, people, moves=None):
             entry["action"] = "Moved" if entry["move"] else f"{what.capitalize()} edited"
             if reason.startswith("Repaired from its log"):
                 entry["action"] = "Position set from its log of moves"
+            if reason.startswith(("Withdrawn:", "Restored")):
+                entry["action"] = f"{what.capitalize()} {reason.split()[0].rstrip(':').lower()}"
             for name, label in LABELS.items():
                 # The lead is compared by id: reading `row.lead` would fetch the user per row.
                 attr = f"{name}_id" if name == "lead" else name
@@ -275,7 +278,12 @@ def _feed(rows, what, *, skip, people, moves=None):
                     entry["changes"].append(
                         (label, _show(name, old, people), _show(name, new, people))
                     )
-        if entry["move"] or entry["changes"] or before is None or reason.startswith("Repaired"):
+        if (
+            entry["move"]
+            or entry["changes"]
+            or before is None
+            or reason.startswith(("Repaired", "Withdrawn:", "Restored"))
+        ):
             entries.append(entry)
     return entries
 

@@ -13,6 +13,7 @@ from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 from innovate.access import get_innovation_for, get_part_for
 from innovate.evidence.context import innovation_evidence, move_readiness
 from innovate.http import HttpRequest, closed, edit_conflict, posted, respond, see_other
+from innovate.innovations import withdrawals
 from innovate.innovations.forms import BulkPartsForm, MoveForm, NewPartForm, PartForm, VoidForm
 from innovate.innovations.views import overview_context
 from stages import services
@@ -89,7 +90,9 @@ def part_bulk_create(request: HttpRequest, pk: int):
 @require_http_methods(["GET", "POST"])
 @login_required
 def part_edit(request: HttpRequest, pk: int):
-    part, membership = get_part_for(request, pk, need=Role.LEADER)
+    part, membership = get_part_for(request, pk, need=Role.LEADER, withdrawn=True)
+    if part.withdrawal is not None:
+        return withdrawals.notice(request, part, status=409 if request.method == "POST" else 200)
     innovation = part.innovation
     # The form edits a copy, so the page's heading keeps the part's name as it is stored.
     form = PartForm(posted(request), instance=copy.copy(part), innovation=innovation)
@@ -146,7 +149,9 @@ def _moved_meanwhile(context, form, conflict):
 @require_http_methods(["GET", "POST"])
 @login_required
 def part_move(request: HttpRequest, pk: int):
-    part, membership = get_part_for(request, pk, need=Role.LEADER)
+    part, membership = get_part_for(request, pk, need=Role.LEADER, withdrawn=True)
+    if part.withdrawal is not None:
+        return withdrawals.notice(request, part, status=409 if request.method == "POST" else 200)
     innovation = part.innovation
     if innovation.is_closed:
         return closed(request, innovation, "change its parts")
@@ -220,7 +225,9 @@ def part_move(request: HttpRequest, pk: int):
 @require_http_methods(["GET", "POST"])
 @login_required
 def part_void(request: HttpRequest, pk: int):
-    part, membership = get_part_for(request, pk, need=Role.LEADER)
+    part, membership = get_part_for(request, pk, need=Role.LEADER, withdrawn=True)
+    if part.withdrawal is not None:
+        return withdrawals.notice(request, part, status=409 if request.method == "POST" else 200)
     innovation = part.innovation
     if innovation.is_closed:
         return closed(request, innovation, "change its parts")

@@ -15,6 +15,7 @@ from innovate.caching import cached
 from innovate.evidence.context import innovation_evidence
 from innovate.forms import organisation_changed
 from innovate.http import HttpRequest, edit_conflict, posted, respond, see_other
+from innovate.innovations import withdrawals
 from innovate.innovations.forms import (
     CloseForm,
     InnovationFilterForm,
@@ -78,6 +79,7 @@ def innovation_list(request: HttpRequest):
             "tags": tags,
             "query": query.urlencode(),
             "may_write": membership.may(Role.LEADER),
+            "may_manage": membership.may(Role.MANAGER),
         },
         partial="results",
     )
@@ -249,6 +251,7 @@ def overview_context(innovation, membership):
         ),
         "last_rewind": last_rewind,
         "may_write": membership.may(Role.LEADER) and not innovation.is_closed,
+        "may_withdraw": membership.may(Role.LEADER),
         "today": today,
     }
 
@@ -256,7 +259,9 @@ def overview_context(innovation, membership):
 @require_GET
 @login_required
 def innovation_detail(request: HttpRequest, pk: int):
-    innovation, membership = get_innovation_for(request, pk)
+    innovation, membership = get_innovation_for(request, pk, withdrawn=True)
+    if innovation.is_withdrawn:
+        return withdrawals.notice(request, innovation)
 
     def compute():
         context = overview_context(innovation, membership)

@@ -102,6 +102,14 @@ EXPECTED = {
     "parts:edit": [("get", WRITE), post(FORM)],
     "parts:move": [("get", WRITE), post(FORM)],
     "parts:void": [("get", WRITE), post(FORM)],
+    # Withdrawing asks for a reason; only a manager restores, and sees what is withdrawn. The
+    # world's innovation and part are not withdrawn: restoring them changes nothing.
+    "innovations:withdraw": [("get", WRITE), post(FORM)],
+    "parts:withdraw": [("get", WRITE), post(FORM)],
+    "innovations:restore": post({**MANAGE, "manager": 303}),
+    "parts:restore": post({**MANAGE, "manager": 303}),
+    # An outsider manages their own organisation: they see its withdrawn page, never this one's.
+    "innovations:withdrawn": ("get", {**MANAGE, "outsider": 200}),
     # Evidence: measures, readings, checks, involvement and ethics.
     "evidence:measures": ("get", R),
     "evidence:measure-create": [("get", WRITE), post(FORM)],
@@ -285,7 +293,7 @@ def kwargs_for(name, ids):
         return {"pk": ids["innovation"]}
     if name in {"sessions:list", "sessions:plan"}:
         return {"pk": ids["innovation"]}
-    if namespace in by_namespace and short not in {"list", "create"}:
+    if namespace in by_namespace and short not in {"list", "create", "withdrawn"}:
         return {"pk": ids[by_namespace[namespace]]}
     return {}
 

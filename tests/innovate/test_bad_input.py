@@ -69,11 +69,15 @@ FORMS = [
     ("sessions:decide", "sessions:run-part", "facilitator"),
     # After the forms of the part in scope: a valid edit may take that part out of scope.
     ("sessions:edit", None, "facilitator"),
+    # After the forms of the part: a valid reason withdraws it.
+    ("parts:withdraw", None, "leader"),
     ("people:invite", None, "manager"),
     ("people:role", None, "manager"),
     ("switch-organisation", None, "leader"),
     # Last: closing the innovation turns its other forms away.
     ("innovations:close", None, "leader"),
+    # Last of all: a valid reason withdraws the innovation.
+    ("innovations:withdraw", None, "leader"),
 ]
 FILTERS = [
     "innovations:list",

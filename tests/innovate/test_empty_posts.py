@@ -68,6 +68,8 @@ FORMS = {
         {"names": "Enter the names of the parts", "kind": "Choose the kind", **START},
     ),
     "parts:edit": ("leader", "form", {"name": "Enter the name", "kind": "Choose the kind"}),
+    "innovations:withdraw": ("leader", "form", {"reason": "Enter the reason for withdrawing."}),
+    "parts:withdraw": ("leader", "form", {"reason": "Enter the reason for withdrawing."}),
     "parts:move": (
         "leader",
         "form",
@@ -195,6 +197,8 @@ NOT_FORMS = {
     "logout": "signs out",
     "innovations:reopen": "a confirmation page: a part left unticked stays stopped",
     "evidence:reading-restore": "a button: restoring a withdrawn reading asks for nothing more",
+    "innovations:restore": "a button: restoring asks for nothing more",
+    "parts:restore": "a button: restoring asks for nothing more",
     "sessions:remove-attendee": "a button: removing asks for nothing more",
     "sessions:remove-note": "a button: removing asks for nothing more",
     "sessions:complete-action": "a button: marking an action done asks for nothing more",

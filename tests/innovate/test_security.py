@@ -160,6 +160,8 @@ def test_every_free_text_field_says_no_child_s_personal_data_belongs_there(
         reverse("innovations:close", args=[innovation.pk]),
         reverse("parts:move", args=[part.pk]),
         reverse("parts:void", args=[part.pk]),
+        reverse("parts:withdraw", args=[part.pk]),
+        reverse("innovations:withdraw", args=[innovation.pk]),
         reverse("evidence:check", args=[part.pk]),
         reverse("evidence:involvement", args=[part.pk]),
     ]

@@ -1,8 +1,10 @@
 """Every page counts the same: for random journeys (parts started, advanced, paused, resumed,
-stopped), innovations closed before or after the date read, and each choice of innovations,
+stopped), innovations closed before or after the date read, parts and innovations withdrawn as
+created by mistake, and each choice of innovations,
 the portfolio, compare two dates, time in each stage, flow over time, the board report, My work
 and each CSV count the same parts, and that number is the test's own count of the parts started
-by the date whose innovation the choice takes in."""
+by the date whose innovation the choice takes in, neither withdrawn nor of a withdrawn
+innovation."""
 
 import contextlib
 import csv
@@ -38,23 +40,29 @@ steps = st.lists(
     st.tuples(st.sampled_from(["advance", "pause", "resume", "stop"]), st.integers(1, 40)),
     max_size=4,
 )
-parts = st.lists(st.tuples(st.integers(0, 170), steps), max_size=3)
+# Each part and each innovation may be withdrawn (True) once its journey is written.
+parts = st.lists(st.tuples(st.integers(0, 170), steps, st.booleans()), max_size=3)
 innovations = st.lists(
-    st.tuples(parts, st.one_of(st.none(), st.integers(30, 181))), min_size=1, max_size=3
+    st.tuples(parts, st.one_of(st.none(), st.integers(30, 181)), st.booleans()),
+    min_size=1,
+    max_size=3,
 )
 
 
 def expected(organisation, on, status):
     """The test's own count: parts whose start move is dated by `on`, of innovations that
-    were open (or closed) at the end of that day."""
+    were open (or closed) at the end of that day, leaving out withdrawn parts and the parts of
+    withdrawn innovations. Every row is read, withdrawn or not, and the rule applied here."""
     started = {
         m.part_id
-        for m in Move.objects.filter(organisation=organisation, kind=MoveKind.START)
+        for m in Move.all_objects.filter(organisation=organisation, kind=MoveKind.START)
         if m.effective_on <= on
     }
     count = 0
-    for part in Part.objects.filter(organisation=organisation).select_related("innovation"):
+    for part in Part.all_objects.filter(organisation=organisation).select_related("innovation"):
         innovation = part.innovation
+        if part.withdrawn_at is not None or innovation.withdrawn_at is not None:
+            continue
         closed = innovation.is_closed and innovation.closed_on <= on
         taken = status == "all" or (status == "closed") == closed
         count += part.pk in started and taken
@@ -82,9 +90,10 @@ class EveryPageCountsTheSame(TestCase):
     def build(self, drawn):
         """Innovations and parts through the write path; a step the rules refuse is skipped,
         as a leader's refused move would be."""
-        for i, (journeys, closed_after) in enumerate(drawn):
+        for i, (journeys, closed_after, withdrawn) in enumerate(drawn):
             innovation = InnovationFactory(organisation=self.organisation, title=f"Idea {i}")
-            for j, (start_after, moves) in enumerate(journeys):
+            mistakes = []
+            for j, (start_after, moves, mistake) in enumerate(journeys):
                 on = START + datetime.timedelta(days=start_after)
                 part = services.start_part(
                     innovation,
@@ -104,6 +113,8 @@ class EveryPageCountsTheSame(TestCase):
                         make_move(part, kind, by=self.leader, on=on, **extra)
                     except (MoveRefused, ValidationError):
                         continue
+                if mistake:
+                    mistakes.append(part)
             if closed_after is not None:
                 with contextlib.suppress(MoveRefused, ValidationError):
                     services.close_innovation(
@@ -113,6 +124,10 @@ class EveryPageCountsTheSame(TestCase):
                         outcome="other",
                         closed_on=START + datetime.timedelta(days=closed_after),
                     )
+            for part in mistakes:
+                services.withdraw_part(part, by=self.leader, reason="Created by mistake.")
+            if withdrawn:
+                services.withdraw_innovation(innovation, by=self.leader, reason="Entered twice.")
 
     @settings(
         max_examples=25,
@@ -163,7 +178,10 @@ class EveryPageCountsTheSame(TestCase):
                 mine.force_login(self.leader)
                 response = mine.get(reverse("dashboard:my-work"))
                 assert len(response.context["parts"]) == want
-            assert Innovation.objects.filter(organisation=self.organisation).count() == len(drawn)
+            every = Innovation.all_objects.filter(organisation=self.organisation)
+            assert every.count() == len(drawn)
+            current = Innovation.objects.filter(organisation=self.organisation)
+            assert current.count() == sum(1 for *_rest, withdrawn in drawn if not withdrawn)
 
 
 def test_the_pages_count_open_innovations_unless_asked(client_for, viewer, organisation, leader):
