@@ -232,6 +232,22 @@ def upcoming_sessions(organisation, on, *, until, user=None):
     return list(sessions.select_related("innovation", "facilitator").order_by("held_on", "pk"))
 
 
+def next_session_facilitated(organisation, on, user):
+    """The planned session `user` facilitates on or after `on`, the soonest (or None). One
+    query."""
+    return (
+        ReflectionSession.objects.filter(
+            _of_current_innovations(),
+            organisation=organisation,
+            status=SessionStatus.PLANNED,
+            held_on__gte=on,
+            facilitator=user,
+        )
+        .order_by("held_on", "pk")
+        .first()
+    )
+
+
 def overdue_actions(organisation, on):
     """Actions agreed at sessions held by `on`, due before it and not done by the end of it,
     the most overdue first. One query (owner and the session's innovation selected)."""

@@ -8,14 +8,16 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from innovate.access import SESSION_KEY, memberships
+from assessments.queries import organisation as org_queries
+from innovate.access import SESSION_KEY, current_membership, memberships
 from innovate.accounts.forms import WorkAccountForm
 from innovate.http import HttpRequest, respond, see_other
 from innovate.pages.forms import SignInForm
-from stages.models import Stage
+from stages.models import Role, Stage
 
 
 @require_GET
@@ -34,6 +36,19 @@ def health(request: HttpRequest):
 @require_GET
 @login_required
 def home(request: HttpRequest):
+    """Each role starts where its work is: a manager on the dashboard, a facilitator on the
+    next session they facilitate (My work when none is planned), anyone else on the
+    innovations."""
+    membership = current_membership(request)
+    if membership is None:
+        return redirect("innovations:list")
+    if membership.role == Role.MANAGER:
+        return redirect("dashboard:portfolio")
+    if membership.role == Role.FACILITATOR:
+        session = org_queries.next_session_facilitated(
+            membership.organisation, timezone.localdate(), request.user
+        )
+        return redirect(session or "dashboard:my-work")
     return redirect("innovations:list")
 
 

@@ -81,7 +81,7 @@ def test_a_person_signs_in_with_their_work_account_and_out_again(
     user = get_user_model().objects.get(email="alex.lee@northshire.example")
     assert Membership.objects.get(user=user, organisation=organisation).role == "viewer"
     header = page.locator("#signed-in-as").inner_text()
-    assert "Signed in as Alex Lee" in header and "member: viewer" in header
+    assert f"Signed in as Alex Lee, viewer at {organisation.name}" in header
     assert organisation.name in page.locator(".govuk-service-navigation").inner_text()
 
     # Narrow screens: the header wraps, the page does not scroll sideways.

@@ -1,12 +1,16 @@
+import datetime
+
 import pytest
 from django.contrib.auth import SESSION_KEY as USER_SESSION_KEY
 from django.db import OperationalError, connection
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
+from assessments.services import sessions
 from innovate.access import SESSION_KEY
 from stages.models import Innovation, Role
-from tests.factories import PASSWORD, InnovationFactory, MembershipFactory
+from tests.factories import PASSWORD, InnovationFactory, MembershipFactory, make_part
 from tests.innovate.helpers import csrf_post, login_url
 
 STAGE_NAMES = ["Mobilising", "Designing", "Developing", "Integrating", "Growing", "System Change"]
@@ -61,10 +65,66 @@ def test_the_framework_answers_only_get(client, db):
 # Home
 
 
-def test_home_goes_to_the_innovations(client_for, viewer):
-    response = client_for(viewer).get(reverse("home"))
+def landing(client):
+    response = client.get(reverse("home"))
     assert response.status_code == 302
-    assert response["Location"] == reverse("innovations:list")
+    return response["Location"]
+
+
+def test_a_viewer_and_a_leader_start_on_the_innovations(client_for, viewer, leader):
+    assert landing(client_for(viewer)) == reverse("innovations:list")
+    assert landing(client_for(leader)) == reverse("innovations:list")
+
+
+def test_a_manager_starts_on_the_dashboard(client_for, manager):
+    assert landing(client_for(manager)) == reverse("dashboard:portfolio")
+
+
+def test_a_facilitator_starts_on_the_next_session_they_facilitate(
+    client_for, facilitator, manager, innovation
+):
+    today = timezone.localdate()
+    part = make_part(innovation, by=manager, name="North")
+
+    def plan(days, title, by=facilitator):
+        return sessions.plan_session(
+            innovation,
+            by=manager,
+            held_on=today + datetime.timedelta(days=days),
+            title=title,
+            facilitator=by,
+            parts=[part],
+        )
+
+    plan(-3, "Held before today")
+    plan(2, "Someone else's", by=manager)
+    plan(20, "Later")
+    soonest = plan(5, "Soonest")
+    assert landing(client_for(facilitator)) == reverse("sessions:detail", args=[soonest.pk])
+
+
+def test_a_facilitator_with_no_session_planned_starts_on_my_work(client_for, facilitator):
+    assert landing(client_for(facilitator)) == reverse("dashboard:my-work")
+
+
+def test_signing_in_lands_a_manager_on_the_dashboard(client, manager):
+    response = client.post(
+        reverse("login"), {"username": manager.username, "password": PASSWORD}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == reverse("dashboard:portfolio")
+    assert '<h1 class="govuk-heading-l">Portfolio dashboard</h1>' in response.content.decode()
+
+
+def test_the_header_names_who_is_signed_in_with_their_role_and_organisation(
+    client_for, facilitator, organisation
+):
+    page = client_for(facilitator).get(reverse("framework")).content.decode()
+    link = reverse("accounts:sign-ins")
+    assert (
+        f'id="signed-in-as">Signed in as <a class="govuk-link" href="{link}">'
+        f"{facilitator.get_full_name() or facilitator.username}</a>, facilitator at "
+        f"{organisation.name}</p>"
+    ) in page
 
 
 def test_home_asks_an_anonymous_person_to_sign_in(client, db):
