@@ -399,7 +399,7 @@ def test_a_moved_part_for_htmx_answers_with_the_overview_fragment(
     assert "North team: active in Designing" in html
     assert position(part)[3] == 2
     evidence = html[html.index('<section id="evidence"') :]
-    assert 'hx-swap-oob="outerHTML"' in evidence.split(">", 1)[0]
+    assert 'data-hx-swap-oob="outerHTML"' in evidence.split(">", 1)[0]
     assert "Designing: 2 parts, no measure yet" in evidence
 
 

@@ -282,7 +282,7 @@ def test_an_invitation_with_bad_input_by_htmx_returns_the_form_alone(client_for,
     )
     html = error_at(response, "email", "Enter an email address in the right format")
     assert "<html" not in html and "<h1" not in html
-    assert 'hx-post="/people/invite/"' in html
+    assert 'data-hx-post="/people/invite/"' in html
     assert people_counts() == before
 
 
