@@ -15,23 +15,23 @@ STAGES = range(1, 7)
 
 
 def relabel(svg, prefix):
-    """The picture with the ids its title and description are referenced by made unique with
-    `prefix`, so that several pictures can share a page."""
+    """The picture with every id it holds made unique with `prefix`, and every reference to
+    one (aria-labelledby, aria-describedby, url(#…), href="#…") following it, so that several
+    pictures can share a page."""
     text = str(svg)
-    referenced = set()
-    for found in re.finditer(r'aria-(?:labelledby|describedby)="([^"]*)"', text):
-        referenced.update(found.group(1).split())
+    ids = set(re.findall(r'\bid="([^"]*)"', text))
+
+    def renamed(name):
+        return f"{prefix}-{name}" if name in ids else name
 
     def rename_attribute(match):
-        ids = " ".join(f"{prefix}-{i}" if i in referenced else i for i in match.group(2).split())
-        return f'{match.group(1)}="{ids}"'
+        names = " ".join(renamed(name) for name in match.group(2).split())
+        return f'{match.group(1)}="{names}"'
 
     text = re.sub(r'(aria-(?:labelledby|describedby))="([^"]*)"', rename_attribute, text)
-    text = re.sub(
-        r'\bid="([^"]*)"',
-        lambda m: f'id="{prefix}-{m.group(1)}"' if m.group(1) in referenced else m.group(0),
-        text,
-    )
+    text = re.sub(r'\bid="([^"]*)"', lambda m: f'id="{renamed(m.group(1))}"', text)
+    text = re.sub(r"url\(#([^)]*)\)", lambda m: f"url(#{renamed(m.group(1))})", text)
+    text = re.sub(r'(\bhref)="#([^"]*)"', lambda m: f'{m.group(1)}="#{renamed(m.group(2))}"', text)
     return mark_safe(text)
 
 
@@ -73,7 +73,7 @@ def aggregate_wheel_svg(counts, *, title, id_prefix="portfolio-wheel"):
                 {
                     "label": f"{names[stage]}: {here[state]} {State(state).label.lower()}",
                     "shape": marker_shape(
-                        state, x, y - 4, square=9, corner=1, diamond=5.5, circle=4.5, hatched=True
+                        state, x, y - 4, square=9, corner=1, diamond=5.5, circle=4.5
                     ),
                     "x": f"{x + 8:.1f}",
                     "y": f"{y:.1f}",

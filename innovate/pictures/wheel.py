@@ -86,7 +86,7 @@ def segment(stage, names, label_at):
     }
 
 
-def marker_shape(state, x, y, *, square=24, corner=2, diamond=15, circle=13, hatched=False):
+def marker_shape(state, x, y, *, square=24, corner=2, diamond=15, circle=13):
     """A part's mark centred on (x, y), for templates/svg/_marker.svg: a circle when active, a
     square when paused, a diamond when stopped, so that the state is told without colour."""
     if state == State.PAUSED:
@@ -104,7 +104,6 @@ def marker_shape(state, x, y, *, square=24, corner=2, diamond=15, circle=13, hat
         return {
             "state": "stopped",
             "points": points,
-            "hatched": hatched,
         }
     return {"state": "active", "x": _f(x), "y": _f(y), "r": str(circle)}
 

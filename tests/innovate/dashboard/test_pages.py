@@ -237,9 +237,10 @@ def test_the_report_has_a_page_per_innovation(client_for, viewer, journeys):
     assert "What we learned" in mentoring and "Mentors need paid time." in mentoring
     assert "Mentor pool stopped in Designing: funding" in mentoring
     assert "What we learned" not in fgc
-    patterns = {"app-hatch", "app-arrow", "app-timeline-hatch"}
-    ids = [i for i in re.findall(r'\bid="([^"]+)"', html) if i not in patterns]
+    ids = re.findall(r'\bid="([^"]+)"', html)
     assert len(ids) == len(set(ids))
+    for name in re.findall(r"url\(#([^)]+)\)", html):
+        assert name in ids, f"url(#{name}) names no element of the page"
 
 
 def test_the_report_shows_session_decisions(client_for, viewer, journeys, facilitator):
