@@ -257,7 +257,7 @@ class MemberChoiceField(forms.ModelChoiceField):
 
 class PartChoiceField(forms.ModelChoiceField):
     """One of an innovation's parts, by name; with `position=True`, with where it stands too
-    ("North team (paused in Designing, cycle 2)"), which reads each part's `stage`: select it."""
+    ("North team (paused in Designing, round 2)"), which reads each part's `stage`: select it."""
 
     def __init__(self, *args, position=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -266,7 +266,7 @@ class PartChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         if not self.position:
             return obj.name
-        cycle = f", cycle {obj.cycle}" if obj.cycle > 1 else ""
+        cycle = f", round {obj.cycle}" if obj.cycle > 1 else ""
         return f"{obj.name} ({obj.get_state_display().lower()} in {obj.stage.name}{cycle})"
 
 

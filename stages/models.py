@@ -168,7 +168,19 @@ class Stage(models.Model):
 
 
 STAGE_NAMES_KEY = "stage-names"
+STAGE_NAMES_BY_ID_KEY = "stage-names-by-id"
 STAGE_NAMES_SECONDS = 60
+
+
+def _read_stage_names():
+    """Both maps of the stages' names from one query, kept in the cache together."""
+    from django.core.cache import cache
+
+    rows = list(Stage.objects.order_by("number").values_list("pk", "number", "name"))
+    names = {number: name for _pk, number, name in rows}
+    by_id = {pk: name for pk, _number, name in rows}
+    cache.set_many({STAGE_NAMES_KEY: names, STAGE_NAMES_BY_ID_KEY: by_id}, STAGE_NAMES_SECONDS)
+    return names, by_id
 
 
 def stage_names():
@@ -179,15 +191,24 @@ def stage_names():
 
     names = cache.get(STAGE_NAMES_KEY)
     if names is None:
-        names = dict(Stage.objects.order_by("number").values_list("number", "name"))
-        cache.set(STAGE_NAMES_KEY, names, STAGE_NAMES_SECONDS)
+        names, _by_id = _read_stage_names()
     return names
+
+
+def stage_names_by_id():
+    """{stage id: name}, cached with stage_names() (read by the same query)."""
+    from django.core.cache import cache
+
+    by_id = cache.get(STAGE_NAMES_BY_ID_KEY)
+    if by_id is None:
+        _names, by_id = _read_stage_names()
+    return by_id
 
 
 def forget_stage_names(**kwargs):
     from django.core.cache import cache
 
-    cache.delete(STAGE_NAMES_KEY)
+    cache.delete_many([STAGE_NAMES_KEY, STAGE_NAMES_BY_ID_KEY])
 
 
 models.signals.post_save.connect(forget_stage_names, sender=Stage)
@@ -496,6 +517,24 @@ class Move(models.Model):
         except Move.DoesNotExist:
             return True
 
+    def kind_noun(self):
+        """The move as a noun with where it led ("advance to System Change", "pause in
+        Designing"), for the void that names it. Reads the stages' names from the cache."""
+        stage = stage_names_by_id()[self.to_stage_id]
+        nouns = {
+            MoveKind.START: f"start in {stage}",
+            MoveKind.ADVANCE: f"advance to {stage}",
+            MoveKind.JUMP: f"jump ahead to {stage}",
+            MoveKind.REWIND: f"rewind to {stage}",
+            MoveKind.NEW_CYCLE: f"new round from {stage}",
+            MoveKind.PAUSE: f"pause in {stage}",
+            MoveKind.RESUME: f"resumption in {stage}",
+            MoveKind.STOP: f"stop in {stage}",
+            MoveKind.RESTART: f"restart in {stage}",
+            MoveKind.VOID: "void",
+        }
+        return nouns[MoveKind(self.kind)]
+
     def describe(self):
         """The move in plain words. Reads `part`, `to_stage` (and `voids` for a void)."""
         part, stage = self.part.name, self.to_stage.name
@@ -504,16 +543,17 @@ class Move(models.Model):
             MoveKind.ADVANCE: f"{part} advanced to {stage}",
             MoveKind.JUMP: f"{part} jumped ahead to {stage}",
             MoveKind.REWIND: f"{part} rewound to {stage}",
-            MoveKind.NEW_CYCLE: f"{part} went round again to {stage}, cycle {self.cycle}",
+            MoveKind.NEW_CYCLE: f"{part} went round again to {stage}, round {self.cycle}",
             MoveKind.PAUSE: f"{part} paused in {stage}",
             MoveKind.RESUME: f"{part} resumed in {stage}",
             MoveKind.STOP: f"{part} stopped in {stage}",
             MoveKind.RESTART: f"{part} restarted in {stage}",
         }
         if self.kind == MoveKind.VOID:
+            voided = self.voids
             text = (
-                f"{part}: move {self.voids.seq} voided, back to "
-                f"{State(self.to_state).label.lower()} in {stage}"
+                f"{part}: the {voided.kind_noun()} on {voided.effective_on:%-d %B %Y} was voided, "
+                f"back to {State(self.to_state).label.lower()} in {stage}"
             )
         else:
             text = words[MoveKind(self.kind)]

@@ -45,10 +45,10 @@ class Position:
     cycle: int
 
     def describe(self, names=None):
-        """The position in words ("active in Designing, cycle 1"). Without `names`, reads
+        """The position in words ("active in Designing, round 1"). Without `names`, reads
         `stage_names()` (the cache, or one query)."""
         names = names or stage_names()
-        return f"{State(self.state).label.lower()} in {names[self.stage]}, cycle {self.cycle}"
+        return f"{State(self.state).label.lower()} in {names[self.stage]}, round {self.cycle}"
 
 
 class MoveRefused(Exception):

@@ -3,6 +3,7 @@ portfolio of innovations and their parts, the alerts, the time spent in each sta
 time and the board report. Everything is as of a date (the end of that day) and runs in a fixed
 number of queries, whatever the number of innovations, parts or moves."""
 
+from calendar import monthrange
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -11,6 +12,7 @@ from typing import NamedTuple
 from assessments.queries import organisation as org_queries
 from innovate.pictures.wheel import Marker
 from stages import queries
+from stages.dates import EARLIEST
 from stages.models import Innovation, Move, MoveKind, Part, State, stage_names
 
 NO_SESSION_DAYS = 90
@@ -106,6 +108,44 @@ class Alerts:
             )
             if found
         )
+
+
+def attention_items(alerts):
+    """Needs attention as one list of (what, innovation title or "", reasons in words), each
+    part, innovation and action once, for the board report's summary. No query."""
+    items = []
+    for group, row in alerts.overdue_pauses:
+        first = f"paused in {row.stage_name}, to revisit on {row.review_on:%-d %B %Y}"
+        items.append((row.part.name, group.innovation.title, "; ".join([first, *row.also])))
+    for group, row in alerts.overdue_reviews or []:
+        first = f"review was due on {row.next_review_on:%-d %B %Y}"
+        items.append((row.part.name, group.innovation.title, "; ".join([first, *row.also])))
+    for group, row in alerts.stuck:
+        first = f"{row.stuck[0]} active days in {row.stage_name}, longer than four in five visits"
+        items.append((row.part.name, group.innovation.title, "; ".join([first, *row.also])))
+    for group, row in alerts.waiting_decisions:
+        items.append((row.part.name, group.innovation.title, "; ".join(row.also)))
+    for innovation, stages, also in alerts.gaps:
+        where = ", ".join(f"{name} ({n} part{'s' if n != 1 else ''})" for name, n in stages)
+        first = f"no measure of success at {where}"
+        items.append((innovation.title, "", "; ".join([first, *also])))
+    for group in alerts.no_recent_session:
+        first = (
+            f"last reflection session on {group.last_session:%-d %B %Y}"
+            if group.last_session
+            else "no reflection session yet"
+        )
+        items.append((group.innovation.title, "", first))
+    for action in alerts.overdue_actions:
+        owner = action.owner.get_full_name() or action.owner.get_username()
+        items.append(
+            (
+                f"Action: {action.text[:80]}",
+                action.session.innovation.title,
+                f"{owner}, due {action.due_on:%-d %B %Y}",
+            )
+        )
+    return items
 
 
 @dataclass
@@ -328,6 +368,81 @@ def is_voided(move):
         return move.voided_by is not None
     except Move.DoesNotExist:
         return False
+
+
+# --- The summary line ----------------------------------------------------------------
+
+
+@dataclass
+class Summary:
+    """The dashboard's first line: the innovations and parts counted (as filtered), the parts
+    in each state, the items that need attention and what moved since a chosen point."""
+
+    innovations: int
+    parts: int
+    by_state: dict  # {state: parts}
+    attention: int
+    after: date  # the moves dated after the end of this day, up to the as-of date, count
+    since: str  # that point in words: "since 30 May 2024, a month before"
+    moves: int
+    moved_parts: int
+    status: str = "open"  # the innovations counted: open, closed or all
+
+    @property
+    def compare_from(self):
+        """The first date of the compare page that lists these moves, where it can."""
+        return self.after if self.after >= EARLIEST else None
+
+
+def months_before(on, months):
+    """The same day `months` months before `on`, or the last day of that month."""
+    index = on.year * 12 + on.month - 1 - months
+    year, month = divmod(index, 12)
+    month += 1
+    return date(year, month, min(on.day, monthrange(year, month)[1]))
+
+
+def since_point(point, on, last_session):
+    """(the day after whose end moves count, those words) for `point`: "session" (the latest
+    session held by `on`), "month", "quarter" or ("date", a day)."""
+    if point == "session":
+        if last_session is None:
+            return EARLIEST - timedelta(days=1), "since the first move (no session held yet)"
+        return last_session, f"since the last session, on {last_session:%-d %B %Y}"
+    if point in ("month", "quarter"):
+        after = months_before(on, 1 if point == "month" else 3)
+        return after, f"since {after:%-d %B %Y}, a {point} before"
+    after = point[1]
+    return after, f"since {after:%-d %B %Y}"
+
+
+def summary(organisation, found, on, point, *, status="open"):
+    """The Summary of the portfolio `found` (as filtered) as of the end of `on`: its counts
+    are those of the page, and the moves counted are the live moves of its parts dated after
+    `point` (see since_point) up to the end of `on`, as the compare page lists them. One
+    query."""
+    held = [group.last_session for group in found.groups if group.last_session]
+    after, words = since_point(point, on, max(held, default=None))
+    shown = {row.part.pk for row in found.rows}
+    counted = queries.counted_parts(organisation, on, status=status)
+    moves = [
+        move
+        for move in queries.moves_between(organisation, after, on, counted=counted)
+        if move.part_id in shown and move.kind != MoveKind.VOID and not is_voided(move)
+    ]
+    return Summary(
+        innovations=len(found.groups),
+        parts=len(found.rows),
+        by_state={
+            state: sum(found.counts[n][state] for n in found.counts) for state in State.values
+        },
+        attention=found.alerts.count,
+        after=after,
+        since=words,
+        moves=len(moves),
+        moved_parts=len({move.part_id for move in moves}),
+        status=status,
+    )
 
 
 # --- Durations ---------------------------------------------------------------------------

@@ -12,6 +12,7 @@ urlpatterns = [
     path("dashboard/flow/", views.flow_over_time, name="flow"),
     path("dashboard/compare/", views.compare, name="compare"),
     path("dashboard/report/", views.board_report, name="report"),
+    path("dashboard/report.pdf", views.board_report_pdf, name="report-pdf"),
     path("dashboard/export/portfolio.csv", exports.portfolio_csv, name="export-portfolio"),
     path("dashboard/export/moves.csv", exports.moves_csv, name="export-moves"),
     path("dashboard/export/durations.csv", exports.durations_csv, name="export-durations"),

@@ -15,6 +15,7 @@ from innovate.dashboard import portfolio as data
 from innovate.dashboard.forms import CompareForm, DashboardForm, FlowForm, PortfolioForm, ReportForm
 from innovate.forms import member_choices
 from innovate.http import HttpRequest, respond
+from innovate.pdf import pdf_response
 from innovate.pictures.dashboard import (
     aggregate_wheel_svg,
     flow_bars_svg,
@@ -28,6 +29,12 @@ from stages.models import State, stage_names
 
 INNOVATIONS_PER_PAGE = 20
 PARTS_PER_PAGE = 50
+# The board report's timeline is drawn narrower than on screen so that its words print at
+# 9 pt or more across an A4 page; its one-page summary lists at most this many items of Needs
+# attention and moves, with the number of the others.
+REPORT_TIMELINE_WIDTH = 640
+REPORT_ATTENTION = 6
+REPORT_CHANGES = 6
 
 
 def _when(on, today):
@@ -105,6 +112,9 @@ def portfolio(request: HttpRequest):
                 if q
             ),
             no_session_days=data.NO_SESSION_DAYS,
+            summary=data.summary(
+                organisation, found, as_of, form.since_point(), status=filters.status
+            ),
         )
         return render_to_string("dashboard/portfolio.html#results", context, request)
 
@@ -223,14 +233,13 @@ def compare(request: HttpRequest):
     return respond(request, "dashboard/compare.html", context, partial="results")
 
 
-@require_GET
-@login_required
-def board_report(request: HttpRequest):
-    membership = organisation_for(request)
+def _report_context(form, membership):
+    """The board report: a one-page summary of the portfolio (the wheel, the counts, Needs
+    attention and what changed since the previous report), then a page per innovation."""
     organisation = membership.organisation
-    form = ReportForm(request.GET)
-    as_of = form.as_of_date
-    pages = data.report(organisation, as_of, status=form.value_of("status"))
+    as_of, since = form.as_of_date, form.since_date
+    status = form.value_of("status")
+    pages = data.report(organisation, as_of, status=status)
     when = _when(as_of, form.today)
     for page in pages:
         title = page.innovation.title
@@ -246,19 +255,59 @@ def board_report(request: HttpRequest):
                     start=page.start,
                     end=as_of,
                     title=f"Journey of each part of {title}",
+                    width=REPORT_TIMELINE_WIDTH,
                 ),
                 f"report-{page.innovation.pk}",
             )
             if page.lanes
             else None
         )
-    context = _common(
+    found = data.portfolio(organisation, as_of, data.Filters(status=status), today=form.today)
+    counted = queries.counted_parts(organisation, as_of, status=status)
+    changes = [
+        (move, data.is_voided(move))
+        for move in queries.moves_between(organisation, since, as_of, counted=counted)
+    ]
+    counts = found.counts
+    attention = data.attention_items(found.alerts)
+    return _common(
         form,
         membership,
         pages=pages,
-        query=form.query(),
-        counted=queries.counted_words(
-            form.value_of("status"), sum(len(page.markers) for page in pages)
+        since=since,
+        stage_names=stage_names().items(),
+        summary_wheel=aggregate_wheel_svg(
+            counts,
+            title=f"Parts of {organisation.name}'s innovations on the wheel {when}",
+            id_prefix="report-portfolio-wheel",
         ),
+        wheel_rows=[(n, name, counts[n]) for n, name in stage_names().items()],
+        totals={state: sum(counts[n][state] for n in counts) for state in State.values},
+        parts_total=sum(sum(c.values()) for c in counts.values()),
+        attention=attention[:REPORT_ATTENTION],
+        more_attention=max(len(attention) - REPORT_ATTENTION, 0),
+        attention_count=found.alerts.count,
+        changes=changes[:REPORT_CHANGES],
+        more_changes=max(len(changes) - REPORT_CHANGES, 0),
+        query=form.query(),
+        counted=queries.counted_words(status, sum(len(page.markers) for page in pages)),
     )
+
+
+@require_GET
+@login_required
+def board_report(request: HttpRequest):
+    membership = organisation_for(request)
+    form = ReportForm(request.GET)
+    context = _report_context(form, membership)
     return respond(request, "dashboard/report.html", context, partial="results")
+
+
+@require_GET
+@login_required
+def board_report_pdf(request: HttpRequest):
+    membership = organisation_for(request)
+    form = ReportForm(request.GET)
+    context = _report_context(form, membership)
+    name = f"board report {membership.organisation.name} {form.as_of_date:%Y-%m-%d}"
+    return pdf_response(request, "dashboard/report.html", context, filename=name)

@@ -213,7 +213,7 @@ def part_move(request: HttpRequest, pk: int):
         _moved_meanwhile(context, form, conflict)
         return render(409)
     moved = [outcome.move.describe() for outcome in outcomes if outcome.moved]
-    messages.success(request, "Moved: " + "; ".join(moved) + ".")
+    messages.success(request, "; ".join(moved) + ".")
     for outcome in outcomes:
         if not outcome.moved:
             messages.warning(request, f"{outcome.name} did not move: {outcome.refusal}")

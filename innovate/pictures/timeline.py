@@ -8,6 +8,7 @@ from innovate.pictures import render_svg
 from stages.models import MoveKind, State, stage_names
 
 LANE, GUTTER, WIDTH, TOP = 34, 170, 960, 34
+NAME_CHARS = 22  # about the characters of a name that fit the gutter on one line
 # The bars (and as many marks) the whole timeline draws, about, and the least and most one lane
 # may draw. A lane with a longer journey is summarised by period (summarise_lane), so the
 # picture's size is bounded whatever the length of the log.
@@ -110,13 +111,31 @@ def summarise_lane(name, segments, events, *, start, end, periods):
     return bars, marks
 
 
-def timeline_svg(lanes, *, start, end, title):
+def name_lines(name, *, per_line=NAME_CHARS, lines=2):
+    """A part's name in at most `lines` lines of about `per_line` characters, broken between
+    words; only a name longer than that is shortened, with an ellipsis."""
+    words, out = name.split(), [""]
+    for word in words:
+        line = f"{out[-1]} {word}".strip()
+        if len(line) <= per_line or not out[-1]:
+            out[-1] = line
+        else:
+            out.append(word)
+    if len(out) > lines:
+        out = out[:lines]
+        out[-1] = out[-1][: per_line - 1].rstrip() + "…"
+    return [line if len(line) <= per_line else line[: per_line - 1] + "…" for line in out]
+
+
+def timeline_svg(lanes, *, start, end, title, width=WIDTH):
     """`lanes`: [(part name, [segment dicts])] where a segment has start, end, stage, state,
     and events: [(date, kind, label, voided)]. A lane with more segments or events than its
-    share of TIMELINE_BARS is summarised by period. The markup is templates/svg/timeline.svg."""
+    share of TIMELINE_BARS is summarised by period. `width` is that of the drawing: a narrower
+    one draws its words larger where the picture fills a printed page. The markup is
+    templates/svg/timeline.svg."""
     start = min(start, end - timedelta(days=1))
     span = max((end - start).days, 1)
-    inner = WIDTH - GUTTER - 16
+    inner = width - GUTTER - 16
     budget = lane_budget(len(lanes))
     summarised = False
     names = stage_names()
@@ -180,7 +199,12 @@ def timeline_svg(lanes, *, start, end, title):
             )
         drawn.append(
             {
-                "name": name if len(name) <= 24 else name[:23] + "…",
+                "name": name,
+                "name_lines": [
+                    (line, f"{y + LANE / 2 + 4 + 14 * (i - (len(lines) - 1) / 2):.1f}")
+                    for lines in [name_lines(name)]
+                    for i, line in enumerate(lines)
+                ],
                 "name_y": f"{y + LANE / 2 + 4:.1f}",
                 "bar_y": str(y + 6),
                 "stopped_y": f"{y + LANE / 2 - 2:.1f}",
@@ -195,7 +219,7 @@ def timeline_svg(lanes, *, start, end, title):
     return render_svg(
         "timeline.svg",
         {
-            "width": WIDTH,
+            "width": width,
             "height": height,
             "title": title,
             "start": f"{start:%-d %B %Y}",

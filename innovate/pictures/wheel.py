@@ -110,8 +110,8 @@ def marker_shape(state, x, y, *, square=24, corner=2, diamond=15, circle=13):
 
 def wheel_svg(markers, *, title, rewind=None, counts_text="", uid="wheel"):
     """The wheel: six segments clockwise from the top, each part a numbered marker in its
-    stage (circle active, square paused, hatched diamond stopped), a cycle badge past the
-    first cycle, and the last rewind (from stage, to stage) as a back-arc inside. With more
+    stage (circle active, square paused, hatched diamond stopped), a round badge ("R2") past the
+    first round, and the last rewind (from stage, to stage) as a back-arc inside. With more
     than WHEEL_MARKERS parts, each stage shows its count of parts in each state instead."""
     if len(markers) > WHEEL_MARKERS:
         # Imported here: the dashboard's pictures build on this module's geometry.
@@ -145,7 +145,7 @@ def wheel_svg(markers, *, title, rewind=None, counts_text="", uid="wheel"):
                 {
                     "label": (
                         f"{marker.number}. {marker.name}: {marker.state_label} in "
-                        f"{names[marker.stage]}, cycle {marker.cycle}"
+                        f"{names[marker.stage]}, round {marker.cycle}"
                     ),
                     "shape": marker_shape(marker.state, x, y),
                     "number": str(marker.number),

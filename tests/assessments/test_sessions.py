@@ -279,10 +279,10 @@ def test_a_decision_keeps_the_parts_version_and_the_session_date(session, facili
         (
             "resume",
             {},
-            "North team is active in Developing, cycle 1, so the session can decide: "
+            "North team is active in Developing, round 1, so the session can decide: "
             "stay where it is, advance, jump ahead, rewind, pause or stop.",
         ),
-        ("new_cycle", {"rationale": "Again"}, "North team is active in Developing, cycle 1, so"),
+        ("new_cycle", {"rationale": "Again"}, "North team is active in Developing, round 1, so"),
         ("pause", {}, "Choose a reason for this pause."),
         ("rewind", {"reason": "learning", "rationale": "Why"}, "Choose the stage to move to."),
         (
@@ -418,7 +418,7 @@ def test_a_stay_writes_no_move(session, facilitator, north):
     stay = decide(session, north, "stay", facilitator, rationale="Give the pilot a month more.")
     report = sessions.apply_decisions(session, by=facilitator, today=TODAY)
     assert [(o.status, o.message) for o in report] == [
-        ("stay", "North team stays active in Developing, cycle 1.")
+        ("stay", "North team stays active in Developing, round 1.")
     ]
     stay.refresh_from_db()
     assert (stay.status, stay.move) == (DecisionStatus.STAY, None)
@@ -441,7 +441,7 @@ def test_a_part_moved_meanwhile_is_not_applied_and_the_others_are(
     assert north_outcome.status == "not_applied"
     assert north_outcome.message.startswith("North team was moved by Priya Shah on ")
     assert north_outcome.message.endswith(
-        ": North team paused in Developing: planned pause. It is now paused in Developing, cycle 1."
+        ": North team paused in Developing: planned pause. It is now paused in Developing, round 1."
     )
     assert south_outcome.status == "applied"
     north_decision = Decision.objects.get(part=north)

@@ -213,7 +213,7 @@ def test_a_leader_takes_two_parts_round_the_wheel_with_htmx(page, live_server, l
     page.get_by_label("Advance", exact=True).check()
     page.get_by_role("button", name="Record the decision").click()
     page.wait_for_url(detail)
-    expect(page.get_by_text("Moved: Northern hub advanced to Developing.")).to_be_visible()
+    expect(page.get_by_text("Northern hub advanced to Developing.", exact=True)).to_be_visible()
     assert state_text(page, "Northern hub") == "Active / Developing"
 
     # The timeline and the history tell the journey.
@@ -299,7 +299,7 @@ def test_the_journey_works_with_javascript_off(no_js_page, live_server, leader):
     page.get_by_label("Advance", exact=True).check()
     submit(page, "Record the decision")
     assert page.url == detail
-    expect(page.get_by_text("Moved: Northern hub advanced to Designing.")).to_be_visible()
+    expect(page.get_by_text("Northern hub advanced to Designing.", exact=True)).to_be_visible()
     assert state_text(page, "Northern hub") == "Active / Designing"
 
     # A pause without its reason: 422, the form again with its error summary and input kept.

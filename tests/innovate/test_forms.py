@@ -306,7 +306,7 @@ def test_a_part_is_offered_by_name_or_with_where_it_stands(innovation, leader):
     assert labels(CopyMeasureForm(parts=parts), "parts") == where
     Part.objects.filter(pk=north.pk).update(cycle=2)
     assert labels(SessionForm(innovation=innovation), "parts") == [
-        "North team (active in Designing, cycle 2)"
+        "North team (active in Designing, round 2)"
     ]
 
 

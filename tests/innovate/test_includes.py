@@ -132,7 +132,7 @@ def test_a_move_or_void_of_a_part_moved_meanwhile_says_so_in_one_box(
     box = conflict_box(response.content.decode())
     assert box.startswith("Someone else has just moved this part North team was moved by Asha")
     assert box.endswith(
-        "North team advanced to Designing. It is now active in Designing, cycle 1. " + outcome
+        "North team advanced to Designing. It is now active in Designing, round 1. " + outcome
     )
 
 

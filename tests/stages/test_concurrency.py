@@ -57,7 +57,7 @@ def test_two_moves_of_the_same_part_at_once_write_one_move_and_raise_one_conflic
     assert (part.version, part.stage.number) == (2, 2)
     assert conflict.message.startswith(f"North team was moved by {winner} on ")
     assert conflict.message.endswith(
-        ": North team advanced to Designing. It is now active in Designing, cycle 1."
+        ": North team advanced to Designing. It is now active in Designing, round 1."
     )
 
 

@@ -295,7 +295,7 @@ def test_a_stale_version_raises_a_conflict_naming_who_moved_the_part_how_and_whe
 
     assert conflict.value.message == (
         "North team was moved by Asha Khan on 1 January 2025 at 12:00: "
-        "North team advanced to Designing. It is now active in Designing, cycle 1."
+        "North team advanced to Designing. It is now active in Designing, round 1."
     )
     assert counts() == before
 
@@ -313,8 +313,9 @@ def test_a_conflict_after_a_void_says_so(innovation, leader, manager):
 
     assert conflict.value.message == (
         "North team was moved by Asha Khan on 1 July 2025 at 09:30: "
-        "North team: move 2 voided, back to active in Mobilising: recording error. "
-        "It is now active in Mobilising, cycle 1."
+        "North team: the advance to Designing on 1 February 2024 was voided, back to active in "
+        "Mobilising: recording error. "
+        "It is now active in Mobilising, round 1."
     )
 
 
@@ -504,4 +505,4 @@ def test_a_parts_position_is_its_stage_number_state_and_cycle_now(
         position = stored.position
 
     assert (position.stage, position.state, position.cycle) == (1, "paused", 2)
-    assert position.describe() == "paused in Mobilising, cycle 2"
+    assert position.describe() == "paused in Mobilising, round 2"

@@ -96,7 +96,7 @@ def test_a_part_moved_since_the_form_was_shown_is_reported_with_who_moved_it(
 
     assert [(o.name, o.moved) for o in outcomes] == [("North team", True), ("South team", False)]
     assert outcomes[1].refusal.startswith("South team was moved by ")
-    assert "advanced to Designing. It is now active in Designing, cycle 1." in outcomes[1].refusal
+    assert "advanced to Designing. It is now active in Designing, round 1." in outcomes[1].refusal
     assert where(south) == (2, "active", 1, 2)
 
 

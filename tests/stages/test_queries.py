@@ -187,10 +187,10 @@ def journey(innovation, by):
     make_move(part, "advance", by=by, on=date(2024, 5, 1))  # System Change
     make_move(part, "pause", by=by, on=date(2024, 5, 10))
     make_move(part, "void", by=by, on=date(2024, 5, 12))
-    make_move(part, "new_cycle", by=by, on=date(2024, 6, 1))  # Mobilising, cycle 2
-    make_move(part, "advance", by=by, on=date(2024, 6, 11))  # Designing, cycle 2
+    make_move(part, "new_cycle", by=by, on=date(2024, 6, 1))  # Mobilising, round 2
+    make_move(part, "advance", by=by, on=date(2024, 6, 11))  # Designing, round 2
     make_move(part, "stop", by=by, on=date(2024, 6, 21))
-    make_move(part, "restart", by=by, on=date(2024, 7, 1), to_stage=1)  # Mobilising, cycle 2
+    make_move(part, "restart", by=by, on=date(2024, 7, 1), to_stage=1)  # Mobilising, round 2
     return part
 
 

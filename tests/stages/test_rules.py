@@ -685,6 +685,6 @@ def test_a_start_past_the_first_stage_names_it_as_the_caller_does():
 
 def test_a_position_is_described_with_the_names_given_or_the_stages_own(db):
     assert Position(2, "paused", 3).describe({**NAMES, 2: "Co-designing"}) == (
-        "paused in Co-designing, cycle 3"
+        "paused in Co-designing, round 3"
     )
-    assert Position(2, "paused", 3).describe() == "paused in Designing, cycle 3"
+    assert Position(2, "paused", 3).describe() == "paused in Designing, round 3"

@@ -158,7 +158,10 @@ def test_compare_strikes_out_voided_moves(client_for, viewer, journeys, leader):
     make_move(journeys["slow"], "void", by=leader, on=D(2024, 6, 2))
     html = get(client_for(viewer), "compare", **{"from": "2024-05-31", "to": "2024-06-30"})
     assert "<del>Slow team advanced to Designing</del> (voided)" in html
-    assert "Slow team: move 2 voided, back to active in Mobilising" in html
+    assert (
+        "Slow team: the advance to Designing on 1 June 2024 was voided, back to active in "
+        "Mobilising"
+    ) in html
 
 
 @pytest.mark.parametrize(

@@ -284,8 +284,11 @@ def test_the_feed_lists_recent_moves_in_plain_words(client_for, viewer, journeys
     html = body(client_for(viewer).get(PORTFOLIO))
     feed = html[html.index("Recent moves") :]
     assert "<del>Slow team advanced to Designing</del>" in feed
-    assert "Slow team: move 2 voided, back to active in Mobilising: recording error" in feed
-    assert feed.index("move 2 voided") < feed.index("North team advanced to Designing")
+    assert (
+        "Slow team: the advance to Designing on 29 June 2024 was voided, back to active in "
+        "Mobilising: recording error"
+    ) in feed
+    assert feed.index("was voided") < feed.index("North team advanced to Designing")
 
 
 def test_innovations_are_paged(client_for, viewer, organisation, leader):

@@ -145,7 +145,7 @@ def test_a_move_form_shown_before_someone_paused_the_part_is_a_409_not_a_refusal
     assert response.status_code == 409
     html = response.content.decode()
     assert "North team was moved by Asha Patel on " in html
-    assert "It is now paused in Mobilising, cycle 1." in html
+    assert "It is now paused in Mobilising, round 1." in html
     assert "Select a valid choice" not in html
     assert "The grant ended." in html
     assert 'name="expected_version" value="2"' in html

@@ -66,7 +66,8 @@ def test_the_timeline_draws_each_part_and_tables_every_move(client_for, viewer, 
         "North team paused in Designing: funding, to revisit on 1 June 2024",
         "North team resumed in Designing",
         "North team rewound to Mobilising: learning",
-        "North team: move 6 voided, back to active in Mobilising: recording error",
+        "North team: the advance to Designing on 1 May 2024 was voided, back to active in "
+        "Mobilising: recording error",
         "South team started in Mobilising",
     ):
         assert words in html
@@ -194,7 +195,10 @@ def test_the_history_shows_field_edits_old_and_new(client_for, viewer, leader, i
 def test_the_history_shows_a_void(client_for, viewer, leader, moved_part):
     make_move(moved_part, "void", by=leader, on=D(2024, 2, 2))
     html = client_for(viewer).get(history_url(moved_part.innovation)).content.decode()
-    assert "North team: move 2 voided, back to active in Mobilising: recording error" in html
+    assert (
+        "North team: the advance to Designing on 1 February 2024 was voided, back to active in "
+        "Mobilising: recording error"
+    ) in html
 
 
 def test_the_history_is_paginated(client_for, viewer, leader, innovation):

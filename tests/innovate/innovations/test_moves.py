@@ -101,7 +101,7 @@ def test_a_leader_advances_a_part(client_for, leader, part):
     )
     assert move.evidence == "Board minutes"
     page = client.get(response["Location"]).content.decode()
-    assert "Moved: North team advanced to Designing." in page
+    assert "North team advanced to Designing." in page
 
 
 def test_a_leader_jumps_a_part_ahead(client_for, leader, part):
@@ -292,7 +292,7 @@ def test_a_stale_version_shows_who_moved_the_part_and_where_it_is_now(
     html = response.content.decode()
     assert "Someone else has just moved this part" in html
     assert "North team was moved by Asha Patel on" in html
-    assert "North team advanced to Designing. It is now active in Designing, cycle 1." in html
+    assert "North team advanced to Designing. It is now active in Designing, round 1." in html
     assert "The grant ended." in html
     assert 'name="expected_version" value="2"' in html
     assert row_counts() == before
@@ -309,7 +309,7 @@ def test_a_stale_version_for_htmx_is_the_move_form_fragment(client_for, leader, 
     assert response.status_code == 409
     html = response.content.decode()
     assert "<html" not in html
-    assert "It is now active in Designing, cycle 1." in html
+    assert "It is now active in Designing, round 1." in html
     assert Move.objects.filter(part=part).count() == 2
 
 
@@ -340,7 +340,7 @@ def test_one_decision_moves_the_parts_that_can_and_reports_the_one_that_cannot(
     )
     assert response.redirect_chain == [(part.innovation.get_absolute_url(), 303)]
     html = response.content.decode()
-    assert "Moved: North team advanced to Designing; South team advanced to Designing." in html
+    assert "North team advanced to Designing; South team advanced to Designing." in html
     assert "East team did not move: A part that is paused cannot advance." in html
     assert position(part) == (2, State.ACTIVE, 1, 2)
     assert position(south) == (2, State.ACTIVE, 1, 2)
@@ -358,7 +358,7 @@ def test_a_part_moved_since_the_form_opened_is_reported_and_the_others_move(
     )
     html = response.content.decode()
     assert response.redirect_chain == [(part.innovation.get_absolute_url(), 303)]
-    assert "Moved: North team advanced to Designing." in html
+    assert "North team advanced to Designing." in html
     assert "South team did not move: South team was moved by" in html
     assert position(part) == (2, State.ACTIVE, 1, 2)
     assert position(south) == (2, State.ACTIVE, 1, 2)
@@ -395,7 +395,7 @@ def test_a_moved_part_for_htmx_answers_with_the_overview_fragment(
     html = response.content.decode()
     assert "<html" not in html
     assert "Where the parts stand on the wheel" in html
-    assert "Moved: North team advanced to Designing; South team advanced to Designing." in html
+    assert "North team advanced to Designing; South team advanced to Designing." in html
     assert "North team: active in Designing" in html
     assert position(part)[3] == 2
     evidence = html[html.index('<section id="evidence"') :]
@@ -438,7 +438,10 @@ def test_a_void_returns_the_part_to_where_it_was(client_for, leader, part):
     assert void.kind == MoveKind.VOID
     assert void.voids == Move.objects.get(part=part, seq=3)
     page = client.get(response["Location"]).content.decode()
-    assert "North team: move 3 voided, back to paused in Mobilising: recording error." in page
+    assert (
+        "North team: the resumption in Mobilising on 10 February 2024 was voided, back to paused "
+        "in Mobilising: recording error."
+    ) in page
 
 
 def test_a_void_needs_a_rationale(client_for, leader, moved_part):
@@ -488,7 +491,7 @@ def test_a_stale_void_shows_the_latest_move(client_for, leader, moved_part):
     )
     assert response.status_code == 409
     html = response.content.decode()
-    assert "North team advanced to Developing. It is now active in Developing, cycle 1." in html
+    assert "North team advanced to Developing. It is now active in Developing, round 1." in html
     assert "Meant the other one." in html
     assert row_counts() == before
 

@@ -99,7 +99,7 @@ def test_the_key_icon_is_decoration_drawn_with_the_series_marker():
 def test_names_on_the_wheel_are_escaped():
     svg = str(pictures()["wheel"])
     assert "<script>" not in svg
-    assert f"<title>1. {ESCAPED}: active in Designing, cycle 2</title>" in svg
+    assert f"<title>1. {ESCAPED}: active in Designing, round 2</title>" in svg
     assert f'<desc id="wheel-desc">1. {ESCAPED}: active in Designing; ' in svg
     assert f'<title id="wheel-title">Wheel {ESCAPED}</title>' in svg
     assert f"<title>Rewind {ESCAPED}</title>" in svg
@@ -108,7 +108,7 @@ def test_names_on_the_wheel_are_escaped():
 def test_names_on_the_timeline_are_escaped():
     svg = str(pictures()["timeline"])
     assert "<script>" not in svg
-    assert f'text-anchor="end">{ESCAPED}</text>' in svg
+    assert f">{ESCAPED}</tspan></text>" in svg
     assert f"<title>{ESCAPED}: paused in Designing, 10 Feb 2024 to 31 Mar 2024</title>" in svg
     assert f"<title>{ESCAPED} rewound to Mobilising</title>" in svg
     assert f'<g class="app-timeline__voided"><title>{ESCAPED} advanced, voided</title>' in svg
@@ -125,7 +125,7 @@ def test_the_wheel_draws_each_state_with_its_own_shape():
         ("polygon", "app-marker app-marker--stopped"),
     ]
     badges = [t.text for g in groups for t in g.findall(f"{SVG}text[@class='app-marker__cycle']")]
-    assert badges == ["c2"]
+    assert badges == ["R2"]
 
 
 def test_the_timeline_draws_a_bar_per_span_and_a_mark_per_rewind_stop_and_void():

@@ -147,4 +147,4 @@ def test_the_summary_runs_the_same_queries_whatever_the_number_of_parts(
         if n % 2 == 0:
             assert f"{name} advanced to Developing, dated 1 March 2024" in html
         else:
-            assert f"{name} stays active in Designing, cycle 1." in html
+            assert f"{name} stays active in Designing, round 1." in html

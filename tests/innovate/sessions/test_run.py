@@ -451,7 +451,7 @@ def test_applying_reports_what_was_applied_and_what_was_not(
     html = client.get(apply_url(session)).content.decode()
     assert "Applied: South team paused in Developing: workforce or capacity." in html
     assert "Not applied: North team was moved by Priya Shah on " in html
-    assert "It is now paused in Developing, cycle 1. Re-decide it." in html
+    assert "It is now paused in Developing, round 1. Re-decide it." in html
     assert f'href="{run_url(session, north)}#decision">Re-decide' in html
     assert "2. South team: paused in Developing" in html
     move = Move.objects.get(part=south, seq=2)

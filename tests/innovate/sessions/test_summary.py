@@ -62,7 +62,7 @@ def test_the_summary_holds_attendees_notes_decisions_moves_minority_views_and_ac
     assert "Team manager (from North team)" in html
     assert "Tested twice." in html and "A good turnout." in html
     assert "North team advanced to Integrating, dated 1 March 2024" in html
-    assert "South team stays active in Developing, cycle 1." in html
+    assert "South team stays active in Developing, round 1." in html
     assert "<strong>North team</strong> (advance): Practice leads wanted one more month." in html
     assert "=HYPERLINK(1)" in html and "Done 2 Mar 2024" in html
     assert 'class="govuk-body-s app-print-only"' in html
