@@ -28,6 +28,7 @@ urlpatterns = [
     path("<int:pk>/actions/", views.action_add, name="add-action"),
     path("<int:pk>/actions.csv", views.actions_csv, name="actions-csv"),
     path("<int:pk>/summary/", views.summary, name="summary"),
+    path("<int:pk>/summary.pdf", views.summary_pdf, name="summary-pdf"),
     path("actions/<int:pk>/done/", views.action_complete, name="complete-action"),
     path("actions/<int:pk>/reopen/", views.action_reopen, name="reopen-action"),
 ]

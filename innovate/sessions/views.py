@@ -26,6 +26,7 @@ from innovate.access import get_action_for, get_innovation_for, get_session_for
 from innovate.csv import csv_lines
 from innovate.forms import CheckForm, GovukForm
 from innovate.http import HttpRequest, closed, posted, respond, see_other
+from innovate.pdf import pdf_response
 from innovate.pictures.wheel import Marker, wheel_svg
 from innovate.sessions.forms import (
     ActionForm,
@@ -555,29 +556,38 @@ def apply(request: HttpRequest, pk: int):
 @login_required
 def summary(request: HttpRequest, pk: int):
     session, membership = get_session_for(request, pk)
+    return respond(request, "sessions/summary.html", _summary_context(session, membership))
+
+
+@require_GET
+@login_required
+def summary_pdf(request: HttpRequest, pk: int):
+    session, membership = get_session_for(request, pk)
+    context = _summary_context(session, membership)
+    name = f"session summary {session.title} {session.held_on or ''}"
+    return pdf_response(request, "sessions/summary.html", context, filename=name)
+
+
+def _summary_context(session, membership):
     parts = session_queries.parts_in_scope(session)
     record = session_queries.session_record(session)
     shown = [d for d in record["decisions"] if d.status != DecisionStatus.REPLACED]
     notes = [
         (part, _by_prompt_as_taken(record["notes_by_part"].get(part.pk, []))) for part in parts
     ]
-    return respond(
-        request,
-        "sessions/summary.html",
-        {
-            "session": session,
-            "innovation": session.innovation,
-            "parts": parts,
-            "record": record,
-            "notes": [(part, groups) for part, groups in notes if groups],
-            "general_notes": _by_prompt_as_taken(record["notes_by_part"].get(None, [])),
-            "decisions": shown,
-            "checks": session_queries.session_checks(session),
-            "minority_views": [d for d in shown if d.minority_view],
-            "may_run": membership.may(RUNS),
-            "today": timezone.localdate(),
-        },
-    )
+    return {
+        "session": session,
+        "innovation": session.innovation,
+        "parts": parts,
+        "record": record,
+        "notes": [(part, groups) for part, groups in notes if groups],
+        "general_notes": _by_prompt_as_taken(record["notes_by_part"].get(None, [])),
+        "decisions": shown,
+        "checks": session_queries.session_checks(session),
+        "minority_views": [d for d in shown if d.minority_view],
+        "may_run": membership.may(RUNS),
+        "today": timezone.localdate(),
+    }
 
 
 def _by_prompt_as_taken(notes):

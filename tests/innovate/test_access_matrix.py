@@ -145,6 +145,7 @@ EXPECTED = {
     "sessions:add-action": post({**RUN, "facilitator": 422, "manager": 422}),
     "sessions:actions-csv": ("get", R),
     "sessions:summary": ("get", R),
+    "sessions:summary-pdf": ("get", R),
     # The leader owns the action, so may tick it off or reopen it.
     "sessions:complete-action": post({**RUN, "leader": 303, "facilitator": 303, "manager": 303}),
     "sessions:reopen-action": post({**RUN, "leader": 303, "facilitator": 303, "manager": 303}),
@@ -169,6 +170,7 @@ EXPECTED = {
     "dashboard:flow": ("get", SCOPED),
     "dashboard:compare": ("get", SCOPED),
     "dashboard:report": ("get", SCOPED),
+    "dashboard:report-pdf": ("get", SCOPED),
     "dashboard:export-portfolio": ("get", SCOPED),
     "dashboard:export-moves": ("get", SCOPED),
     "dashboard:export-durations": ("get", SCOPED),
