@@ -49,7 +49,9 @@ def run(args):
     state = {pk: [version, st] for pk, version, st in parts}
     moves_before = Move.objects.filter(organisation=org).count()
     latencies, errors, acknowledged, conflicts = [], [], [0], [0]
-    deadline = time.perf_counter() + args.seconds
+    # Set once the server answers: the run lasts `seconds` of load, however long it took to
+    # start.
+    deadline = None
 
     def client(index):
         local = random.Random(rng.random() + index)
@@ -98,6 +100,7 @@ def run(args):
                         errors.append((status, path))
 
     server = timing.Server(args.port, args.workers)
+    deadline = time.perf_counter() + args.seconds
     try:
         threads = [threading.Thread(target=client, args=(i,)) for i in range(args.clients)]
         for thread in threads:
