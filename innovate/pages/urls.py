@@ -1,5 +1,5 @@
-"""The pages that belong to no area: home, health, the framework, the notices, choosing an
-organisation, signing in and out."""
+"""The pages that belong to no area: home, health, the framework and its glossary, the
+notices, choosing an organisation, signing in and out."""
 
 from django.urls import include, path
 
@@ -21,6 +21,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("health", views.health, name="health"),
     path("framework/", views.framework, name="framework"),
+    path("glossary/", views.glossary, name="glossary"),
     path("organisation/", views.switch_organisation, name="switch-organisation"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", sign_out, name="logout"),

@@ -17,7 +17,7 @@ from innovate.access import SESSION_KEY, current_membership, memberships
 from innovate.accounts.forms import WorkAccountForm
 from innovate.http import HttpRequest, respond, see_other
 from innovate.pages.forms import SignInForm
-from stages.models import Role, Stage
+from stages.models import Role, Stage, stage_names
 
 
 @require_GET
@@ -128,6 +128,12 @@ class LoginView(auth_views.LoginView):
 def framework(request: HttpRequest):
     """The six stages in the framework's words. Public: it is the framework's own text."""
     return respond(request, "framework.html", {"stages": list(Stage.objects.all())})
+
+
+@require_GET
+def glossary(request: HttpRequest):
+    """The framework's words and the service's, explained. Public, as the framework is."""
+    return respond(request, "glossary.html", {"stage_names": stage_names().items()})
 
 
 @require_GET

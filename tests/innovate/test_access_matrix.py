@@ -81,6 +81,7 @@ EXPECTED = {
     "home": ("get", {**dict.fromkeys(PERSONAS, 302)}),
     "health": ("get", PUBLIC),
     "framework": ("get", PUBLIC),
+    "glossary": ("get", PUBLIC),
     "switch-organisation": ("get", {**SCOPED}),
     "login": ("get", {**dict.fromkeys(PERSONAS, 302), "anonymous": 200}),
     "logout": post(dict.fromkeys(PERSONAS, 302)),
