@@ -90,7 +90,7 @@ class PortfolioForm(DashboardForm):
     since = forms.ChoiceField(
         label="What moved since", choices=SINCE_CHOICES, required=False, initial="month"
     )
-    since_date = PastDateField(label="The date", help_text="When you choose “A date”.")
+    since_date = PastDateField(label="A date")
 
     defaults = {"status": "open", "since": "month"}
     summary_fields = ("since", "since_date")

@@ -70,7 +70,9 @@ def test_the_demo_manager_reads_the_dashboards(page, live_server, demo, tmp_path
     expect(page.locator(".app-alerts")).to_contain_text("Front door (MASH)")
     axe_page(page)
 
-    # Filter to paused parts: htmx swaps the results in place.
+    # Filter to paused parts: the filters unfold, and htmx swaps the results in place.
+    expect(page.get_by_label("State")).to_be_hidden()
+    page.get_by_text("Filters and a past date").click()
     page.evaluate("window.stillTheSamePage = true")
     with page.expect_response(lambda r: "/dashboard/?" in r.url and "state=paused" in r.url):
         page.get_by_label("State").select_option(label="Paused")
