@@ -3,6 +3,7 @@ reach the form through GovukForm.refuse: a ValidationError from a service or a m
 or a MoveRefused from the rules of the wheel (stages.rules)."""
 
 import re
+from datetime import date
 from functools import partial
 
 from django import forms
@@ -16,7 +17,7 @@ from django.utils.functional import lazy
 
 from assessments.models import Answer
 from innovate.access import memberships
-from stages.dates import date_problem
+from stages.dates import EARLIEST, LATEST
 from stages.models import (
     Reason,
     stage_names,
@@ -48,11 +49,175 @@ WIDGET_CLASSES = {
 }
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
+DATE_PARTS = ("day", "month", "year")
+ISO_DATE = re.compile(r"^\s*(\d{1,4})-(\d{1,2})-(\d{1,2})\s*$")
 
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
+
+def _iso_parts(text):
+    """[day, month, year] from "2026-03-27", the single value older links and forms send; a
+    value of another shape is kept whole in the day box, so it is refused as not a real date."""
+    text = str(text or "")
+    match = ISO_DATE.match(text)
+    if match:
+        year, month, day = (str(int(part)) for part in match.groups())
+        return [day, month, year]
+    return [text, "", ""] if text.strip() else ["", "", ""]
+
+
+class DateInput(forms.MultiWidget):
+    """The GOV.UK date input: a day, a month and a year box, numbers typed in the order UK
+    readers write them. The value is read from `<name>_day`, `<name>_month` and `<name>_year`,
+    or from the single `<name>=YYYY-MM-DD` that older links and scripts send. The boxes with
+    the problem are marked (DateInputField sets `error_parts`), and the field's label points
+    at the first of them, as the error summary's link does."""
+
+    template_name = "forms/date_input.html"
+    use_fieldset = True
+    widths = {"day": 2, "month": 2, "year": 4}
+
+    def __init__(self, attrs=None):
+        boxes = {part: forms.TextInput() for part in DATE_PARTS}
+        super().__init__(boxes, attrs)
+        self.error_parts = ()
+
+    def decompress(self, value):
+        if isinstance(value, date):
+            return [str(value.day), str(value.month), str(value.year)]
+        if isinstance(value, str):
+            return _iso_parts(value)
+        return [None, None, None]
+
+    def value_from_datadict(self, data, files, name):
+        parts = [data.get(f"{name}_{part}") for part in DATE_PARTS]
+        if all(part is None for part in parts) and data.get(name) is not None:
+            return _iso_parts(data.get(name))
+        return parts
+
+    def value_omitted_from_data(self, data, files, name):
+        return name not in data and super().value_omitted_from_data(data, files, name)
+
+    def id_for_label(self, id_):
+        if not id_:
+            return id_
+        return f"{id_}_{(self.error_parts or DATE_PARTS)[0]}"
+
+    def get_context(self, name, value, attrs):
+        attrs = dict(attrs or {})
+        has_error = attrs.pop("data-date-error", None)
+        for unused in ("class", "min", "max", "required", "aria-invalid"):
+            attrs.pop(unused, None)
+        context = super().get_context(name, value, attrs)
+        id_ = context["widget"]["attrs"].get("id")
+        marked = set(self.error_parts or (DATE_PARTS if has_error else ()))
+        for part, box in zip(DATE_PARTS, context["widget"]["subwidgets"], strict=True):
+            box["part"] = part
+            box["label"] = part.capitalize()
+            css = f"govuk-input govuk-date-input__input govuk-input--width-{self.widths[part]}"
+            if part in marked:
+                css += " govuk-input--error"
+            box["attrs"] = {
+                **{k: v for k, v in box["attrs"].items() if k != "id"},
+                "class": css,
+                "inputmode": "numeric",
+                **({"id": f"{id_}_{part}"} if id_ else {}),
+            }
+        return context
+
+
+class DateBoundField(forms.BoundField):
+    """Tells the date input that its field has an error, however it came (the field's own
+    check, the form's clean() or a refusal from the write path), so the boxes are marked."""
+
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        if self.errors:
+            attrs["data-date-error"] = "1"
+        return attrs
+
+
+def _date_words(label):
+    """ "The date observed" from the label "Date observed (optional)", for messages."""
+    text = str(label or "date").removesuffix(" (optional)").strip()
+    return text[:1].upper() + text[1:]
+
+
+class DateInputField(forms.MultiValueField):
+    """A date typed in three boxes (DateInput), answered with the GOV.UK pattern's messages,
+    each naming the date by `what` (or its label): "Date observed must include a month",
+    "… must be a real date", "… must be on or after 1 January 1990". The hint under the
+    label ends with an example (`example`)."""
+
+    widget = DateInput
+    example = "27 3 2027"
+
+    def __init__(self, *, what=None, example=None, **kwargs):
+        for unused in ("input_formats", "max_length", "min_length", "empty_value"):
+            kwargs.pop(unused, None)
+        fields = [forms.CharField(required=False) for _ in DATE_PARTS]
+        super().__init__(fields=fields, require_all_fields=False, **kwargs)
+        self.what = what
+        if example:
+            self.example = example
+
+    def get_bound_field(self, form, field_name):
+        return DateBoundField(form, self, field_name)
+
+    def words(self):
+        return _date_words(self.what or self.label)
+
+    def refuse(self, message, parts=DATE_PARTS):
+        self.widget.error_parts = tuple(parts)
+        raise forms.ValidationError(message, code="invalid")
+
+    def clean(self, value):
+        self.widget.error_parts = ()
+        return super().clean(value)
+
+    def compress(self, data_list):
+        parts = [(part or "").strip() for part in (data_list or [])]
+        if not any(parts):
+            return None
+        wrong = [
+            name
+            for name, part in zip(DATE_PARTS, parts, strict=True)
+            if part and not (part.isascii() and part.isdigit() and len(part) <= 4)
+        ]
+        if wrong:
+            self.refuse(f"{self.words()} must be a real date", wrong)
+        missing = [name for name, part in zip(DATE_PARTS, parts, strict=True) if not part]
+        if missing:
+            self.refuse(f"{self.words()} must include a {' and '.join(missing)}", missing)
+        day, month, year = parts
+        if len(year) != 4:
+            self.refuse("Year must include 4 numbers", ["year"])
+        if not 1 <= int(month) <= 12:
+            self.refuse(f"{self.words()} must be a real date", ["month"])
+        try:
+            return date(int(year), int(month), int(day))
+        except (ValueError, OverflowError):
+            self.refuse(f"{self.words()} must be a real date", ["day"])
+
+    def validate(self, value):
+        super().validate(value)
+        if value is None:
+            return
+        if value < EARLIEST:
+            self.refuse(f"{self.words()} must be on or after {EARLIEST:%-d %B %Y}")
+        if value > LATEST:
+            self.refuse(f"{self.words()} must be on or before {LATEST:%-d %B %Y}")
+
+
+def as_date_input(field):
+    """The three-box field a plain DateField stands for (a model form's, or one declared
+    before there were date inputs), with its label, hint, initial value and checks."""
+    return DateInputField(
+        label=field.label,
+        required=field.required,
+        help_text=field.help_text,
+        initial=field.initial,
+        validators=[v for v in field.validators if v not in forms.DateField.default_validators],
+        disabled=field.disabled,
+    )
 
 
 class GovukForm(forms.Form):
@@ -61,6 +226,9 @@ class GovukForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for name, field in list(self.fields.items()):
+            if isinstance(field, forms.DateField):
+                self.fields[name] = as_date_input(field)
         for field in self.fields.values():
             # The widget's type as BoundField.widget_type names it, without making the bound
             # field now: it would keep the help text as it stands before the notice is added.
@@ -76,8 +244,6 @@ class GovukForm(forms.Form):
                 field.max_length = MAX_TEXT
                 field.widget.attrs.setdefault("maxlength", str(MAX_TEXT))
                 field.validators.append(_max_length_validator(MAX_TEXT))
-            if isinstance(field, forms.DateField):
-                field.validators.append(_sane_date)
             if isinstance(field.widget, forms.Textarea) and "personal details" not in str(
                 field.help_text
             ):
@@ -212,27 +378,20 @@ def _max_length_validator(limit):
     return MaxLengthValidator(limit)
 
 
-def _sane_date(value):
-    problem = date_problem(value)
-    if problem:
-        raise forms.ValidationError(problem)
-
-
-class PastDateField(forms.DateField):
+class PastDateField(DateInputField):
     """An optional day up to today: the day a page is read as of, or the end of a span of
-    days. A day after today, or before the first the product takes, is refused with the one
-    message that says what is allowed."""
+    days. A day after today is refused with "… must be today or in the past"."""
+
+    example = "27 3 2025"
 
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
-        kwargs.setdefault("widget", DateInput(attrs={"class": WIDGET_CLASSES["date"]}))
         super().__init__(**kwargs)
 
     def validate(self, value):
+        if value and value > timezone.localdate():
+            self.refuse(f"{self.words()} must be today or in the past")
         super().validate(value)
-        problem = value and date_problem(value, today=timezone.localdate())
-        if problem:
-            raise forms.ValidationError(problem)
 
 
 def clean_text(value):
@@ -339,7 +498,7 @@ class CheckForm(GovukForm):
         help_text="The evidence: readings, feedback, a review or a session's notes. Needed "
         "unless the answer is unknown.",
     )
-    answered_on = forms.DateField(label="Date answered", widget=DateInput())
+    answered_on = DateInputField(label="Date answered", example="27 3 2025")
 
     def __init__(self, *args, stage=None, **kwargs):
         super().__init__(*args, **kwargs)

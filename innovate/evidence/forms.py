@@ -19,7 +19,7 @@ from assessments.models import (
 )
 from innovate.forms import (
     NO_PERSONAL_DATA,
-    DateInput,
+    DateInputField,
     GovukForm,
     NoNulCharField,
     PartChoiceField,
@@ -62,18 +62,6 @@ VALUE_HINTS = {
     ValueKind.AMOUNT: "An amount: 0 or more, with at most two decimal places.",
     ValueKind.SCORE: "A score: any number.",
 }
-
-
-def _name_the_dates(form):
-    """A date that is not one says which date it is ("Enter the date observed as a real
-    date"), not Django's "Enter a valid date."."""
-    for field in form.fields.values():
-        if isinstance(field, forms.DateField):
-            label = str(field.label).removesuffix(" (optional)")
-            field.error_messages["invalid"] = (
-                f"Enter the {label[:1].lower()}{label[1:]} as a real date, for example "
-                "1 March 2026."
-            )
 
 
 class MeasureForm(GovukForm):
@@ -130,11 +118,9 @@ class MeasureForm(GovukForm):
     baseline_value = NoNulCharField(
         label="Baseline value (optional)", max_length=30, required=False
     )
-    baseline_on = forms.DateField(
-        label="Baseline date (optional)", required=False, widget=DateInput()
-    )
+    baseline_on = DateInputField(label="Baseline date (optional)", required=False)
     target_value = NoNulCharField(label="Target value (optional)", max_length=30, required=False)
-    target_on = forms.DateField(label="Target date (optional)", required=False, widget=DateInput())
+    target_on = DateInputField(label="Target date (optional)", required=False)
     collection = NoNulCharField(
         label="How it is collected",
         required=False,
@@ -146,7 +132,6 @@ class MeasureForm(GovukForm):
         super().__init__(*args, **kwargs)
         self.innovation = innovation
         self.fields["part"].queryset = parts
-        _name_the_dates(self)
         for name in ("baseline_value", "target_value"):
             self.fields[name].widget.attrs.update(
                 {"inputmode": "decimal", "class": "govuk-input govuk-input--width-10"}
@@ -205,8 +190,8 @@ class CopyMeasureForm(GovukForm):
 
 
 class ReadingForm(GovukForm):
-    observed_on = forms.DateField(
-        label="Date observed", widget=DateInput(), help_text="Not in the future."
+    observed_on = DateInputField(
+        label="Date observed", help_text="Not in the future.", example="27 3 2025"
     )
     value = NoNulCharField(label="Value", max_length=30, required=False)
     rating = forms.ChoiceField(
@@ -237,7 +222,6 @@ class ReadingForm(GovukForm):
         self.measure = measure
         if not correcting:
             self.fields["observed_on"].initial = timezone.localdate()
-        _name_the_dates(self)
         if measure.is_rated:
             del self.fields["value"]
             self.fields["rating"].required = True
@@ -286,7 +270,7 @@ class ReflectionForm(GovukForm):
     """A reflection on the prompts of a stage whose key question the framework does not state:
     a box per prompt (the product's own wording), at least one written in."""
 
-    answered_on = forms.DateField(label="Date of the reflection", widget=DateInput())
+    answered_on = DateInputField(label="Date of the reflection", example="27 3 2025")
 
     # Where a stage has no prompts either (they are edited in the admin).
     WITHOUT_PROMPTS = "Where does the part stand, and what has it learned at this stage?"
@@ -305,7 +289,6 @@ class ReflectionForm(GovukForm):
         }
         super().__init__(*args, **kwargs)
         self.fields["answered_on"].initial = timezone.localdate()
-        _name_the_dates(self)
 
     def clean(self):
         data = super().clean()
@@ -343,14 +326,13 @@ class InvolvementForm(GovukForm):
         error_messages={"required": "Say how they took part and what came of it."},
     )
     stage = StageField(label="At which stage", error_messages={"required": "Choose the stage"})
-    recorded_on = forms.DateField(label="Date", widget=DateInput())
+    recorded_on = DateInputField(label="Date", what="The date they took part", example="27 3 2025")
 
     def __init__(self, *args, part, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["stage"].initial = part.stage.number
         self.fields["stage"].help_text = f"{part.name} is in {part.stage.name} now."
         self.fields["recorded_on"].initial = timezone.localdate()
-        _name_the_dates(self)
         self._bound_fields_cache.clear()
 
 

@@ -8,7 +8,7 @@ from django.utils.text import format_lazy
 
 from innovate.forms import (
     NO_PERSONAL_DATA,
-    DateInput,
+    DateInputField,
     DecisionFields,
     GovukForm,
     GovukModelForm,
@@ -144,9 +144,7 @@ class PartForm(GovukModelForm):
     seen = SeenField()
     name = NoNulCharField(max_length=120, help_text=NO_PERSONAL_DATA)
     lead = MemberChoiceField(queryset=None, required=False, empty_label="No lead yet")
-    next_review_on = forms.DateField(
-        label="Next review", required=False, widget=DateInput(), help_text="Optional."
-    )
+    next_review_on = DateInputField(label="Next review", required=False, help_text="Optional.")
 
     class Meta:
         model = Part
@@ -176,9 +174,10 @@ class PartForm(GovukModelForm):
 
 class StartFields(forms.Form):
     stage = StageField(label="Stage it is at", initial=1)
-    effective_on = forms.DateField(
+    effective_on = DateInputField(
         label="Since when",
-        widget=DateInput(),
+        what="The date it reached this stage",
+        example="27 3 2025",
         help_text="The date it reached this stage. Not in the future.",
         error_messages={"required": "Enter the date it reached this stage"},
     )
@@ -277,12 +276,11 @@ class MoveForm(DecisionFields):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Where the evidence is: a report, a readiness check, a session's notes.",
     )
-    effective_on = forms.DateField(
-        label="Date it took effect", widget=DateInput(), help_text="Not in the future."
+    effective_on = DateInputField(
+        label="Date it took effect", help_text="Not in the future.", example="27 3 2025"
     )
-    review_on = forms.DateField(
+    review_on = DateInputField(
         label="Date to revisit the pause (optional)",
-        widget=DateInput(),
         required=False,
     )
     expected_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
@@ -374,4 +372,8 @@ class InnovationFilterForm(forms.Form):
 
 
 class AsOfForm(forms.Form):
-    as_of = PastDateField(label="As of", help_text="A past date. Leave empty for today.")
+    as_of = PastDateField(
+        label="See the wheel as it stood on",
+        what="The date",
+        help_text="A past date. Leave empty for today.",
+    )

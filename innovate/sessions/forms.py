@@ -7,7 +7,7 @@ from django import forms
 from assessments.models import AttendeeLevel, DecisionKind
 from innovate.forms import (
     NO_PERSONAL_DATA,
-    DateInput,
+    DateInputField,
     DecisionFields,
     GovukForm,
     MemberChoiceField,
@@ -31,7 +31,7 @@ class SessionForm(GovukForm):
         max_length=200,
         help_text="For example: Spring review with the locality teams. " + NO_PERSONAL_DATA,
     )
-    held_on = forms.DateField(label="Date", widget=DateInput())
+    held_on = DateInputField(label="Date", what="The date of the session")
     facilitator = MemberChoiceField(
         queryset=None,
         empty_label="Choose a facilitator",
@@ -133,9 +133,7 @@ class DecisionForm(DecisionFields):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="If some in the room saw it differently, say how, in their own words.",
     )
-    review_on = forms.DateField(
-        label="Date to revisit the pause (optional)", widget=DateInput(), required=False
-    )
+    review_on = DateInputField(label="Date to revisit the pause (optional)", required=False)
 
     def __init__(self, *args, kinds, **kwargs):
         super().__init__(*args, **kwargs)
@@ -155,7 +153,7 @@ class ActionForm(GovukForm):
         help_text="A member of the organisation.",
         error_messages={"required": "Choose who will do it."},
     )
-    due_on = forms.DateField(label="Due (optional)", widget=DateInput(), required=False)
+    due_on = DateInputField(label="Due (optional)", what="The due date", required=False)
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)

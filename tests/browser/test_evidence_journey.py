@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from assessments.models import Check, Involvement, Measure, Reading
 from stages.models import Move, Role
 from tests.browser.conftest import axe, axe_page, login
+from tests.browser.dates import fill_date
 from tests.factories import PASSWORD, InnovationFactory, MembershipFactory, UserFactory, make_part
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -35,7 +36,7 @@ def leader():
 def record_reading(page, on, value, story=""):
     """Fill in the reading form on the measure's page and record it with htmx: the chart,
     the readings and the form are swapped in place, without a navigation."""
-    page.get_by_label("Date observed").fill(on.isoformat())
+    fill_date(page, "Date observed", on)
     page.get_by_label("Value (families)").fill(str(value))
     page.get_by_label("Which part is it for").select_option(label="North team")
     if story:
@@ -74,13 +75,9 @@ def test_a_leader_gathers_the_evidence_for_a_developing_part(page, live_server, 
     page.get_by_label("Unit").fill("families")
     page.get_by_label(re.compile(r"^A count")).check()
     page.get_by_label("Baseline value (optional)").fill("10")
-    page.get_by_label("Baseline date (optional)").fill(
-        (today - datetime.timedelta(days=365)).isoformat()
-    )
+    fill_date(page, "Baseline date (optional)", today - datetime.timedelta(days=365))
     page.get_by_label("Target value (optional)").fill("20")
-    page.get_by_label("Target date (optional)").fill(
-        (today + datetime.timedelta(days=365)).isoformat()
-    )
+    fill_date(page, "Target date (optional)", today + datetime.timedelta(days=365))
     page.get_by_label("How it is collected").fill("Coordinators' monthly returns.")
     page.get_by_role("button", name="Define the measure").click()
     expect(page.get_by_role("heading", level=1, name=MEASURE)).to_be_visible()
@@ -96,7 +93,7 @@ def test_a_leader_gathers_the_evidence_for_a_developing_part(page, live_server, 
     page.evaluate("window.stillTheSamePage = true")
 
     # A reading that is not a number is refused in place, with the input kept.
-    page.get_by_label("Date observed").fill((today - datetime.timedelta(days=90)).isoformat())
+    fill_date(page, "Date observed", today - datetime.timedelta(days=90))
     page.get_by_label("Value (families)").fill("a dozen")
     with page.expect_response(lambda r: r.request.method == "POST") as response:
         page.get_by_role("button", name="Record the reading").click()

@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from stages.models import Innovation, Move, Part, Role
 from tests.browser.conftest import axe, axe_page, login
+from tests.browser.dates import date_group, fill_date
 from tests.factories import PASSWORD, InnovationFactory, MembershipFactory, UserFactory, make_part
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -141,7 +142,7 @@ def test_a_leader_takes_two_parts_round_the_wheel_with_htmx(page, live_server, l
     page.get_by_label("Pause", exact=True).check()
     page.get_by_label("Reason").select_option(label="Workforce or capacity")
     page.get_by_label("Why, in your own words").fill("Two social workers left in March.")
-    page.get_by_label("Date to revisit the pause (optional)").fill(iso(review))
+    fill_date(page, "Date to revisit the pause (optional)", review)
     record(page)
     assert state_text(page, "Southern hub").startswith("Paused")
     expect(marker(page, "2. Southern hub: paused in Mobilising")).to_have_count(1)
@@ -316,9 +317,7 @@ def test_the_journey_works_with_javascript_off(no_js_page, live_server, leader):
     )
     expect(page.get_by_label("Pause", exact=True)).to_be_checked()
     page.get_by_label("Reason").select_option(label="Leadership change")
-    page.get_by_label("Date to revisit the pause (optional)").fill(
-        iso(today + datetime.timedelta(days=28))
-    )
+    fill_date(page, "Date to revisit the pause (optional)", today + datetime.timedelta(days=28))
     submit(page, "Record the decision")
     assert state_text(page, "Southern hub").startswith("Paused")
 
@@ -365,6 +364,11 @@ def focused(page):
             return `${el.tagName.toLowerCase()}:${label || el.innerText || el.name}`.trim();
         }"""
     )
+
+
+def focused_name(page):
+    """The name of the box that has the keyboard focus."""
+    return page.evaluate("() => document.activeElement && document.activeElement.name")
 
 
 def same_day_and_month_after(day):
@@ -417,13 +421,23 @@ def test_the_move_form_works_by_keyboard_alone(page, live_server, leader):
     page.keyboard.press("Tab")
     assert focused(page) == "textarea:Evidence (optional)"
     page.keyboard.press("Tab")
-    assert focused(page) == "input:Date it took effect"
-    page.keyboard.press("Tab")
-    while focused(page) == "input:Date it took effect":
+    # Each date is three boxes, day first: the date it took effect, then the date to revisit.
+    assert (focused(page), focused_name(page)) == ("input:Day", "effective_on_day")
+    for name in ("effective_on_month", "effective_on_year", "review_on_day"):
         page.keyboard.press("Tab")
-    assert focused(page) == "input:Date to revisit the pause (optional)"
-    page.keyboard.type(review.strftime("%d%m%Y"))
-    expect(page.get_by_label("Date to revisit the pause (optional)")).to_have_value(iso(review))
+        assert focused_name(page) == name
+    assert focused(page) == "input:Day"
+    page.keyboard.type(str(review.day))
+    page.keyboard.press("Tab")
+    assert (focused(page), focused_name(page)) == ("input:Month", "review_on_month")
+    page.keyboard.type(str(review.month))
+    page.keyboard.press("Tab")
+    assert (focused(page), focused_name(page)) == ("input:Year", "review_on_year")
+    page.keyboard.type(str(review.year))
+    revisit = date_group(page, "Date to revisit the pause (optional)")
+    expect(revisit.get_by_label("Day")).to_have_value(str(review.day))
+    expect(revisit.get_by_label("Month")).to_have_value(str(review.month))
+    expect(revisit.get_by_label("Year")).to_have_value(str(review.year))
 
     with page.expect_response(lambda r: r.request.method == "POST") as response:
         page.keyboard.press("Enter")

@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from stages.models import Move, Role
 from tests.browser.conftest import axe, axe_page, login
+from tests.browser.dates import fill_date
 from tests.factories import PASSWORD, InnovationFactory, MembershipFactory, UserFactory, make_part
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -71,7 +72,7 @@ def test_a_paused_part_with_a_date_to_revisit_is_no_longer_overdue(page, live_se
     page.get_by_label("Pause", exact=True).check()
     page.get_by_label("Reason").select_option(label="Workforce or capacity")
     page.get_by_label("Why, in your own words").fill("Two social workers left.")
-    page.get_by_label("Date to revisit the pause (optional)").fill(revisit.isoformat())
+    fill_date(page, "Date to revisit the pause (optional)", revisit)
     with page.expect_response(lambda r: r.request.method == "POST") as response:
         page.get_by_role("button", name="Record the decision").click()
     assert response.value.status == 200

@@ -14,6 +14,7 @@ from assessments.models import Decision, ReflectionSession
 from assessments.services import sessions
 from stages.models import Move, Role
 from tests.browser.conftest import axe, axe_page, login
+from tests.browser.dates import fill_date
 from tests.factories import PASSWORD, InnovationFactory, MembershipFactory, UserFactory, make_part
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -82,7 +83,7 @@ def test_a_facilitator_runs_a_session_for_two_parts_and_sees_the_wheel_change(
     expect(page.get_by_role("heading", level=1, name="Plan a reflection session")).to_be_visible()
     axe_page(page)
     page.get_by_label("Title").fill("Spring review")
-    page.get_by_label("Date", exact=True).fill(today.isoformat())
+    fill_date(page, "Date", today)
     expect(page.get_by_label(re.compile(r"^North hub"))).to_be_checked()
     expect(page.get_by_label(re.compile(r"^South hub"))).to_be_checked()
     page.get_by_role("button", name="Plan the session").click()

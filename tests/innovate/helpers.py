@@ -50,3 +50,12 @@ def sent_mail():
         if thread.name == "password-reset-email":
             thread.join(timeout=10)
     return mail.outbox
+
+
+def date_fields(name, day):
+    """The three boxes of a date input as a form posts them: {"held_on_day": "1", …}."""
+    return {
+        f"{name}_day": str(day.day),
+        f"{name}_month": str(day.month),
+        f"{name}_year": str(day.year),
+    }

@@ -229,8 +229,8 @@ def test_a_refusal_by_the_rules_of_the_wheel_is_shown_at_its_field():
 @pytest.mark.parametrize(
     ("held_on", "message"),
     [
-        ("1989-12-31", "The date must be on or after 1 January 1990."),
-        ("2101-01-01", "The date must be on or before 31 December 2100."),
+        ("1989-12-31", "Date must be on or after 1 January 1990"),
+        ("2101-01-01", "Date must be on or before 31 December 2100"),
     ],
 )
 def test_every_date_field_keeps_to_the_products_range(held_on, message):

@@ -164,7 +164,7 @@ def test_a_file_for_a_bad_date_is_refused_with_the_reason(client_for, viewer, jo
     assert response.status_code == 422
     assert response.streaming is False
     html = response.content.decode()
-    assert "As of: Enter a valid date." in html
+    assert "As of: The as-of date must be a real date" in html
     assert "The file could not be made" in html
 
 

@@ -182,13 +182,13 @@ def test_compare_strikes_out_voided_moves(client_for, viewer, journeys, leader):
         (
             {"from": "not a date"},
             "from",
-            "Enter a valid date.",
+            "The first date must be a real date",
             "From 1 April 2024 to 30 June 2024",
         ),
         (
             {"to": "2025-01-01"},
             "to",
-            "The date cannot be in the future.",
+            "The second date must be today or in the past",
             "From 1 April 2024 to 30 June 2024",
         ),
     ],

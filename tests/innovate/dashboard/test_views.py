@@ -116,12 +116,12 @@ def test_the_dashboards_answer_only_get(client_for, viewer, name):
 
 
 BAD_DATES = [
-    ("2024-13-45", "Enter a valid date."),
-    ("yesterday", "Enter a valid date."),
-    ("1890-01-01", "The date must be on or after 1 January 1990."),
-    ("2024-07-01", "The date cannot be in the future."),
+    ("2024-13-45", "The as-of date must be a real date"),
+    ("yesterday", "The as-of date must be a real date"),
+    ("1890-01-01", "The as-of date must be on or after 1 January 1990"),
+    ("2024-07-01", "The as-of date must be today or in the past"),
     # Past the last day any date may have, one message still says what is allowed here.
-    ("2999-01-01", "The date cannot be in the future."),
+    ("2999-01-01", "The as-of date must be today or in the past"),
 ]
 
 

@@ -32,7 +32,7 @@ def test_a_mistyped_date_and_a_mistyped_value_are_both_reported_on_the_first_sub
         reading_url(measure), {"observed_on": "2026-02-31", "value": "twelve", "story": "Kept"}
     )
     html = error_at(response, "value", "The value must be a number.")
-    error_at(response, "observed_on", "Enter the date observed as a real date, for example")
+    error_at(response, "observed_on", "Date observed must be a real date")
     assert "Enter a valid date." not in html
     assert 'value="twelve"' in html
     assert "Kept" in html
@@ -104,6 +104,6 @@ def test_a_measure_with_a_bad_baseline_and_a_bad_target_date_reports_both(
     )  # fmt: skip
     html = error_at(response, "baseline_value", "The baseline must be a number.")
     error_at(response, "target_value", "The target must be a number.")
-    error_at(response, "target_on", "Enter the target date as a real date, for example")
+    error_at(response, "target_on", "Target date must be a real date")
     assert 'value="1,2"' in html and 'value="lots"' in html
     assert evidence_counts() == before

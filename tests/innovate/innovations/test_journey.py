@@ -102,10 +102,10 @@ def test_the_timeline_before_any_part_started_says_so(client_for, viewer, journe
 @pytest.mark.parametrize(
     ("as_of", "message"),
     [
-        ("2024-13-45", "Enter a valid date."),
-        ("not a date", "Enter a valid date."),
-        ("1890-01-01", "The date must be on or after 1 January 1990."),
-        ("2999-01-01", "The date cannot be in the future."),
+        ("2024-13-45", "The date must be a real date"),
+        ("not a date", "The date must be a real date"),
+        ("1890-01-01", "The date must be on or after 1 January 1990"),
+        ("2999-01-01", "The date must be today or in the past"),
     ],
 )
 def test_an_invalid_as_of_date_shows_today_with_the_message(
@@ -115,7 +115,8 @@ def test_an_invalid_as_of_date_shows_today_with_the_message(
     assert response.status_code == 200
     html = response.content.decode()
     assert (
-        f'id="id_as_of_error"><span class="govuk-visually-hidden">Error:</span> {message}' in html
+        f'id="id_as_of_error" class="govuk-error-message"><span class="govuk-visually-hidden">'
+        f"Error:</span> {message}" in html
     )
     assert "The wheel today" in html
     assert "South team: active in Mobilising" in wheel_list(html)

@@ -124,7 +124,7 @@ def test_only_facilitators_and_managers_may_facilitate(
     ("fields", "field", "message"),
     [
         ({"title": ""}, "title", "Enter the title"),
-        ({"held_on": "31/02/2024"}, "held_on", "Enter a valid date."),
+        ({"held_on": "31/02/2024"}, "held_on", "The date of the session must be a real date"),
         ({"scope": []}, "parts", "Choose at least one part to reflect on."),
         ({"facilitator": ""}, "facilitator", "Choose who will facilitate."),
     ],
