@@ -19,8 +19,8 @@ BASE_URL = "http://innovate.local/"
 
 
 def static_path(url):
-    """The local file a static URL names, or None: the collected files first (their names
-    carry a hash in production), then the app's own static folders."""
+    """The local file a static URL names, or None: the static folders' own file first, else
+    the collected one (in production the names carry a hash)."""
     prefix = "/" + settings.STATIC_URL.strip("/") + "/"
     path = unquote(urlsplit(url).path)
     if not path.startswith(prefix):
@@ -28,12 +28,11 @@ def static_path(url):
     name = path[len(prefix) :]
     if not name or ".." in Path(name).parts:
         return None
-    root = Path(settings.STATIC_ROOT)
-    collected = root / name
-    if collected.is_file():
-        return collected
     found = finders.find(name)
-    return Path(found) if found else None
+    if found:
+        return Path(found)
+    collected = Path(settings.STATIC_ROOT) / name
+    return collected if collected.is_file() else None
 
 
 def _fetcher():
@@ -59,7 +58,7 @@ PICTURE_CLASSES = ("app-wheel", "app-marker", "app-timeline", "app-stage-", "app
 # Printed, the pictures' words are drawn larger (see assets/scss/_dashboard.scss).
 PRINT_PICTURE_RULES = (
     ".app-wheel__label,.app-wheel__centre,.app-wheel__more,.app-marker__number,"
-    ".app-marker__cycle,.app-agg__total,.app-agg__count{font-size:15px}"
+    ".app-marker__cycle,.app-agg__total,.app-agg__count{font-size:18px}"
 )
 _VAR = re.compile(r"var\(--[\w-]+,\s*([^()]*(?:\([^()]*\))?[^()]*)\)")
 _RULE = re.compile(r"([^{}@]+)\{([^{}]*)\}")
