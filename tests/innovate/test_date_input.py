@@ -80,7 +80,7 @@ def test_an_empty_required_date_asks_for_it_and_a_good_one_is_a_date():
 def test_the_markup_is_the_govuk_date_input():
     form = HeldForm(initial={"held_on": D(2024, 3, 7)})
     html = form["held_on"].as_field_group()
-    assert '<fieldset class="govuk-fieldset" role="group"' in html
+    assert '<fieldset class="govuk-fieldset" aria-describedby="id_held_on_helptext">' in html
     assert '<legend class="govuk-fieldset__legend govuk-fieldset__legend--s">Date</legend>' in html
     assert "For example, 27 3 2027" in html
     assert html.count('inputmode="numeric"') == 3
