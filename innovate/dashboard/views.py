@@ -278,7 +278,7 @@ def _report_context(form, membership):
         stage_names=stage_names().items(),
         summary_wheel=aggregate_wheel_svg(
             counts,
-            title=f"Parts of {organisation.name}'s innovations on the wheel {when}",
+            title=f"Where the parts of {organisation.name} stand on the wheel, {when}",
             id_prefix="report-portfolio-wheel",
         ),
         wheel_rows=[(n, name, counts[n]) for n, name in stage_names().items()],
