@@ -59,7 +59,8 @@ def test_a_leader_corrects_a_reading_and_the_measure_page_tells_from_what_by_who
     assert page.status_code == 200
     form = page.content.decode()
     assert 'value="12.5"' in form
-    assert 'value="2026-10-01"' in form
+    for box, typed in (("day", "1"), ("month", "10"), ("year", "2026")):
+        assert f'name="observed_on_{box}" value="{typed}"' in form
     assert "October.</textarea>" in form
 
     response = client.post(
