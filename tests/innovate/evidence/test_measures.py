@@ -172,7 +172,7 @@ def test_the_measure_page_shows_the_chart_the_table_and_the_form(client_for, lea
     assert html.index("1 Oct 2026") < html.index("1 Sep 2026")
     assert "New letter." in html
     assert "Record the reading" in html
-    assert 'name="observed_on"' in html
+    assert 'name="observed_on_day"' in html
     assert 'for="id_value">Value (families)</label>' in html
 
 

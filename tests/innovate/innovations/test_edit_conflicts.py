@@ -12,7 +12,7 @@ from django.urls import reverse
 from stages import services
 from stages.models import Move, Part
 from tests.factories import UserFactory, make_move
-from tests.innovate.helpers import row_counts
+from tests.innovate.helpers import date_fields, row_counts
 
 D = datetime.date
 
@@ -75,7 +75,13 @@ def test_an_edit_from_a_form_shown_before_a_pause_keeps_the_pause(
     make_move(part, "pause", by=colleague, on=D(2024, 2, 1), review_on=D(2024, 3, 1))
 
     response = client.post(
-        url, {"seen": seen, "name": "North team", "kind": "team", "next_review_on": "1/6/2024"}
+        url,
+        {
+            "seen": seen,
+            "name": "North team",
+            "kind": "team",
+            **date_fields("next_review_on", D(2024, 6, 1)),
+        },
     )
 
     assert response.status_code == 303
