@@ -65,7 +65,7 @@ def test_the_summary_holds_attendees_notes_decisions_moves_minority_views_and_ac
     assert "South team stays active in Developing, round 1." in html
     assert "<strong>North team</strong> (advance): Practice leads wanted one more month." in html
     assert "=HYPERLINK(1)" in html and "Done 2 Mar 2024" in html
-    assert 'class="govuk-body-s app-print-only"' in html
+    assert 'class="govuk-body-s app-print-only app-print-running"' in html
     assert 'class="app-no-print"' in html
     assert "Mark as done" not in html
 
