@@ -95,7 +95,7 @@ def test_a_facilitator_runs_a_session_for_two_parts_and_sees_the_wheel_change(
     # Who came, at two levels, added in place.
     for name, level in [("Head of service", "Strategic"), ("A parent", "Young person or family")]:
         page.get_by_label("Role", exact=True).fill(name)
-        page.get_by_label("Level").select_option(label=level)
+        page.get_by_label("Level", exact=True).select_option(label=level)
         swapped(
             page, lambda: page.get_by_role("button", name="Add the attendee").click(), "attendees"
         )
