@@ -285,7 +285,7 @@ def _alerts(organisation, on, today, every, stuck, book, sessions, by_innovation
         if row.part.pk in listed:
             listed[row.part.pk].also.append(
                 f"{row.stuck[0]} active days in {row.stage_name}, longer than four in five "
-                "visits there"
+                "completed stays there"
             )
     stuck_rows = [(group, row) for group, row in stuck_rows if row.part.pk not in listed]
     waiting = _waiting_decisions(organisation, on, current, [*listed.values()], stuck_rows)

@@ -107,7 +107,7 @@ def test_a_part_with_several_reasons_is_listed_once_with_all_of_them(
     html = client_for(viewer).get(reverse("dashboard:portfolio")).content.decode()
     assert (
         "Slow team (Kinship support): review was due on 1 June 2024; 181 active days in "
-        "Mobilising, longer than four in five visits there"
+        "Mobilising, longer than four in five completed stays there"
     ) in text(html)
     assert text(html).count("Slow team (Kinship support)") == 1
     assert f'<span class="govuk-tag govuk-tag--yellow">{alerts.count}</span>' in html
