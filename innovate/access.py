@@ -1,15 +1,74 @@
 """Access helpers: the first line of every view. An object of an organisation the person is
-not in is a 404 (as if it did not exist); a role that may not act is a 403 naming the role."""
+not in is a 404 (as if it did not exist); a role that may not act is a 403 naming the role.
+
+Who sees which innovation is decided here alone (visible_innovations): a manager sees every
+innovation of the organisation; a member every one that is not restricted, and the restricted
+ones they lead or are on the team of; a guest only those shared with them, until the day
+their access ends. An object of an innovation the person may not see is a 404 too. On one
+innovation, its lead and contributors may do what a leader and a facilitator may, whatever
+their role in the organisation; a guest may do what their place on it allows."""
+
+import copy
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import F, OuterRef, Q, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from assessments.models import Action, Measure, Reading, ReflectionSession
-from stages.models import Innovation, Invitation, Membership, Part, Role
+from stages import clock
+from stages.models import Innovation, Invitation, Membership, Part, Role, TeamMember, TeamRole
+
+GUEST_REFUSED = (
+    "As a guest of {organisation} you see only the innovations shared with you, not the "
+    "organisation's dashboards, people or exports."
+)
 
 SESSION_KEY = "organisation_id"
+
+_answering = ContextVar("answering", default=None)
+
+
+@contextmanager
+def answering(request):
+    """Within the block, `request` is the one being answered (CurrentRequestMiddleware)."""
+    token = _answering.set(request)
+    try:
+        yield
+    finally:
+        _answering.reset(token)
+
+
+def guest_ids(request=None):
+    """{user id} of the guests of the organisation the person is working in. No query unless
+    that organisation has ever had a guest (Organisation.has_guests); then one, kept on the
+    request."""
+    request = request or _answering.get()
+    if request is None or not getattr(request, "user", None) or not request.user.is_authenticated:
+        return frozenset()
+    if not hasattr(request, "_guest_ids"):
+        membership = getattr(request, "membership", None) or current_membership(request)
+        if membership is None or not membership.organisation.has_guests:
+            request._guest_ids = frozenset()
+        else:
+            request._guest_ids = frozenset(
+                Membership.objects.filter(
+                    organisation_id=membership.organisation_id, is_guest=True
+                ).values_list("user_id", flat=True)
+            )
+    return request._guest_ids
+
+
+def name_of(user, empty="–", *, guests=None):
+    """A person's name as the product shows it (full name, else username), marked "(guest)"
+    for a guest of the organisation the person is working in. A streamed response writes its
+    rows after the view has returned: it passes `guests` (guest_ids(request)) read before."""
+    if user is None or user == "":
+        return empty
+    name = user.get_full_name() or user.get_username()
+    return f"{name} (guest)" if user.pk in (guest_ids() if guests is None else guests) else name
 
 
 def memberships(request):
@@ -40,9 +99,15 @@ def current_membership(request):
 def require_role(membership, need):
     if not membership.may(need):
         label = Role(need).label.lower()
+        team = (
+            " The innovation's lead and contributors may too."
+            if hasattr(membership, "on_team") and Role(need) != Role.MANAGER
+            else ""
+        )
+        who = "a guest" if membership.is_guest else membership.get_role_display().lower()
         raise PermissionDenied(
             f"Only a {label} or a role above it ({roles_from(need)}) may do this. "
-            f"Your role at {membership.organisation} is {membership.get_role_display().lower()}."
+            f"Your role at {membership.organisation} is {who}.{team}"
         )
 
 
@@ -61,13 +126,94 @@ def membership_for(request, organisation_id, need=Role.VIEWER):
     raise Http404("No such page")
 
 
-def organisation_for(request, need=Role.VIEWER):
-    """The current organisation's membership; 404 for a person with none."""
+def organisation_for(request, need=Role.VIEWER, *, guests=False):
+    """The current organisation's membership; 404 for a person with none, 403 for a guest
+    unless the page is one a guest may see (`guests=True`: it then lists only what
+    visible_innovations allows)."""
     membership = current_membership(request)
     if membership is None:
         raise Http404("You are not a member of any organisation")
+    if membership.is_guest and not guests:
+        raise PermissionDenied(GUEST_REFUSED.format(organisation=membership.organisation))
     require_role(membership, need)
     return membership
+
+
+def _seen(membership, prefix="", on=None):
+    """The condition (a Q on innovations, or on objects reaching one through `prefix`, such
+    as "innovation__") for the innovations `membership` may see at the end of `on` (today)."""
+    if membership.may(Role.MANAGER) and not membership.is_guest:
+        return Q()
+    places = (
+        TeamMember.objects.current(on).filter(user_id=membership.user_id).values("innovation_id")
+    )
+    shared = Q(**{f"{prefix}pk__in": places})
+    if membership.is_guest:
+        return shared
+    return (
+        Q(**{f"{prefix}restricted": False}) | Q(**{f"{prefix}lead_id": membership.user_id}) | shared
+    )
+
+
+def visible_innovations(membership, on=None):
+    """The innovations of the membership's organisation the person may see, as a lazy
+    queryset: use it as a subquery (`innovation__in=...`), which adds no query. Every list,
+    count, picture and export of the organisation is kept to it."""
+    return Innovation.objects.filter(organisation_id=membership.organisation_id).filter(
+        _seen(membership, on=on)
+    )
+
+
+def sees_everything(membership):
+    """Whether the person sees every innovation of the organisation (a manager): a cached
+    page of theirs may be shared with other managers."""
+    return membership.may(Role.MANAGER) and not membership.is_guest
+
+
+def scope_key(membership):
+    """The part of a cache key that keeps one person's view of the organisation apart from
+    another's: managers share one, everyone else has their own."""
+    return "everything" if sees_everything(membership) else f"person-{membership.user_id}"
+
+
+def on_innovation(membership, team_role, lead_id):
+    """The membership as it acts on one innovation: its lead and contributors act as a
+    facilitator there (a manager stays a manager); a guest as their place allows (a
+    contributor as a facilitator, a viewer as a viewer). `team_role` is the person's current
+    place on the innovation (TeamRole or None). No query."""
+    contributor = team_role == TeamRole.CONTRIBUTOR or (
+        lead_id is not None and lead_id == membership.user_id and not membership.is_guest
+    )
+    if membership.is_guest:
+        role = Role.FACILITATOR if contributor else Role.VIEWER
+    elif contributor and not membership.may(Role.FACILITATOR):
+        role = Role.FACILITATOR
+    else:
+        role = membership.role
+    acting = membership
+    if role != membership.role:
+        acting = copy.copy(membership)
+        acting.role = role
+    acting.on_team = contributor
+    acting.leads_innovation = lead_id is not None and lead_id == membership.user_id
+    return acting
+
+
+def may_change_team(membership):
+    """A manager or the innovation's lead may change its team and share it with guests;
+    `membership` as get_innovation_for returns it."""
+    return (membership.may(Role.MANAGER) and not membership.is_guest) or getattr(
+        membership, "leads_innovation", False
+    )
+
+
+def require_team_lead(membership):
+    if not may_change_team(membership):
+        raise PermissionDenied(
+            "Only a manager or the innovation's lead may change its team or share it with "
+            f"guests. Your role at {membership.organisation} is "
+            f"{membership.get_role_display().lower()}."
+        )
 
 
 def _get_for(request, queryset, pk, need, also=None, withdrawn=None):
@@ -98,6 +244,33 @@ def _membership_of(request, organisation_id):
     return next(m for m in memberships(request) if m.organisation_id == organisation_id)
 
 
+def _get_on_innovation(request, queryset, pk, need, prefix, also=None, withdrawn=None):
+    """As _get_for, for an object of an innovation (reached through `prefix`): a 404 too when
+    the person may not see the innovation, and the membership returned acts as the person's
+    place on it allows (on_innovation). The same one query: the visibility is a condition of
+    it and the person's place a subquery. `withdrawn` as for _get_for."""
+    found_in = memberships(request)
+    seen = Q(pk__in=[])
+    for membership in found_in:
+        seen |= Q(organisation_id=membership.organisation_id) & _seen(membership, prefix)
+    place = TeamMember.objects.current(clock.localdate()).filter(
+        user_id=request.user.pk, innovation_id=OuterRef(f"{prefix}pk" if prefix else "pk")
+    )
+    queryset = queryset.annotate(
+        _team_role=Subquery(place.values("role")[:1]), _lead_id=F(f"{prefix}lead_id")
+    )
+    found = get_object_or_404(queryset.filter(seen), pk=pk)
+    membership = next(m for m in found_in if m.organisation_id == found.organisation_id)
+    if withdrawn is not None and withdrawn(found) and not membership.may(Role.MANAGER):
+        raise Http404("No such page")
+    acting = on_innovation(membership, found._team_role, found._lead_id)
+    require_role(acting, need)
+    if also is not None:
+        also(found, acting)
+    _follow(request, membership)
+    return found, acting
+
+
 def _follow(request, membership):
     """Opening an object of another of the person's organisations switches to it."""
     if request.session.get(SESSION_KEY) != membership.organisation_id:
@@ -110,8 +283,11 @@ def get_innovation_for(request, pk, need=Role.VIEWER, *, withdrawn=False):
     is a 404, or with `withdrawn=True` found for a manager only (to see it and restore it)."""
     if withdrawn:
         innovations = Innovation.all_objects.select_related("organisation", "lead")
-        return _get_for(request, innovations, pk, need, withdrawn=lambda found: found.is_withdrawn)
-    return _get_for(request, Innovation.objects.select_related("organisation", "lead"), pk, need)
+        return _get_on_innovation(
+            request, innovations, pk, need, "", withdrawn=lambda found: found.is_withdrawn
+        )
+    innovations = Innovation.objects.select_related("organisation", "lead")
+    return _get_on_innovation(request, innovations, pk, need, "")
 
 
 def get_part_for(request, pk, need=Role.VIEWER, *, withdrawn=False):
@@ -120,11 +296,16 @@ def get_part_for(request, pk, need=Role.VIEWER, *, withdrawn=False):
     found for a manager only (to see it and restore it)."""
     if withdrawn:
         parts = Part.all_objects.select_related("innovation", "stage", "lead", "organisation")
-        return _get_for(
-            request, parts, pk, need, withdrawn=lambda found: found.withdrawal is not None
+        return _get_on_innovation(
+            request,
+            parts,
+            pk,
+            need,
+            "innovation__",
+            withdrawn=lambda found: found.withdrawal is not None,
         )
     parts = Part.objects.select_related("innovation", "stage", "lead", "organisation")
-    return _get_for(request, parts, pk, need)
+    return _get_on_innovation(request, parts, pk, need, "innovation__")
 
 
 def get_withdrawn_for(request, model, pk):
@@ -141,7 +322,7 @@ def get_measure_for(request, pk, need=Role.VIEWER):
         innovation__in=Innovation.objects.values("pk")
     )
     measures = measures.filter(Q(part__isnull=True) | Q(part__in=Part.objects.values("pk")))
-    return _get_for(request, measures, pk, need)
+    return _get_on_innovation(request, measures, pk, need, "innovation__")
 
 
 def get_reading_for(request, pk, need=Role.VIEWER):
@@ -159,7 +340,7 @@ def get_reading_for(request, pk, need=Role.VIEWER):
     readings = readings.filter(
         Q(measure__part__isnull=True) | Q(measure__part__in=Part.objects.values("pk"))
     )
-    return _get_for(request, readings, pk, need)
+    return _get_on_innovation(request, readings, pk, need, "measure__innovation__")
 
 
 def get_membership_for(request, pk, need=Role.MANAGER):
@@ -180,7 +361,7 @@ def get_session_for(request, pk, need=Role.VIEWER):
     sessions = ReflectionSession.objects.select_related(
         "innovation", "organisation", "facilitator"
     ).filter(innovation__in=Innovation.objects.values("pk"))
-    return _get_for(request, sessions, pk, need)
+    return _get_on_innovation(request, sessions, pk, need, "innovation__")
 
 
 def get_action_for(request, pk):
@@ -189,7 +370,9 @@ def get_action_for(request, pk):
     actions = Action.objects.select_related("session__innovation", "owner").filter(
         session__innovation__in=Innovation.objects.values("pk")
     )
-    return _get_for(request, actions, pk, Role.VIEWER, also=_owner_or_facilitator)
+    return _get_on_innovation(
+        request, actions, pk, Role.VIEWER, "session__innovation__", also=_owner_or_facilitator
+    )
 
 
 def _owner_or_facilitator(action, membership):

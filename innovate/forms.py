@@ -405,6 +405,7 @@ def member_choices(organisation):
     return User.objects.filter(
         memberships__organisation=organisation,
         memberships__is_active=True,
+        memberships__is_guest=False,
         is_active=True,
     ).order_by("first_name", "last_name", "username")
 

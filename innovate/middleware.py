@@ -119,3 +119,17 @@ class TwoStepRequiredMiddleware:
             ):
                 return redirect("accounts:two-step")
         return self.get_response(request)
+
+
+class CurrentRequestMiddleware:
+    """Keep the request being answered where a person's name is written (innovate.access.
+    name_of), so that a guest's name is marked "(guest)" on every page and export."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from innovate.access import answering
+
+        with answering(request):
+            return self.get_response(request)

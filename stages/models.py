@@ -82,8 +82,10 @@ class Organisation(models.Model):
     slug = models.SlugField(max_length=80, unique=True)
     # Bumped by every write to the organisation's data; cache keys include it.
     version = models.PositiveBigIntegerField(default=0, editable=False)
+    # Set once a guest joins: only then do pages look up whose names to mark "(guest)".
+    has_guests = models.BooleanField(default=False, editable=False)
     created_at = models.DateTimeField(default=clock.now, editable=False)
-    history = HistoricalRecords(excluded_fields=["version"])
+    history = HistoricalRecords(excluded_fields=["version", "has_guests"])
 
     class Meta:
         ordering = ["name"]
@@ -105,6 +107,9 @@ class Membership(models.Model):
         Organisation, on_delete=models.PROTECT, related_name="memberships"
     )
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.VIEWER)
+    # A guest from a partner agency sees only the innovations shared with them (TeamMember
+    # rows with an end date), nothing else of the organisation.
+    is_guest = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=clock.now, editable=False)
     history = HistoricalRecords()
@@ -304,6 +309,11 @@ class Innovation(Withdrawal):
     outcome = models.CharField(
         "How it ended", max_length=20, choices=ClosingOutcome.choices, blank=True, default=""
     )
+    restricted = models.BooleanField(
+        "Restricted",
+        default=False,
+        help_text="Only its team, managers and the people it is shared with see it.",
+    )
     created_at = models.DateTimeField(default=clock.now, editable=False)
     history = HistoricalRecords()
 
@@ -351,6 +361,61 @@ class Innovation(Withdrawal):
     @property
     def is_closed(self):
         return self.status == InnovationStatus.CLOSED
+
+
+class TeamRole(models.TextChoices):
+    CONTRIBUTOR = "contributor", "Contributor"
+    VIEWER = "viewer", "Viewer"
+
+
+class TeamMemberQuerySet(models.QuerySet):
+    def current(self, on=None):
+        """Places that give access at the end of day `on` (today by default): not removed,
+        not past their end date, of a person whose account is enabled."""
+        on = on or clock.localdate()
+        return self.filter(is_active=True, user__is_active=True).filter(
+            Q(until__isnull=True) | Q(until__gte=on)
+        )
+
+
+class TeamMember(models.Model):
+    """A person's place on an innovation's team besides its lead: a contributor (who may do
+    on that innovation what a leader and a facilitator may) or a viewer. A guest's places end
+    on a date; a removed place is kept, inactive, with its history."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    innovation = models.ForeignKey(Innovation, on_delete=models.PROTECT, related_name="team")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="team_places"
+    )
+    role = models.CharField(max_length=20, choices=TeamRole.choices, default=TeamRole.CONTRIBUTOR)
+    until = models.DateField("Access until", null=True, blank=True)
+    is_active = models.BooleanField(default=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=clock.now, editable=False)
+    history = HistoricalRecords()
+
+    objects = TeamMemberQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["innovation", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["innovation", "user"], name="team_member_one_per_innovation"
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=TeamRole.values), name="team_member_role_known"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.get_role_display()} on {self.innovation}"
+
+    def is_current(self, on=None):
+        on = on or clock.localdate()
+        return self.is_active and (self.until is None or self.until >= on)
 
 
 class PartQuerySet(models.QuerySet):
@@ -594,6 +659,11 @@ class Invitation(models.Model):
         related_name="+",
     )
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # A guest's invitation names the innovations shared, the guest's place on them and the
+    # last day of their access; a member's leaves these empty.
+    guest_role = models.CharField(max_length=20, choices=TeamRole.choices, blank=True, default="")
+    guest_until = models.DateField(null=True, blank=True)
+    guest_innovations = models.ManyToManyField(Innovation, blank=True, related_name="+")
     history = HistoricalRecords(excluded_fields=["token_hash"])
 
     objects = InvitationQuerySet.as_manager()

@@ -26,8 +26,8 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from stages import clock
-from stages.models import Invitation, Membership, Organisation, Role
+from stages import clock, teams
+from stages.models import Invitation, Membership, Organisation, Role, TeamRole
 from stages.services import bump_version, save_with_history
 from stages.text import is_plain_username, normalise_username, skeleton, strip_bidi
 
@@ -42,6 +42,7 @@ __all__ = [
     "deactivate",
     "find_invitation",
     "invite",
+    "invite_guest",
     "reactivate",
     "revoke_invitation",
 ]
@@ -96,11 +97,7 @@ def account_for(invitation):
     return found[0] if found else None
 
 
-@transaction.atomic
-def invite(organisation, *, by, email, role):
-    """Invite `email` to `organisation` with `role`; returns (invitation, token). The token is
-    the secret for the link and is not stored: send it, then forget it. An older invitation of
-    the same address that was not used is revoked."""
+def _checked_email(email):
     email = normalise_email(email)
     try:
         validate_email(email)
@@ -108,6 +105,16 @@ def invite(organisation, *, by, email, role):
         raise ValidationError(
             {"email": "Enter an email address in the right format, like name@example.org"}
         ) from None
+    return email
+
+
+@transaction.atomic
+def invite(organisation, *, by, email, role, guest=None):
+    """Invite `email` to `organisation` with `role`; returns (invitation, token). The token is
+    the secret for the link and is not stored: send it, then forget it. An older invitation of
+    the same address that was not used is revoked. `guest`, from invite_guest, makes it a
+    guest's invitation: {"role", "until", "innovations"}."""
+    email = _checked_email(email)
     if role not in Role.values:
         raise ValidationError({"role": "Choose a role."})
     _lock_members(organisation.pk)
@@ -135,13 +142,49 @@ def invite(organisation, *, by, email, role):
         created_at=now,
         expires_at=now + timedelta(days=INVITATION_DAYS),
     )
-    save_with_history(
-        invitation,
-        by=by,
-        reason=f"Invited by {name_of(by)} as {Role(role).label.lower()}",
-    )
+    if guest:
+        invitation.guest_role = guest["role"]
+        invitation.guest_until = guest["until"]
+        words = (
+            f"a guest ({TeamRole(guest['role']).label.lower()}) until "
+            f"{guest['until']:%-d %B %Y} on {', '.join(i.title for i in guest['innovations'])}"
+        )
+    else:
+        words = Role(role).label.lower()
+    save_with_history(invitation, by=by, reason=f"Invited by {name_of(by)} as {words}")
+    if guest:
+        invitation.guest_innovations.set(guest["innovations"])
     bump_version(organisation.pk)
     return invitation, token
+
+
+@transaction.atomic
+def invite_guest(organisation, *, by, email, role, until, innovations):
+    """Share `innovations` with a person from a partner agency, as a viewer or a contributor
+    (TeamRole), until the end of `until`. Returns (invitation, token) for a new guest; for a
+    guest of the organisation already, their places are given at once and (None, None) is
+    returned. A member of the organisation is refused: add them to the team instead."""
+    email = _checked_email(email)
+    innovations = list(innovations)
+    teams.check_guest_terms(organisation, role=role, until=until, innovations=innovations)
+    _lock_members(organisation.pk)
+    found = (
+        Membership.objects.filter(organisation=organisation, user__email__iexact=email)
+        .select_related("user")
+        .first()
+    )
+    if found is not None and found.is_active and found.user.is_active:
+        if not found.is_guest:
+            raise ValidationError(
+                {
+                    "email": f"{email} is a member of {organisation}: add them to the "
+                    "innovation's team instead."
+                }
+            )
+        teams.place_guest(found.user, by=by, innovations=innovations, role=role, until=until)
+        return None, None
+    guest = {"role": role, "until": until, "innovations": innovations}
+    return invite(organisation, by=by, email=email, role=Role.VIEWER, guest=guest)
 
 
 @transaction.atomic
@@ -178,6 +221,8 @@ def accept_invitation(token, *, username="", first_name="", last_name="", passwo
             .get(pk=found.pk)
         )
         why = invitation.status()
+        if invitation.guest_until and invitation.guest_until < clock.localdate():
+            why = "expired"
         if why != "open":
             raise InvitationUnusable(invitation, why)
         user = account_for(invitation)
@@ -201,7 +246,19 @@ def accept_invitation(token, *, username="", first_name="", last_name="", passwo
             reason = f"Rejoined by invitation from {inviter} as {role.label.lower()}"
         membership.role = role
         membership.is_active = True
+        if invitation.guest_role:
+            membership.is_guest = True
+            Organisation.objects.filter(pk=invitation.organisation_id).update(has_guests=True)
+            reason = reason.replace(f"as {role.label.lower()}", "as a guest")
         save_with_history(membership, by=user, reason=reason)
+        if invitation.guest_role:
+            teams.place_guest(
+                user,
+                by=invitation.invited_by,
+                innovations=list(invitation.guest_innovations.all()),
+                role=invitation.guest_role,
+                until=invitation.guest_until,
+            )
         invitation.accepted_at = clock.now()
         invitation.accepted_by = user
         save_with_history(

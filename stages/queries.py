@@ -33,13 +33,16 @@ class AsOf:
     seq: int
 
 
-def counted_parts(organisation, on, *, status="open"):
+def counted_parts(organisation, on, *, status="open", innovations=None):
     """The parts a page, picture, report or export counts at the end of day `on`: those of the
     organisation's open innovations by default, of its closed ones (`status="closed"`) or of
-    both (`"all"`). An innovation closed after `on` was still open then. The one place that
-    decides what is counted; a lazy queryset, so callers use it as a subquery and add no
-    query."""
+    both (`"all"`). An innovation closed after `on` was still open then. `innovations`: the
+    innovations the person may see (innovate.access.visible_innovations), a queryset used as
+    a subquery; the parts of others are not counted. The one place that decides what is
+    counted; a lazy queryset, so callers use it as a subquery and add no query."""
     parts = Part.objects.filter(organisation=organisation)
+    if innovations is not None:
+        parts = parts.filter(innovation__in=innovations.values("pk"))
     closed = Q(innovation__status=InnovationStatus.CLOSED) & (
         Q(innovation__closed_on__isnull=True) | Q(innovation__closed_on__lte=on)
     )
@@ -238,18 +241,21 @@ def month_ends(on, months):
     return sorted(ends)
 
 
-def flow(organisation, ends, *, status=None):
+def flow(organisation, ends, *, status=None, innovations=None):
     """[(date, {stage: {state: count}})] for each date of `ends`: where every part of the
     organisation stood at the end of that day, as `latest_moves` would say; with a `status`,
     only the parts counted on that day (stages.queries.counted_parts: an innovation closed
-    later was still open then). One query of live moves, folded in order."""
+    later was still open then); with `innovations` (a queryset), only their parts. One query
+    of live moves, folded in order."""
     ends = sorted(ends)
     counts = [empty_counts() for _ in ends]
     if not ends:
         return []
+    moves = Move.objects.live()
+    if innovations is not None:
+        moves = moves.filter(part__innovation__in=innovations.values("pk"))
     rows = (
-        Move.objects.live()
-        .filter(organisation=organisation, effective_on__lte=ends[-1])
+        moves.filter(organisation=organisation, effective_on__lte=ends[-1])
         .order_by("part_id", "seq")
         .values_list(
             "part_id",

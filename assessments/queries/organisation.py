@@ -211,9 +211,10 @@ def last_sessions(organisation, on):
     return dict(rows)
 
 
-def upcoming_sessions(organisation, on, *, until, user=None):
+def upcoming_sessions(organisation, on, *, until, user=None, innovations=None):
     """Sessions planned from `on` to `until`, soonest first. With `user`: those the person
-    facilitates, or of innovations or parts they lead. One query (innovation and facilitator
+    facilitates, or of innovations or parts they lead; with `innovations` (a queryset of the
+    innovations the person may see), only theirs. One query (innovation and facilitator
     selected)."""
     sessions = ReflectionSession.objects.filter(
         _of_current_innovations(),
@@ -222,6 +223,8 @@ def upcoming_sessions(organisation, on, *, until, user=None):
         held_on__gte=on,
         held_on__lte=until,
     )
+    if innovations is not None:
+        sessions = sessions.filter(innovation__in=innovations.values("pk"))
     if user is not None:
         mine = (
             Q(facilitator=user)
@@ -248,24 +251,32 @@ def next_session_facilitated(organisation, on, user):
     )
 
 
-def overdue_actions(organisation, on):
+def overdue_actions(organisation, on, *, innovations=None):
     """Actions agreed at sessions held by `on`, due before it and not done by the end of it,
-    the most overdue first. One query (owner and the session's innovation selected)."""
+    the most overdue first; of `innovations` (a queryset) only, where it is given. One query
+    (owner and the session's innovation selected)."""
+    actions = Action.objects.filter(
+        organisation=organisation, session__held_on__lte=on, due_on__lt=on
+    )
+    if innovations is not None:
+        actions = actions.filter(session__innovation__in=innovations.values("pk"))
     return list(
-        Action.objects.filter(organisation=organisation, session__held_on__lte=on, due_on__lt=on)
-        .filter(_of_current_innovations("session__innovation"))
+        actions.filter(_of_current_innovations("session__innovation"))
         .filter(Q(done=False) | Q(done_on__gt=on))
         .select_related("owner", "session__innovation")
         .order_by("due_on", "pk")
     )
 
 
-def actions_owned_by(user, organisation):
-    """The person's open actions in the organisation, soonest due first (no due date last).
-    One query (the session's innovation selected)."""
+def actions_owned_by(user, organisation, *, innovations=None):
+    """The person's open actions in the organisation, soonest due first (no due date last);
+    of `innovations` (a queryset) only, where it is given. One query (the session's
+    innovation selected)."""
+    actions = Action.objects.open()
+    if innovations is not None:
+        actions = actions.filter(session__innovation__in=innovations.values("pk"))
     return list(
-        Action.objects.open()
-        .filter(owner=user, organisation=organisation)
+        actions.filter(owner=user, organisation=organisation)
         .filter(_of_current_innovations("session__innovation"))
         .select_related("session__innovation")
         .order_by(F("due_on").asc(nulls_last=True), "pk")

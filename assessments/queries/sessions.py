@@ -211,11 +211,14 @@ def parts_in_scope(session):
     )
 
 
-def your_open_actions(user, organisation_id):
-    """The person's open actions in the organisation, soonest due first. One query."""
+def your_open_actions(user, organisation_id, *, innovations=None):
+    """The person's open actions in the organisation, soonest due first; of `innovations` (a
+    queryset of those the person may see) only, where it is given. One query."""
+    actions = Action.objects.open()
+    if innovations is not None:
+        actions = actions.filter(session__innovation__in=innovations.values("pk"))
     return list(
-        Action.objects.open()
-        .filter(owner=user, organisation_id=organisation_id)
+        actions.filter(owner=user, organisation_id=organisation_id)
         .select_related("session__innovation")
         .order_by(F("due_on").asc(nulls_last=True), "id")
     )

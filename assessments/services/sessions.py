@@ -25,9 +25,9 @@ from assessments.models import (
     SessionStatus,
 )
 from assessments.services.evidence import answer_check
-from stages import clock, rules
+from stages import clock, rules, teams
 from stages.dates import check_date
-from stages.models import Membership, Move, Part, Reason, Role, Stage, stage_names
+from stages.models import Membership, Move, Part, Reason, Stage, stage_names
 from stages.rules import MoveRefused
 from stages.services import MoveConflict, bump_version, move_part, save_with_history
 
@@ -46,8 +46,6 @@ __all__ = [
     "reopen_action",
     "update_session",
 ]
-
-RUNS_SESSIONS = (Role.FACILITATOR, Role.MANAGER)
 
 
 def _text(value, field, what, *, limit=None, required=True):
@@ -69,9 +67,17 @@ def _member(organisation_id, user, *, roles=None):
 
 
 def _check_facilitator(session):
-    if not _member(session.organisation_id, session.facilitator, roles=RUNS_SESSIONS):
+    if (
+        session.facilitator_id is None
+        or not teams.facilitators(session.organisation_id, session.innovation_id)
+        .filter(pk=session.facilitator_id)
+        .exists()
+    ):
         raise ValidationError(
-            {"facilitator": "Choose a facilitator or a manager of the organisation to facilitate."}
+            {
+                "facilitator": "Choose a facilitator or a manager of the organisation, or a "
+                "member of the innovation's team, to facilitate."
+            }
         )
 
 

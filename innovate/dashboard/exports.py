@@ -7,7 +7,7 @@ from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from innovate.access import organisation_for
+from innovate.access import guest_ids, name_of, organisation_for, visible_innovations
 from innovate.csv import csv_lines
 from innovate.dashboard import portfolio as data
 from innovate.dashboard.forms import DashboardForm, MovesForm, PortfolioForm
@@ -65,8 +65,8 @@ PORTFOLIO_HEADER = [
 ]
 
 
-def _person(user):
-    return (user.get_full_name() or user.get_username()) if user else ""
+def _person(user, guests):
+    return name_of(user, "", guests=guests)
 
 
 @require_GET
@@ -74,11 +74,18 @@ def _person(user):
 def portfolio_csv(request: HttpRequest):
     membership = organisation_for(request)
     organisation = membership.organisation
+    guests = guest_ids(request)
     form = PortfolioForm(request.GET, members=list(member_choices(organisation)))
     if form.is_bound and not form.is_valid():
         return _problem(request, form)
     as_of = form.as_of_date
-    found = data.portfolio(organisation, as_of, filters_from(form), today=form.today)
+    found = data.portfolio(
+        organisation,
+        as_of,
+        filters_from(form),
+        today=form.today,
+        innovations=visible_innovations(membership),
+    )
 
     def rows():
         for group in found.groups:
@@ -88,7 +95,7 @@ def portfolio_csv(request: HttpRequest):
                 "Closed" if group.closed else "Open",
                 innovation.get_outcome_display() if group.closed else "",
                 ", ".join(innovation.tags),
-                _person(innovation.lead),
+                _person(innovation.lead, guests),
             ]
             if not group.rows:
                 yield [*about, *[""] * (len(PORTFOLIO_HEADER) - len(about) - 2)] + [
@@ -106,7 +113,7 @@ def portfolio_csv(request: HttpRequest):
                     row.stage_name,
                     row.cycle,
                     row.state_label,
-                    _person(part.lead),
+                    _person(part.lead, guests),
                     row.days_in_stage,
                     row.review_on,
                     part.next_review_on,
@@ -154,6 +161,7 @@ def _state(value):
 def moves_csv(request: HttpRequest):
     membership = organisation_for(request)
     organisation = membership.organisation
+    guests = guest_ids(request)
     form = MovesForm(request.GET)
     if form.is_bound and not form.is_valid():
         return _problem(request, form)
@@ -162,7 +170,12 @@ def moves_csv(request: HttpRequest):
     moves = Move.objects.filter(
         organisation=organisation,
         effective_on__lte=as_of,
-        part__in=counted_parts(organisation, as_of, status=form.value_of("status")).values("pk"),
+        part__in=counted_parts(
+            organisation,
+            as_of,
+            status=form.value_of("status"),
+            innovations=visible_innovations(membership),
+        ).values("pk"),
     )
     if after:
         moves = moves.filter(effective_on__gt=after)
@@ -188,7 +201,7 @@ def moves_csv(request: HttpRequest):
                 move.rationale,
                 move.evidence,
                 move.review_on,
-                _person(move.recorded_by),
+                _person(move.recorded_by, guests),
                 timezone.localtime(move.recorded_at).replace(microsecond=0),
                 move.voids.seq if move.voids_id else "",
                 move.voided_by.seq if voided else "",
@@ -225,7 +238,12 @@ def durations_csv(request: HttpRequest):
     if form.is_bound and not form.is_valid():
         return _problem(request, form)
     as_of = form.as_of_date
-    found, _medians = data.durations(organisation, as_of, status=form.value_of("status"))
+    found, _medians = data.durations(
+        organisation,
+        as_of,
+        status=form.value_of("status"),
+        innovations=visible_innovations(membership),
+    )
 
     def rows():
         for row in found:

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from assessments.queries import organisation as org_queries
-from innovate.access import organisation_for
+from innovate.access import organisation_for, visible_innovations
 from innovate.http import HttpRequest, respond
 from stages.models import Role, State
 from stages.queries import counted_parts
@@ -23,8 +23,9 @@ def my_work(request: HttpRequest):
     organisation = membership.organisation
     today = timezone.localdate()
     soon = today + timedelta(days=SOON_DAYS)
+    seen = visible_innovations(membership)
     parts = list(
-        counted_parts(organisation, today)
+        counted_parts(organisation, today, innovations=seen)
         .filter(lead=request.user)
         .select_related("innovation", "stage")
         .order_by("innovation__title", "name")
@@ -56,12 +57,13 @@ def my_work(request: HttpRequest):
         "parts": parts,
         "reviews": reviews,
         "pauses": pauses,
-        "actions": org_queries.actions_owned_by(request.user, organisation),
+        "actions": org_queries.actions_owned_by(request.user, organisation, innovations=seen),
         "sessions": org_queries.upcoming_sessions(
             organisation,
             today,
             until=today + timedelta(days=SESSIONS_AHEAD_DAYS),
             user=request.user,
+            innovations=seen,
         ),
         "sessions_ahead_days": SESSIONS_AHEAD_DAYS,
         # A manager answers for every session; anyone else for the sessions they facilitate
@@ -69,7 +71,7 @@ def my_work(request: HttpRequest):
         "decisions": org_queries.pending_decisions(
             organisation,
             today,
-            parts=counted_parts(organisation, today),
+            parts=counted_parts(organisation, today, innovations=seen),
             user=None if membership.may(Role.MANAGER) else request.user,
         ),
         "every_decision": membership.may(Role.MANAGER),

@@ -175,28 +175,31 @@ class Filters:
         return bool(self.stage or self.state or self.lead or self.stuck)
 
 
-def portfolio(organisation, on, filters=None, *, today):
-    """The portfolio as of the end of `on`, the alerts of the whole organisation with it.
-    Ten queries."""
+def _of(organisation, innovations):
+    """The innovations to read: those the person may see (`innovations`, a queryset from
+    innovate.access.visible_innovations), or all of the organisation's."""
+    if innovations is None:
+        return Innovation.objects.filter(organisation=organisation)
+    return innovations
+
+
+def portfolio(organisation, on, filters=None, *, today, innovations=None):
+    """The portfolio as of the end of `on`, the alerts with it, of the innovations the person
+    may see (`innovations`, a queryset; all of the organisation's when None). Ten queries."""
     filters = filters or Filters()
-    innovations = list(
-        Innovation.objects.filter(organisation=organisation)
-        .select_related("lead")
-        .order_by("title", "pk")
-    )
+    seen = _of(organisation, innovations)
+    innovations = list(seen.select_related("lead").order_by("title", "pk"))
     # Every part is read, closed or not, so that the alerts and the filters see the same
     # rows; which are counted is decided by the innovation's status as counted_parts does.
-    parts = list(
-        queries.counted_parts(organisation, on, status="all")
-        .select_related("lead")
-        .order_by("name")
-    )
-    latest = queries.latest_moves(organisation, on)
-    times = queries.durations(organisation, on)
+    everything = queries.counted_parts(organisation, on, status="all", innovations=seen)
+    parts = list(everything.select_related("lead").order_by("name"))
+    latest = queries.latest_moves(organisation, on, counted=everything)
+    times = queries.durations(organisation, on, counted=everything)
     stuck = queries.stuck_parts(organisation, on, times=times)
     book = org_queries.MeasureBook(
         organisation,
         on,
+        innovation_ids=seen.values("pk"),
         positions=org_queries.positions_from(
             (part, latest[part.pk]) for part in parts if part.pk in latest
         ),
@@ -220,7 +223,7 @@ def portfolio(organisation, on, filters=None, *, today):
         )
         every.append((by_innovation[part.innovation_id], row))
 
-    alerts = _alerts(organisation, on, today, every, stuck, book, sessions, by_innovation)
+    alerts = _alerts(organisation, on, today, every, stuck, book, sessions, by_innovation, seen)
 
     counts = queries.empty_counts()
     for group, row in every:
@@ -255,7 +258,7 @@ def _row_matches(row, group, filters):
     return not (filters.stuck and row.stuck is None)
 
 
-def _alerts(organisation, on, today, every, stuck, book, sessions, by_innovation):
+def _alerts(organisation, on, today, every, stuck, book, sessions, by_innovation, seen):
     current = [(group, row) for group, row in every if not group.closed]
     pauses = sorted(
         (
@@ -288,7 +291,7 @@ def _alerts(organisation, on, today, every, stuck, book, sessions, by_innovation
                 "completed stays there"
             )
     stuck_rows = [(group, row) for group, row in stuck_rows if row.part.pk not in listed]
-    waiting = _waiting_decisions(organisation, on, current, [*listed.values()], stuck_rows)
+    waiting = _waiting_decisions(organisation, on, current, [*listed.values()], stuck_rows, seen)
     gaps = defaultdict(list)
     names = stage_names()
     for gap in org_queries.coverage_gaps(
@@ -319,18 +322,18 @@ def _alerts(organisation, on, today, every, stuck, book, sessions, by_innovation
                 else "no session yet"
             )
     quiet = [group for group in quiet if group.innovation.pk not in with_gaps]
-    actions = org_queries.overdue_actions(organisation, on)
+    actions = org_queries.overdue_actions(organisation, on, innovations=seen)
     return Alerts(pauses, reviews, stuck_rows, gaps, quiet, actions, waiting)
 
 
-def _waiting_decisions(organisation, on, current, listed, stuck_rows):
+def _waiting_decisions(organisation, on, current, listed, stuck_rows, seen):
     """[(group, row)] of the counted parts with session decisions waiting to be applied at the
     end of `on` and no other reason to be listed; a part already listed (`listed` rows,
     `stuck_rows`) gets the decisions beside its other reasons instead. One query."""
     rows = {row.part.pk: (group, row) for group, row in current}
     shown = {row.part.pk: row for row in listed} | {row.part.pk: row for _g, row in stuck_rows}
     reasons = defaultdict(list)
-    counted = queries.counted_parts(organisation, on)
+    counted = queries.counted_parts(organisation, on, innovations=seen)
     for decision in org_queries.pending_decisions(organisation, on, parts=counted):
         if decision.part_id in rows:
             reasons[decision.part_id].append(
@@ -348,11 +351,11 @@ def _waiting_decisions(organisation, on, current, listed, stuck_rows):
     return waiting
 
 
-def recent_moves(organisation, on, *, status="open", limit=12):
+def recent_moves(organisation, on, *, status="open", limit=12, innovations=None):
     """The latest moves dated on or before `on` of the parts counted
     (stages.queries.counted_parts), newest first, voids and voided moves included. One
     query."""
-    counted = queries.counted_parts(organisation, on, status=status)
+    counted = queries.counted_parts(organisation, on, status=status, innovations=innovations)
     return list(
         Move.objects.filter(
             organisation=organisation, effective_on__lte=on, part__in=counted.values("pk")
@@ -465,12 +468,11 @@ class DurationRow:
         return [(n, self.days.get(n), self.visits.get(n, 0)) for n in queries.STAGES]
 
 
-def durations(organisation, on, *, status="open"):
+def durations(organisation, on, *, status="open", innovations=None):
     """([DurationRow] of every part counted (stages.queries.counted_parts) and started by the
     end of `on`, in innovation and part order; {stage: queries.Median}). Two queries."""
-    times = queries.durations(
-        organisation, on, counted=queries.counted_parts(organisation, on, status=status)
-    )
+    counted = queries.counted_parts(organisation, on, status=status, innovations=innovations)
+    times = queries.durations(organisation, on, counted=counted)
     parts = (
         Part.objects.filter(organisation=organisation, pk__in=list(times))
         .select_related("innovation")
@@ -510,21 +512,21 @@ class ReportPage:
     last_session: date | None
 
 
-def report(organisation, on, *, status="open", decisions=5):
-    """A page per innovation as of the end of `on`: its wheel, the journey of each part, its
-    measures with their status, its last decisions and, once closed, what was learned. Six
-    queries at most."""
-    innovations = [
-        i
-        for i in Innovation.objects.filter(organisation=organisation)
-        .select_related("lead")
-        .order_by("title", "pk")
-    ]
+def report(organisation, on, *, status="open", decisions=5, innovations=None):
+    """A page per innovation as of the end of `on` (of those the person may see,
+    `innovations`): its wheel, the journey of each part, its measures with their status, its
+    last decisions and, once closed, what was learned. Six queries at most."""
+    seen = _of(organisation, innovations)
+    innovations = list(seen.select_related("lead").order_by("title", "pk"))
     innovations = [
         i for i in innovations if status == "all" or (status == "closed") == closed_by(i, on)
     ]
     moves = list(
-        Move.objects.filter(organisation=organisation, effective_on__lte=on)
+        Move.objects.filter(
+            organisation=organisation,
+            effective_on__lte=on,
+            part__innovation__in=seen.values("pk"),
+        )
         .select_related("part", "to_stage", "voids")
         .order_by("part__innovation_id", "part__name", "part_id", "seq")
     )
@@ -535,6 +537,7 @@ def report(organisation, on, *, status="open", decisions=5):
     book = org_queries.MeasureBook(
         organisation,
         on,
+        innovation_ids=seen.values("pk"),
         positions=org_queries.positions_from((m.part, m) for m in last_live.values()),
     )
     sessions = org_queries.last_sessions(organisation, on)

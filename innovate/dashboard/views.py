@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
-from innovate.access import organisation_for
+from innovate.access import organisation_for, scope_key, visible_innovations
 from innovate.caching import cached
 from innovate.dashboard import portfolio as data
 from innovate.dashboard.forms import CompareForm, DashboardForm, FlowForm, PortfolioForm, ReportForm
@@ -72,12 +72,13 @@ def portfolio(request: HttpRequest):
     organisation = membership.organisation
     members = cached(organisation, "members", (), lambda: list(member_choices(organisation)))
     form = PortfolioForm(request.GET, members=members)
+    seen = visible_innovations(membership)
 
     def compute():
         """The rendered results: what many read and few change, so kept as HTML."""
         as_of = form.as_of_date
         filters = filters_from(form)
-        found = data.portfolio(organisation, as_of, filters, today=form.today)
+        found = data.portfolio(organisation, as_of, filters, today=form.today, innovations=seen)
         page = Paginator(found.groups, INNOVATIONS_PER_PAGE).get_page(request.GET.get("page"))
         filtered = filters.on_parts or filters.tag or filters.status != "open"
         wheel = aggregate_wheel_svg(
@@ -89,7 +90,7 @@ def portfolio(request: HttpRequest):
         )
         feed = [
             (m, data.is_voided(m))
-            for m in data.recent_moves(organisation, as_of, status=filters.status)
+            for m in data.recent_moves(organisation, as_of, status=filters.status, innovations=seen)
         ]
         context = _common(
             form,
@@ -121,7 +122,7 @@ def portfolio(request: HttpRequest):
     results = cached(
         organisation,
         "portfolio-html",
-        (form.today, request.GET.urlencode(), bool(request.htmx)),
+        (form.today, request.GET.urlencode(), bool(request.htmx), scope_key(membership)),
         compute,
     )
     if request.htmx:
@@ -138,7 +139,9 @@ def durations(request: HttpRequest):
     form = DashboardForm(request.GET)
     as_of = form.as_of_date
     status = form.value_of("status")
-    rows, medians = data.durations(organisation, as_of, status=status)
+    rows, medians = data.durations(
+        organisation, as_of, status=status, innovations=visible_innovations(membership)
+    )
     page = Paginator(rows, PARTS_PER_PAGE).get_page(request.GET.get("page"))
     chart = median_bars_svg(
         medians,
@@ -166,7 +169,12 @@ def flow_over_time(request: HttpRequest):
     as_of = form.as_of_date
     months = form.value_of("months")
     status = form.value_of("status")
-    points = queries.flow(organisation, queries.month_ends(as_of, months), status=status)
+    points = queries.flow(
+        organisation,
+        queries.month_ends(as_of, months),
+        status=status,
+        innovations=visible_innovations(membership),
+    )
     table = [
         {
             "on": on,
@@ -202,8 +210,11 @@ def compare(request: HttpRequest):
     form = CompareForm(request.GET)
     first, second = form.dates()
     status = form.status()
-    counted = queries.counted_parts(organisation, second, status=status)
-    (_, before), (_, after) = queries.flow(organisation, [first, second], status=status)
+    seen = visible_innovations(membership)
+    counted = queries.counted_parts(organisation, second, status=status, innovations=seen)
+    (_, before), (_, after) = queries.flow(
+        organisation, [first, second], status=status, innovations=seen
+    )
     moves = queries.moves_between(organisation, first, second, counted=counted)
     voided = {m.voids_id for m in moves if m.voids_id}
     rows = []
@@ -239,7 +250,8 @@ def _report_context(form, membership):
     organisation = membership.organisation
     as_of, since = form.as_of_date, form.since_date
     status = form.value_of("status")
-    pages = data.report(organisation, as_of, status=status)
+    seen = visible_innovations(membership)
+    pages = data.report(organisation, as_of, status=status, innovations=seen)
     when = _when(as_of, form.today)
     for page in pages:
         title = page.innovation.title
@@ -262,8 +274,10 @@ def _report_context(form, membership):
             if page.lanes
             else None
         )
-    found = data.portfolio(organisation, as_of, data.Filters(status=status), today=form.today)
-    counted = queries.counted_parts(organisation, as_of, status=status)
+    found = data.portfolio(
+        organisation, as_of, data.Filters(status=status), today=form.today, innovations=seen
+    )
+    counted = queries.counted_parts(organisation, as_of, status=status, innovations=seen)
     changes = [
         (move, data.is_voided(move))
         for move in queries.moves_between(organisation, since, as_of, counted=counted)

@@ -40,6 +40,8 @@ def load():
             counts = journeys.load_journeys(story, organisation, innovations, members, today)
             totals = [total + count for total, count in zip(totals, counts, strict=True)]
             people.load_people(story, organisation, members, today)
+            if spec is people.NORTHSHIRE:
+                people.load_guest(story, organisation, members, today)
             sessions.load_sessions(story, organisation, members, today)
             story.run()
             # The evidence is chosen by where the parts stand now, so it is told second.

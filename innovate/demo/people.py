@@ -9,7 +9,7 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 
 from stages import clock, people
-from stages.models import Membership, Role
+from stages.models import Innovation, Membership, Role, TeamRole
 from stages.organisations import add_member, create_organisation
 
 DEMO_PASSWORD = "innovate-demo-2026"
@@ -60,6 +60,55 @@ def load_organisation(spec):
     for user, role in users.values():
         add_member(organisation, user, role=role, by=by)
     return organisation, {username: user for username, (user, _role) in users.items()}
+
+
+# A police partner invited as a guest to one innovation: signing in as them shows exactly one.
+GUEST = {
+    "username": "police-guest",
+    "first_name": "Kate",
+    "last_name": "Morgan",
+    "email": "kate.morgan@northshire-police.example",
+    "innovation": "Contextual safeguarding of extra-familial harm",
+    "role": TeamRole.VIEWER,
+    "days": 180,
+}
+
+
+def load_guest(story, organisation, people_by_username, today):
+    """Add to `story` a police partner shared one innovation as a guest viewer three weeks
+    ago, until six months from today, who accepted the next day."""
+    link = {}
+    story.on(
+        today - timedelta(days=21),
+        _invite_the_guest,
+        link,
+        organisation,
+        people_by_username,
+        today + timedelta(days=GUEST["days"]),
+    )
+    story.on(today - timedelta(days=20), _the_guest_joins, link)
+
+
+def _invite_the_guest(link, organisation, people_by_username, until):
+    innovation = Innovation.objects.get(organisation=organisation, title=GUEST["innovation"])
+    _invitation, link["token"] = people.invite_guest(
+        organisation,
+        by=_manager(organisation, people_by_username),
+        email=GUEST["email"],
+        role=GUEST["role"],
+        until=until,
+        innovations=[innovation],
+    )
+
+
+def _the_guest_joins(link):
+    people.accept_invitation(
+        link.pop("token"),
+        username=GUEST["username"],
+        first_name=GUEST["first_name"],
+        last_name=GUEST["last_name"],
+        password=DEMO_PASSWORD,
+    )
 
 
 def load_people(story, organisation, people_by_username, today):
@@ -125,7 +174,10 @@ def _the_leaver_leaves(organisation, people_by_username):
 def logins():
     """[(organisation, username, role)] of the published demo logins."""
     return [
-        (spec["name"], username, role.label)
-        for spec in (NORTHSHIRE, SOUTHDALE)
-        for username, _first, _last, role in spec["users"]
+        *(
+            (spec["name"], username, role.label)
+            for spec in (NORTHSHIRE, SOUTHDALE)
+            for username, _first, _last, role in spec["users"]
+        ),
+        (NORTHSHIRE["name"], GUEST["username"], "Guest (one innovation)"),
     ]

@@ -8,13 +8,14 @@ from assessments.models import Check, EthicsNote, Involvement
 from assessments.queries import evidence as queries
 from assessments.queries import sessions as session_queries
 from assessments.queries.evidence import PartMeasure, readiness_summary, status_for_part
+from innovate.access import name_of
 from stages.models import Role
 
 
 def _person(user):
     if user is None:
         return "System"
-    return user.get_full_name() or user.get_username()
+    return name_of(user)
 
 
 def innovation_evidence(innovation, membership, parts, today=None):

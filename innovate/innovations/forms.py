@@ -377,3 +377,36 @@ class AsOfForm(forms.Form):
         what="The date",
         help_text="A past date. Leave empty for today.",
     )
+
+
+class TeamForm(GovukForm):
+    """An innovation's lead and contributors, chosen from the organisation's members, and
+    whether it is restricted. The rules live in stages.teams.set_team."""
+
+    lead = MemberChoiceField(queryset=None, required=False, empty_label="No lead yet")
+    contributors = forms.ModelMultipleChoiceField(
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Contributors may do on this innovation what a leader and a facilitator may: "
+        "move its parts, record evidence, plan and run its sessions.",
+    )
+    viewers = forms.ModelMultipleChoiceField(
+        label="Shared with",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Members who see it while it is restricted, without being on its team.",
+    )
+    restricted = forms.BooleanField(
+        label="Restricted: only its team, managers and the people it is shared with see it",
+        required=False,
+    )
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        members = member_choices(organisation)
+        self.fields["lead"].queryset = members
+        for name in ("contributors", "viewers"):
+            self.fields[name].queryset = members
+            self.fields[name].label_from_instance = lambda u: u.get_full_name() or u.get_username()

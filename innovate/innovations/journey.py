@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from innovate.access import get_innovation_for
+from innovate.access import get_innovation_for, name_of
 from innovate.caching import cached
 from innovate.evidence.context import evidence_history
 from innovate.http import HttpRequest, respond
@@ -134,7 +134,7 @@ def _timeline_moves(innovation, as_of, page):
             "words": move.describe(),
             "voided": not move.is_live and move.kind != MoveKind.VOID,
             "rationale": move.rationale,
-            "recorded_by": move.recorded_by.get_full_name() or move.recorded_by.get_username(),
+            "recorded_by": name_of(move.recorded_by),
         }
         for move in moves
     ]
@@ -191,10 +191,7 @@ def history(request: HttpRequest, pk: int):
         .order_by("id", "history_date", "history_id")
     )
     lead_ids = {r.lead_id for r in [*innovation_rows, *part_rows] if r.lead_id}
-    people = {
-        u.pk: u.get_full_name() or u.get_username()
-        for u in get_user_model().objects.filter(pk__in=lead_ids)
-    }
+    people = {u.pk: name_of(u) for u in get_user_model().objects.filter(pk__in=lead_ids)}
     entries += _feed(innovation_rows, "innovation", skip=set(), people=people)
     # The history keeps everything: the moves of a part withdrawn since are read too.
     moves = {
@@ -249,7 +246,7 @@ def _feed(rows, what, *, skip, people, moves=None):
         who = row.history_user
         entry = {
             "when": row.history_date,
-            "who": (who.get_full_name() or who.get_username()) if who else "System",
+            "who": name_of(who) if who else "System",
             "subject": getattr(row, "title", None) or getattr(row, "name", ""),
             "reason": row.history_change_reason or "",
             "changes": [],

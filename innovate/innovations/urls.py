@@ -3,7 +3,7 @@ history, and the part pages (edit, move, void) under their own namespace."""
 
 from django.urls import path
 
-from innovate.innovations import journey, parts, views, withdrawals
+from innovate.innovations import journey, parts, team, views, withdrawals
 
 app_name = "innovations"
 
@@ -19,6 +19,8 @@ urlpatterns = [
     path("<int:pk>/restore/", withdrawals.innovation_restore, name="restore"),
     path("<int:pk>/timeline/", journey.timeline, name="timeline"),
     path("<int:pk>/history/", journey.history, name="history"),
+    path("<int:pk>/team/", team.team, name="team"),
+    path("<int:pk>/team/<int:place_pk>/remove/", team.remove_place, name="remove-place"),
     path("<int:pk>/parts/new/", parts.part_create, name="add-part"),
     path("<int:pk>/parts/many/", parts.part_bulk_create, name="add-parts"),
 ]

@@ -10,7 +10,12 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from innovate.access import get_innovation_for, organisation_for
+from innovate.access import (
+    get_innovation_for,
+    may_change_team,
+    organisation_for,
+    visible_innovations,
+)
 from innovate.caching import cached
 from innovate.evidence.context import innovation_evidence
 from innovate.forms import organisation_changed
@@ -24,7 +29,7 @@ from innovate.innovations.forms import (
 )
 from innovate.pictures.wheel import Marker, wheel_svg
 from stages import services
-from stages.models import Innovation, Move, MoveKind, Part, Role, Stage, State
+from stages.models import Move, MoveKind, Part, Role, Stage, State
 from stages.rules import MoveRefused
 from stages.services import EditConflict
 
@@ -34,8 +39,8 @@ PAGE_SIZE = 25
 @require_GET
 @login_required
 def innovation_list(request: HttpRequest):
-    membership = organisation_for(request)
-    organisation = membership.organisation
+    membership = organisation_for(request, guests=True)
+    seen = visible_innovations(membership)
     form = InnovationFilterForm(request.GET or None)
     last_move = (
         Move.objects.filter(part__innovation=OuterRef("pk"))
@@ -43,7 +48,7 @@ def innovation_list(request: HttpRequest):
         .values("effective_on")[:1]
     )
     innovations = (
-        form.filter(Innovation.objects.filter(organisation=organisation))
+        form.filter(seen)
         .select_related("lead")
         .annotate(last_moved_on=Subquery(last_move))
         .order_by("title")
@@ -58,14 +63,7 @@ def innovation_list(request: HttpRequest):
         parts[part.innovation_id].append(part)
     rows = [(innovation, _where(parts[innovation.pk])) for innovation in page]
     tags = sorted(
-        {
-            tag
-            for text in Innovation.objects.filter(organisation=organisation).values_list(
-                "tags_text", flat=True
-            )
-            for tag in text.split(",")
-            if tag
-        }
+        {tag for text in seen.values_list("tags_text", flat=True) for tag in text.split(",") if tag}
     )
     query = request.GET.copy()
     query.pop("page", None)
@@ -130,6 +128,10 @@ def innovation_edit(request: HttpRequest, pk: int):
     form = InnovationForm(
         posted(request), instance=copy.copy(innovation), organisation=membership.organisation
     )
+    if not may_change_team(membership):
+        # The lead is part of the team: only a manager or the lead changes it.
+        form.fields["lead"].disabled = True
+        form.fields["lead"].help_text = "A manager or the innovation's lead changes it."
     context = {"form": form, "innovation": innovation}
     if request.method == "POST":
         if form.is_valid():
@@ -276,5 +278,5 @@ def innovation_detail(request: HttpRequest, pk: int):
         (innovation.pk, membership.role, timezone.localdate()),
         compute,
     )
-    context = {**context, "innovation": innovation}
+    context = {**context, "innovation": innovation, "may_reopen": membership.may(Role.LEADER)}
     return respond(request, "innovations/detail.html", context, partial="overview")

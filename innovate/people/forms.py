@@ -8,8 +8,8 @@ from django import forms
 from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
 from django.db import connections
 
-from innovate.forms import GovukForm, NoNulCharField
-from stages.models import Role
+from innovate.forms import DateInputField, GovukForm, NoNulCharField
+from stages.models import Role, TeamRole
 from stages.people import INVITATION_DAYS
 
 ROLE_HINTS = {
@@ -164,3 +164,52 @@ class GovukSetPasswordForm(GovukForm, SetPasswordForm):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         error_messages={"required": "Enter the new password again"},
     )
+
+
+class GuestForm(GovukForm):
+    """A guest from a partner agency: the innovations shared with them, their place on them
+    and the last day of their access. The rules live in stages.teams.check_guest_terms."""
+
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        help_text=f"The invitation goes to this address. Its link works once and expires after "
+        f"{INVITATION_DAYS} days.",
+        error_messages={
+            "required": "Enter the email address of the guest",
+            "invalid": "Enter an email address in the right format, like name@example.org",
+        },
+    )
+    innovations = forms.ModelMultipleChoiceField(
+        label="Innovations to share",
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The guest sees these and nothing else of the organisation.",
+        error_messages={"required": "Choose at least one innovation to share."},
+    )
+    role = forms.ChoiceField(
+        label="What they may do",
+        widget=forms.RadioSelect,
+        choices=[
+            (TeamRole.VIEWER.value, "Viewer: reads the innovations shared"),
+            (
+                TeamRole.CONTRIBUTOR.value,
+                "Contributor: also moves their parts, records evidence and runs their sessions",
+            ),
+        ],
+        error_messages={
+            "required": "Choose viewer or contributor",
+            "invalid_choice": "Choose viewer or contributor",
+        },
+    )
+    until = DateInputField(
+        label="Last day of their access",
+        help_text="They lose access at the end of this day.",
+        error_messages={"required": "Enter the last day of their access"},
+    )
+
+    def __init__(self, *args, innovations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].widget.attrs.update({"autocomplete": "email", "spellcheck": "false"})
+        self.fields["innovations"].queryset = innovations
+        self.fields["innovations"].label_from_instance = lambda i: i.title

@@ -9,6 +9,7 @@ app_name = "people"
 urlpatterns = [
     path("people/", views.people_list, name="list"),
     path("people/invite/", views.invite, name="invite"),
+    path("people/invite-guest/", views.invite_guest, name="invite-guest"),
     path("people/<int:pk>/role/", views.change_role, name="role"),
     path("people/<int:pk>/deactivate/", views.deactivate, name="deactivate"),
     path("people/<int:pk>/reactivate/", views.reactivate, name="reactivate"),

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.http import Http404
 from django.template.loader import render_to_string
@@ -25,6 +25,8 @@ from innovate.access import (
     get_invitation_for,
     get_membership_for,
     organisation_for,
+    sees_everything,
+    visible_innovations,
 )
 from innovate.clients import client_address
 from innovate.forms import GovukForm, organisation_changed
@@ -34,6 +36,7 @@ from innovate.people.forms import (
     AcceptForm,
     GovukPasswordResetForm,
     GovukSetPasswordForm,
+    GuestForm,
     InviteForm,
     RoleForm,
 )
@@ -93,7 +96,7 @@ def _send_invitation(request, invitation, token):
         "invitation": invitation,
         "organisation": invitation.organisation,
         "inviter": name_of(invitation.invited_by),
-        "role": invitation.get_role_display().lower(),
+        "role": "guest" if invitation.guest_role else invitation.get_role_display().lower(),
         "link": request.build_absolute_uri(reverse("people:accept", args=[token])),
         "expires": expires,
     }
@@ -147,6 +150,56 @@ def invite(request: HttpRequest):
     return respond(request, "people/invite.html", context, partial="invite-form")
 
 
+@require_http_methods(["GET", "POST"])
+@login_required
+def invite_guest(request: HttpRequest):
+    """Share innovations with a person from a partner agency until a date: a manager shares
+    any of the organisation's, an innovation's lead those they lead."""
+    membership = organisation_for(request)
+    organisation = membership.organisation
+    shareable = visible_innovations(membership)
+    if not sees_everything(membership):
+        shareable = shareable.filter(lead=request.user)
+    shareable = shareable.order_by("title")
+    if not shareable.exists():
+        raise PermissionDenied(
+            "Only a manager or an innovation's lead may share an innovation with a guest. "
+            f"Your role at {organisation} is {membership.get_role_display().lower()}."
+        )
+    initial = {"role": "viewer"}
+    if request.GET.get("innovation", "").isdigit():
+        initial["innovations"] = [int(request.GET["innovation"])]
+    form = GuestForm(posted(request), innovations=shareable, initial=initial)
+    context = {"form": form, "organisation": organisation}
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                invitation, token = people.invite_guest(
+                    organisation,
+                    by=request.user,
+                    email=data["email"],
+                    role=data["role"],
+                    until=data["until"],
+                    innovations=list(data["innovations"]),
+                )
+            except ValidationError as refusal:
+                form.refuse(refusal)
+            else:
+                if invitation is None:
+                    messages.success(
+                        request,
+                        f"Shared with {data['email']}, a guest already, until "
+                        f"{data['until']:%-d %B %Y}.",
+                    )
+                else:
+                    _send_invitation(request, invitation, token)
+                innovation = data["innovations"][0]
+                return see_other("innovations:team", innovation.pk)
+        return respond(request, "people/invite_guest.html", context, status=422)
+    return respond(request, "people/invite_guest.html", context)
+
+
 @require_POST
 @login_required
 def resend(request: HttpRequest, pk: int):
@@ -156,12 +209,22 @@ def resend(request: HttpRequest, pk: int):
         messages.info(request, f"{invitation.email} has already accepted the invitation.")
         return see_other("people:list")
     try:
-        renewed, token = people.invite(
-            invitation.organisation,
-            by=request.user,
-            email=invitation.email,
-            role=invitation.role,
-        )
+        if invitation.guest_role:
+            renewed, token = people.invite_guest(
+                invitation.organisation,
+                by=request.user,
+                email=invitation.email,
+                role=invitation.guest_role,
+                until=invitation.guest_until,
+                innovations=list(invitation.guest_innovations.all()),
+            )
+        else:
+            renewed, token = people.invite(
+                invitation.organisation,
+                by=request.user,
+                email=invitation.email,
+                role=invitation.role,
+            )
     except ValidationError as refusal:
         messages.warning(request, " ".join(refusal.messages))
     else:
@@ -302,7 +365,7 @@ def accept(request: HttpRequest, token: str):
     context = {
         "invitation": invitation,
         "organisation": invitation.organisation,
-        "role": invitation.get_role_display().lower(),
+        "role": "guest" if invitation.guest_role else invitation.get_role_display().lower(),
         "inviter": name_of(invitation.invited_by),
         "existing": existing,
         "signed_in_as_other": signed_in_as_other,

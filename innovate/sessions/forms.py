@@ -15,14 +15,14 @@ from innovate.forms import (
     PartsChoiceField,
     member_choices,
 )
-from stages.models import Part, Role
+from stages import teams
+from stages.models import Part
 
 
-def facilitator_choices(organisation):
-    return member_choices(organisation).filter(
-        memberships__organisation=organisation,
-        memberships__is_active=True,
-        memberships__role__in=[Role.FACILITATOR, Role.MANAGER],
+def facilitator_choices(innovation):
+    """The organisation's facilitators and managers and the innovation's team."""
+    return teams.facilitators(innovation.organisation_id, innovation.pk).order_by(
+        "first_name", "last_name", "username"
     )
 
 
@@ -35,7 +35,8 @@ class SessionForm(GovukForm):
     facilitator = MemberChoiceField(
         queryset=None,
         empty_label="Choose a facilitator",
-        help_text="A facilitator or a manager of the organisation.",
+        help_text="A facilitator or a manager of the organisation, or a member of the "
+        "innovation's team.",
         error_messages={"required": "Choose who will facilitate."},
     )
     parts = PartsChoiceField(
@@ -55,7 +56,7 @@ class SessionForm(GovukForm):
 
     def __init__(self, *args, innovation, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["facilitator"].queryset = facilitator_choices(innovation.organisation)
+        self.fields["facilitator"].queryset = facilitator_choices(innovation)
         self.fields["parts"].queryset = (
             Part.objects.filter(innovation=innovation).select_related("stage").order_by("name")
         )

@@ -22,7 +22,13 @@ from assessments.models import (
 )
 from assessments.queries import sessions as session_queries
 from assessments.services import sessions as session_services
-from innovate.access import get_action_for, get_innovation_for, get_session_for
+from innovate.access import (
+    get_action_for,
+    get_innovation_for,
+    get_session_for,
+    guest_ids,
+    name_of,
+)
 from innovate.csv import csv_lines
 from innovate.forms import CheckForm, GovukForm
 from innovate.http import HttpRequest, closed, posted, respond, see_other
@@ -608,10 +614,11 @@ def actions_csv(request: HttpRequest, pk: int):
         .order_by("done", "due_on", "pk")
     )
     header = ["Action", "Owner", "Due", "Done", "Done on", "Session", "Session date", "Innovation"]
+    guests = guest_ids(request)
     rows = (
         [
             action.text,
-            action.owner.get_full_name() or action.owner.get_username(),
+            name_of(action.owner, guests=guests),
             action.due_on,
             action.done,
             action.done_on,

@@ -2,6 +2,7 @@ from django import template
 from django.utils import timezone
 
 from assessments.queries.sessions import your_open_actions
+from innovate.access import visible_innovations
 
 register = template.Library()
 
@@ -15,6 +16,8 @@ def your_actions(context):
     if request is None or membership is None or not request.user.is_authenticated:
         return {"actions": []}
     return {
-        "actions": your_open_actions(request.user, membership.organisation_id),
+        "actions": your_open_actions(
+            request.user, membership.organisation_id, innovations=visible_innovations(membership)
+        ),
         "today": timezone.localdate(),
     }

@@ -78,7 +78,9 @@ def test_planning_a_session_keeps_its_scope_and_history_and_bumps_the_version(
     assert Organisation.objects.get(pk=organisation.pk).version > before
 
 
-def test_a_leader_cannot_be_the_facilitator(innovation, facilitator, leader, north):
+def test_a_leader_not_on_the_innovations_team_cannot_be_the_facilitator(
+    innovation, facilitator, leader, north
+):
     assert refusal(
         lambda: sessions.plan_session(
             innovation,
@@ -88,7 +90,12 @@ def test_a_leader_cannot_be_the_facilitator(innovation, facilitator, leader, nor
             facilitator=leader,
             parts=[north],
         )
-    ) == {"facilitator": ["Choose a facilitator or a manager of the organisation to facilitate."]}
+    ) == {
+        "facilitator": [
+            "Choose a facilitator or a manager of the organisation, or a member of the "
+            "innovation's team, to facilitate."
+        ]
+    }
     assert ReflectionSession.objects.count() == 0
 
 

@@ -1,19 +1,65 @@
 """Every URL of the product, reversed with real objects of the test organisation, answers each
 persona as this table says. A URL without an expectation here fails the test, so a new page
-cannot ship without its access being decided."""
+cannot ship without its access being decided.
 
-from datetime import date
+The test innovation is restricted. Its lead and a contributor (both viewers in the
+organisation) are its team; it is shared with the viewer, the leader and the facilitator, who
+keep their own roles on it; two guests from a partner agency have a place on it (a viewer and
+a contributor) and a third had one that ended yesterday; the member shut out is a leader of the
+organisation who is neither on its team nor shared it, so it does not exist for them."""
+
+from datetime import date, timedelta
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from assessments.services import evidence, sessions
-from stages import people, services
-from stages.models import Membership
-from tests.factories import make_part
+from stages import people, services, teams
+from stages.models import Membership, Role, TeamRole
+from tests.factories import MembershipFactory, UserFactory, make_part
 
-PERSONAS = ["anonymous", "outsider", "viewer", "leader", "facilitator", "manager"]
+PERSONAS = [
+    "anonymous",
+    "outsider",
+    "viewer",
+    "leader",
+    "facilitator",
+    "manager",
+    "lead",
+    "contributor",
+    "guest_viewer",
+    "guest_contributor",
+    "guest_ended",
+    "shut_out",
+]
 LOGIN = 302
+
+# The new personas on pages of the innovation: its team and a contributing guest may do what a
+# facilitator may; a guest viewer reads; a guest whose access ended and the member shut out of
+# the restricted innovation find no such page.
+SEES = {
+    "lead": 200,
+    "contributor": 200,
+    "guest_viewer": 200,
+    "guest_contributor": 200,
+    "guest_ended": 404,
+    "shut_out": 404,
+}
+ACTS = {**SEES, "guest_viewer": 403}
+# Pages of the whole organisation: members see them, whatever innovations they may see (and
+# only what those innovations hold); guests are refused.
+ORGANISATION = {
+    "lead": 200,
+    "contributor": 200,
+    "guest_viewer": 403,
+    "guest_contributor": 403,
+    "guest_ended": 403,
+    "shut_out": 200,
+}
+# Managers' pages: nobody new may.
+NOBODY = dict.fromkeys(ORGANISATION, 403)
+# A person's own pages: everyone signed in.
+OWN = dict.fromkeys(ORGANISATION, 200)
 
 # url name: (method, {persona: status}). GET unless the view only answers POST; a POST is sent
 # with a valid CSRF token and no data, so a role that may act gets 422 (invalid input) or, for
@@ -25,6 +71,7 @@ R = {
     "leader": 200,
     "facilitator": 200,
     "manager": 200,
+    **SEES,
 }
 WRITE = {
     "anonymous": LOGIN,
@@ -33,6 +80,7 @@ WRITE = {
     "leader": 200,
     "facilitator": 200,
     "manager": 200,
+    **ACTS,
 }
 RUN = {
     "anonymous": LOGIN,
@@ -41,6 +89,7 @@ RUN = {
     "leader": 403,
     "facilitator": 200,
     "manager": 200,
+    **ACTS,
 }
 MANAGE = {
     "anonymous": LOGIN,
@@ -49,6 +98,7 @@ MANAGE = {
     "leader": 403,
     "facilitator": 403,
     "manager": 200,
+    **NOBODY,
 }
 SCOPED = {
     "anonymous": LOGIN,
@@ -57,7 +107,9 @@ SCOPED = {
     "leader": 200,
     "facilitator": 200,
     "manager": 200,
+    **ORGANISATION,
 }
+MINE = {**SCOPED, **OWN}
 PUBLIC = dict.fromkeys(PERSONAS, 200)
 FORM = {
     "anonymous": LOGIN,
@@ -66,11 +118,20 @@ FORM = {
     "leader": 422,
     "facilitator": 422,
     "manager": 422,
+    **ACTS,
+    "lead": 422,
+    "contributor": 422,
+    "guest_contributor": 422,
 }
 
 
 def post(expect):
     return ("post", expect)
+
+
+def acting(expect, status):
+    """`expect` with every persona that may act (200 there) answered `status` instead."""
+    return {persona: status if answer == 200 else answer for persona, answer in expect.items()}
 
 
 EXPECTED = {
@@ -82,22 +143,31 @@ EXPECTED = {
     "health": ("get", PUBLIC),
     "framework": ("get", PUBLIC),
     "glossary": ("get", PUBLIC),
-    "switch-organisation": ("get", {**SCOPED}),
+    "switch-organisation": ("get", MINE),
     "login": ("get", {**dict.fromkeys(PERSONAS, 302), "anonymous": 200}),
     "logout": post(dict.fromkeys(PERSONAS, 302)),
     # Innovations, parts and moves.
-    "innovations:list": ("get", SCOPED),
-    "innovations:create": [("get", {**WRITE, "outsider": 200}), post({**FORM, "outsider": 422})],
+    # A guest's list holds only what is shared with them (tests/innovate/test_isolation.py).
+    "innovations:list": ("get", MINE),
+    # Members of the organisation whose role may: the team's own rights are on its innovation.
+    "innovations:create": [
+        ("get", {**WRITE, "outsider": 200, **NOBODY, "shut_out": 200}),
+        post({**FORM, "outsider": 422, **NOBODY, "shut_out": 422}),
+    ],
     "innovations:detail": ("get", R),
     "innovations:edit": [("get", WRITE), post(FORM)],
     "innovations:close": [("get", WRITE), post(FORM)],
     # A closed innovation's reopen page; a POST of nothing restarts no part and reopens it.
-    "innovations:reopen": [
-        ("get", WRITE),
-        post({**WRITE, "leader": 303, "facilitator": 303, "manager": 303}),
-    ],
+    "innovations:reopen": [("get", WRITE), post(acting(WRITE, 303))],
     "innovations:timeline": ("get", R),
     "innovations:history": ("get", R),
+    # Everyone who sees the innovation reads its team; a manager or its lead changes it (a
+    # POST of nothing leaves it with no lead and no contributors, open to all members).
+    "innovations:team": [
+        ("get", R),
+        post({**acting(WRITE, 403), "manager": 303, "lead": 303}),
+    ],
+    "innovations:remove-place": post({**acting(WRITE, 403), "manager": 303, "lead": 303}),
     "innovations:add-part": [("get", WRITE), post(FORM)],
     "innovations:add-parts": [("get", WRITE), post(FORM)],
     "parts:edit": [("get", WRITE), post(FORM)],
@@ -121,7 +191,10 @@ EXPECTED = {
     "evidence:reading-correct": [("get", WRITE), post(FORM)],
     "evidence:reading-withdraw": [("get", WRITE), post(FORM)],
     # The reading is in use: there is nothing to restore, so back to its measure.
-    "evidence:reading-restore": post({**MANAGE, "manager": 303}),
+    # Those who do not see the restricted innovation find no such reading.
+    "evidence:reading-restore": post(
+        {**MANAGE, "manager": 303, "guest_ended": 404, "shut_out": 404}
+    ),
     "evidence:import": [("get", WRITE), post(FORM)],
     "evidence:import-template": ("get", R),
     "evidence:check": [("get", R), post(FORM)],
@@ -129,31 +202,33 @@ EXPECTED = {
     "evidence:ethics": [("get", R), post(FORM)],
     # Reflection sessions.
     "sessions:list": ("get", R),
-    "sessions:plan": [("get", RUN), post({**RUN, "facilitator": 422, "manager": 422})],
+    "sessions:plan": [("get", RUN), post(acting(RUN, 422))],
     "sessions:detail": ("get", R),
-    "sessions:edit": [("get", RUN), post({**RUN, "facilitator": 422, "manager": 422})],
-    "sessions:add-attendee": post({**RUN, "facilitator": 422, "manager": 422}),
-    "sessions:remove-attendee": post({**RUN, "facilitator": 303, "manager": 303}),
+    "sessions:edit": [("get", RUN), post(acting(RUN, 422))],
+    "sessions:add-attendee": post(acting(RUN, 422)),
+    "sessions:remove-attendee": post(acting(RUN, 303)),
     "sessions:agenda": ("get", R),
     # Running a session opens its first part.
-    "sessions:run": ("get", {**RUN, "facilitator": 302, "manager": 302}),
+    "sessions:run": ("get", acting(RUN, 302)),
     "sessions:run-part": ("get", RUN),
-    "sessions:add-note": post({**RUN, "facilitator": 422, "manager": 422}),
-    "sessions:answer-check": post({**RUN, "facilitator": 422, "manager": 422}),
-    "sessions:decide": post({**RUN, "facilitator": 422, "manager": 422}),
-    "sessions:remove-note": post({**RUN, "facilitator": 303, "manager": 303}),
+    "sessions:add-note": post(acting(RUN, 422)),
+    "sessions:answer-check": post(acting(RUN, 422)),
+    "sessions:decide": post(acting(RUN, 422)),
+    "sessions:remove-note": post(acting(RUN, 303)),
     "sessions:apply": ("get", RUN),
-    "sessions:add-action": post({**RUN, "facilitator": 422, "manager": 422}),
+    "sessions:add-action": post(acting(RUN, 422)),
     "sessions:actions-csv": ("get", R),
     "sessions:summary": ("get", R),
     "sessions:summary-pdf": ("get", R),
     # The leader owns the action, so may tick it off or reopen it.
-    "sessions:complete-action": post({**RUN, "leader": 303, "facilitator": 303, "manager": 303}),
-    "sessions:reopen-action": post({**RUN, "leader": 303, "facilitator": 303, "manager": 303}),
+    "sessions:complete-action": post({**acting(RUN, 303), "leader": 303}),
+    "sessions:reopen-action": post({**acting(RUN, 303), "leader": 303}),
     # People.
     # An outsider manages their own organisation: they see its people, never these.
     "people:list": ("get", {**MANAGE, "outsider": 200}),
     "people:invite": ("get", {**MANAGE, "outsider": 200}),
+    # A manager, or an innovation's lead: the outsider's organisation has no innovation.
+    "people:invite-guest": ("get", {**MANAGE, "outsider": 403, "lead": 200}),
     "people:role": [("get", MANAGE), post({**MANAGE, "manager": 422})],
     "people:deactivate": ("get", MANAGE),
     # The viewer is active: there is nothing to reactivate, so back to the list.
@@ -183,11 +258,11 @@ EXPECTED = {
     # A provider's answer for an organisation with no provider: no such page.
     "openid_connect_callback": ("get", dict.fromkeys(PERSONAS, 404)),
     # Each person's own account: two-step sign-in and their sign-ins.
-    "accounts:two-step": ("get", SCOPED),
+    "accounts:two-step": ("get", MINE),
     # Without two-step sign-in set up, these send the person to set it up.
     "accounts:recovery-codes": ("get", {**dict.fromkeys(PERSONAS, 303), "anonymous": LOGIN}),
     "accounts:turn-off-two-step": ("get", {**dict.fromkeys(PERSONAS, 303), "anonymous": LOGIN}),
-    "accounts:sign-ins": ("get", SCOPED),
+    "accounts:sign-ins": ("get", MINE),
     # The organisation's sign-in settings and history: managers (the outsider manages theirs).
     "accounts:organisation-settings": [
         ("get", {**MANAGE, "outsider": 200}),
@@ -219,8 +294,59 @@ def test_every_url_has_an_expectation():
     assert sorted(set(EXPECTED) - set(url_names())) == []
 
 
+def _persona(organisation, username, role=Role.VIEWER, *, guest=False):
+    return MembershipFactory(
+        organisation=organisation, role=role, is_guest=guest, user=UserFactory(username=username)
+    ).user
+
+
 @pytest.fixture
-def world(organisation, innovation, viewer, leader, facilitator, manager, outsider):
+def team(organisation, innovation, viewer, leader, facilitator, manager):
+    """The new personas, the restricted innovation's team and the places shared."""
+    users = {
+        "lead": _persona(organisation, "lead"),
+        "contributor": _persona(organisation, "contributor"),
+        "guest_viewer": _persona(organisation, "guest-viewer", guest=True),
+        "guest_contributor": _persona(organisation, "guest-contributor", guest=True),
+        "guest_ended": _persona(organisation, "guest-ended", guest=True),
+        "shut_out": _persona(organisation, "shut-out", Role.LEADER),
+        "extra_guest": _persona(organisation, "extra-guest", guest=True),
+    }
+    restore_team(innovation, manager, users, [viewer, leader, facilitator])
+    until = date.today() + timedelta(days=30)
+    teams.place_guest(
+        users["guest_viewer"], by=manager, innovations=[innovation], role="viewer", until=until
+    )
+    teams.place_guest(
+        users["guest_contributor"],
+        by=manager,
+        innovations=[innovation],
+        role=TeamRole.CONTRIBUTOR,
+        until=until,
+    )
+    teams.place_guest(
+        users["guest_ended"],
+        by=manager,
+        innovations=[innovation],
+        role=TeamRole.CONTRIBUTOR,
+        until=date.today() - timedelta(days=1),
+    )
+    return users
+
+
+def restore_team(innovation, manager, users, shared):
+    teams.set_team(
+        innovation,
+        by=manager,
+        lead=users["lead"],
+        contributors=[users["contributor"]],
+        viewers=shared,
+        restricted=True,
+    )
+
+
+@pytest.fixture
+def world(organisation, innovation, viewer, leader, facilitator, manager, outsider, team):
     part = make_part(innovation, by=leader, name="North team")
     services.move_part(part, kind="advance", by=leader, effective_on=date(2024, 2, 1))
     measure = evidence.define_measure(innovation, by=leader, stage=1, name="Families reached")
@@ -254,8 +380,20 @@ def world(organisation, innovation, viewer, leader, facilitator, manager, outsid
         "membership": membership.pk,
         "invitation": invitation.pk,
         "token": token,
+        "place": _extra_place(innovation, manager, team),
     }
     return ids
+
+
+def _extra_place(innovation, manager, team):
+    (place,) = teams.place_guest(
+        team["extra_guest"],
+        by=manager,
+        innovations=[innovation],
+        role=TeamRole.VIEWER,
+        until=date.today() + timedelta(days=7),
+    )
+    return place.pk
 
 
 def kwargs_for(name, ids):
@@ -264,6 +402,8 @@ def kwargs_for(name, ids):
         return {"pk": ids["innovation"], "number": 1}
     if name == "sessions:remove-attendee":
         return {"pk": ids["session"], "attendee_pk": ids["attendee"]}
+    if name == "innovations:remove-place":
+        return {"pk": ids["innovation"], "place_pk": ids["place"]}
     if name == "sessions:remove-note":
         return {"pk": ids["session"], "note_pk": ids["note"]}
     if name in {
@@ -310,6 +450,8 @@ FRESH = {
     "people:resend",
     "people:revoke",
     "innovations:reopen",
+    "innovations:team",
+    "innovations:remove-place",
 }
 
 
@@ -339,6 +481,15 @@ def fresh(name, ids, users, innovation):
             role="viewer",
         )
         ids["invitation"] = invitation.pk
+    elif name == "innovations:team":
+        restore_team(
+            innovation,
+            users["manager"],
+            users,
+            [users["viewer"], users["leader"], users["facilitator"]],
+        )
+    elif name == "innovations:remove-place":
+        ids["place"] = _extra_place(innovation, users["manager"], users)
     elif name == "innovations:reopen":
         innovation.refresh_from_db()
         if not innovation.is_closed:
@@ -349,7 +500,7 @@ def fresh(name, ids, users, innovation):
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_each_persona_gets_the_expected_answer(
-    name, world, client, innovation, viewer, leader, facilitator, manager, outsider
+    name, world, team, client, innovation, viewer, leader, facilitator, manager, outsider
 ):
     users = {
         "viewer": viewer,
@@ -357,6 +508,7 @@ def test_each_persona_gets_the_expected_answer(
         "facilitator": facilitator,
         "manager": manager,
         "outsider": outsider,
+        **team,
     }
     checks = EXPECTED[name] if isinstance(EXPECTED[name], list) else [EXPECTED[name]]
     for method, expected in checks:

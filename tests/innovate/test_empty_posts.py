@@ -15,7 +15,7 @@ from django.utils.encoding import force_bytes
 from django.utils.html import escape
 from django.utils.http import urlsafe_base64_encode
 
-from tests.innovate.test_access_matrix import kwargs_for, url_names, world  # noqa: F401
+from tests.innovate.test_access_matrix import kwargs_for, team, url_names, world  # noqa: F401
 
 HIDDEN = "Open the page again and send the form from there: part of it was missing."
 TITLE = {"title": "Enter the title"}
@@ -171,6 +171,16 @@ FORMS = {
         "form",
         {"email": "Enter the email address of the person to invite", "role": "Choose a role"},
     ),
+    "people:invite-guest": (
+        "manager",
+        "form",
+        {
+            "email": "Enter the email address of the guest",
+            "innovations": "Choose at least one innovation to share.",
+            "role": "Choose viewer or contributor",
+            "until": "Enter the last day of their access",
+        },
+    ),
     "people:role": ("manager", "form", {"role": "Choose a role"}),
     "people:accept": (
         None,
@@ -199,6 +209,9 @@ NOT_FORMS = {
     "evidence:reading-restore": "a button: restoring a withdrawn reading asks for nothing more",
     "innovations:restore": "a button: restoring asks for nothing more",
     "parts:restore": "a button: restoring asks for nothing more",
+    "innovations:team": "every field may be left empty: no lead, no contributors, not "
+    "restricted (tests/innovate/innovations/test_team.py)",
+    "innovations:remove-place": "a button: taking someone off the team asks for nothing more",
     "sessions:remove-attendee": "a button: removing asks for nothing more",
     "sessions:remove-note": "a button: removing asks for nothing more",
     "sessions:complete-action": "a button: marking an action done asks for nothing more",

@@ -76,6 +76,7 @@ def arguments(innovation, leader):
         "measure": make_measure(innovation, by=leader, name="Families attending"),
         "stage": Stage.objects.get(number=1),
         "kinds": ["advance", "pause"],
+        "innovations": Innovation.objects.filter(pk=innovation.pk),
     }
 
 

@@ -6,7 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from tests.innovate.test_access_matrix import kwargs_for, world  # noqa: F401
+from tests.innovate.test_access_matrix import kwargs_for, team, world  # noqa: F401
 
 # url name: the menu item shown as the current page (None: no item is).
 CURRENT = {
