@@ -60,8 +60,12 @@ def test_a_paused_part_with_a_date_to_revisit_is_no_longer_overdue(page, live_se
     expect(alerts.locator("h2 .govuk-tag")).to_have_text("2")
     page.goto(f"{live_server.url}/my-work/")
     axe_page(page)
-    expect(page.locator("#reviews-heading ~ .app-table-wrapper table").first).to_contain_text("Northern hub")
-    expect(page.locator("#reviews-heading ~ .app-table-wrapper table").first).to_contain_text("Overdue")
+    expect(page.locator("#reviews-heading ~ .app-table-wrapper table").first).to_contain_text(
+        "Northern hub"
+    )
+    expect(page.locator("#reviews-heading ~ .app-table-wrapper table").first).to_contain_text(
+        "Overdue"
+    )
 
     # The leader pauses it with a date to revisit, on the innovation page.
     page.goto(f"{live_server.url}{innovation.get_absolute_url()}")
