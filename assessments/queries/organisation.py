@@ -235,20 +235,19 @@ def upcoming_sessions(organisation, on, *, until, user=None, innovations=None):
     return list(sessions.select_related("innovation", "facilitator").order_by("held_on", "pk"))
 
 
-def next_session_facilitated(organisation, on, user):
-    """The planned session `user` facilitates on or after `on`, the soonest (or None). One
-    query."""
-    return (
-        ReflectionSession.objects.filter(
-            _of_current_innovations(),
-            organisation=organisation,
-            status=SessionStatus.PLANNED,
-            held_on__gte=on,
-            facilitator=user,
-        )
-        .order_by("held_on", "pk")
-        .first()
+def next_session_facilitated(organisation, on, user, *, innovations=None):
+    """The planned session `user` facilitates on or after `on`, the soonest (or None); of
+    `innovations` (a queryset) only, where it is given. One query."""
+    sessions = ReflectionSession.objects.filter(
+        _of_current_innovations(),
+        organisation=organisation,
+        status=SessionStatus.PLANNED,
+        held_on__gte=on,
+        facilitator=user,
     )
+    if innovations is not None:
+        sessions = sessions.filter(innovation__in=innovations)
+    return sessions.order_by("held_on", "pk").first()
 
 
 def overdue_actions(organisation, on, *, innovations=None):

@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessments.queries import organisation as org_queries
-from innovate.access import SESSION_KEY, current_membership, memberships
+from innovate.access import SESSION_KEY, current_membership, memberships, visible_innovations
 from innovate.accounts.forms import WorkAccountForm
 from innovate.http import HttpRequest, respond, see_other
 from innovate.pages.forms import SignInForm
@@ -46,7 +46,10 @@ def home(request: HttpRequest):
         return redirect("dashboard:portfolio")
     if membership.role == Role.FACILITATOR:
         session = org_queries.next_session_facilitated(
-            membership.organisation, timezone.localdate(), request.user
+            membership.organisation,
+            timezone.localdate(),
+            request.user,
+            innovations=visible_innovations(membership),
         )
         return redirect(session or "dashboard:my-work")
     return redirect("innovations:list")

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from assessments.services import sessions
 from innovate.access import SESSION_KEY
+from stages import teams
 from stages.models import Innovation, Role
 from tests.factories import PASSWORD, InnovationFactory, MembershipFactory, make_part
 from tests.innovate.helpers import csrf_post, login_url
@@ -101,6 +102,22 @@ def test_a_facilitator_starts_on_the_next_session_they_facilitate(
     plan(20, "Later")
     soonest = plan(5, "Soonest")
     assert landing(client_for(facilitator)) == reverse("sessions:detail", args=[soonest.pk])
+
+
+def test_a_facilitator_is_not_sent_to_a_session_of_an_innovation_they_may_not_see(
+    client_for, facilitator, manager, leader, innovation
+):
+    part = make_part(innovation, by=manager, name="North")
+    sessions.plan_session(
+        innovation,
+        by=manager,
+        held_on=timezone.localdate() + datetime.timedelta(days=3),
+        title="Restricted review",
+        facilitator=facilitator,
+        parts=[part],
+    )
+    teams.set_team(innovation, by=manager, lead=leader, contributors=[], restricted=True)
+    assert landing(client_for(facilitator)) == reverse("dashboard:my-work")
 
 
 def test_a_facilitator_with_no_session_planned_starts_on_my_work(client_for, facilitator):
