@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "ninja",
     "stages",
     "assessments",
+    "networks",
     "signins",
     "apitokens",
     "innovate",
