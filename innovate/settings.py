@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "stages",
     "assessments",
     "networks",
+    "search",
     "signins",
     "apitokens",
     "innovate",

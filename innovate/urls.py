@@ -14,6 +14,7 @@ urlpatterns = [
     path("innovations/", include("innovate.innovations.urls", namespace="innovations")),
     path("parts/", include(part_urls)),
     path("sessions/", include("innovate.sessions.urls", namespace="sessions")),
+    path("search/", include("innovate.search.urls", namespace="search")),
     path("", include("innovate.evidence.urls", namespace="evidence")),
     path("", include("innovate.people.urls", namespace="people")),
     path("", include("innovate.dashboard.urls", namespace="dashboard")),

@@ -241,6 +241,8 @@ EXPECTED = {
     "people:password-reset-done": ("get", PUBLIC),
     "people:password-reset-complete": ("get", PUBLIC),
     "people:password-reset-confirm": ("get", PUBLIC),
+    # Search: everyone signed in, over what they may read (tests/innovate/search/).
+    "search:results": ("get", MINE),
     # Dashboards and exports: each person's current organisation.
     "dashboard:portfolio": ("get", SCOPED),
     "dashboard:durations": ("get", SCOPED),
