@@ -15,6 +15,8 @@ TARGETS = [
     ("cold", "dashboard", "median ≤ 150 ms", lambda r, bare: r["median_ms"] <= 150),
     ("warm", "move POST", "median ≤ 30 ms", lambda r, bare: r["median_ms"] <= 30),
     ("single", "move POST", "median ≤ 30 ms", lambda r, bare: r["median_ms"] <= 30),
+    # Not cached: each request reads its page afresh, as a page after a move does.
+    ("single", "API parts", "median ≤ 150 ms a page", lambda r, bare: r["median_ms"] <= 150),
 ]
 
 

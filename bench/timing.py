@@ -58,6 +58,8 @@ class Server:
         self.port = port
         env = dict(os.environ, INNOVATE_BENCH="1", DJANGO_DEBUG="0")
         env.setdefault("SECRET_KEY", "bench-only-not-secret")
+        # The clients here are the load, not a misbehaving program: no per-token limit.
+        env.setdefault("API_REQUESTS_PER_MINUTE", str(10**9))
         subprocess.run(
             [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
             cwd=ROOT,
@@ -110,8 +112,9 @@ class Server:
 
 
 def request(port, method, path, *, cookie="", body=None):
+    """`cookie`: the session cookie, or a dict of headers (an API token's Authorization)."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    headers = {"Host": "localhost", "Cookie": cookie}
+    headers = {"Host": "localhost", **(cookie if isinstance(cookie, dict) else {"Cookie": cookie})}
     if body is not None:
         headers["Content-Type"] = "application/x-www-form-urlencoded"
         headers["X-CSRFToken"] = CSRF
@@ -132,6 +135,21 @@ def request(port, method, path, *, cookie="", body=None):
     )
     conn.close()
     return result
+
+
+def api_secret(organisation, manager):
+    from datetime import timedelta
+
+    from apitokens.services import create_token
+    from stages import clock
+
+    return create_token(
+        organisation,
+        by=manager,
+        name="Bench",
+        expires_on=clock.localdate() + timedelta(days=1),
+        reads_restricted=True,
+    )[1]
 
 
 def session_cookie(user):
@@ -227,6 +245,7 @@ def run(args):
     innovation = Innovation.objects.filter(organisation=org).order_by("pk").first()
     cookie = session_cookie(manager)
     leader_cookie = session_cookie(leader)
+    api_headers = {"Authorization": f"Bearer {api_secret(org, manager)}"}
     movable = list(
         Part.objects.filter(organisation=org, state__in=[State.ACTIVE, State.PAUSED])
         .order_by("pk")
@@ -259,20 +278,26 @@ def run(args):
         "innovation page": f"/innovations/{innovation.pk}/",
         "timeline": f"/innovations/{innovation.pk}/timeline/",
         "moves CSV": "/dashboard/export/moves.csv",
+        # The API's busiest list: a page of parts with their positions and durations.
+        "API parts": "/api/parts?limit=500",
     }
+
+    def who(name):
+        return api_headers if name.startswith("API") else cookie
+
     server = Server(args.port, args.workers)
     results = {"warm": [], "cold": []}
     try:
         # Warm each page once, then measure it.
-        for path in pages.values():
-            request(args.port, "GET", path, cookie=cookie)
+        for name, path in pages.items():
+            request(args.port, "GET", path, cookie=who(name))
         rss_before = server.worker_rss_mb()
         bare_rps = None
         for name, path in pages.items():
             clients = 1 if name == "moves CSV" else args.clients
 
-            def make(index, n, path=path):
-                return [("GET", path, None, cookie, True)]
+            def make(index, n, path=path, name=name):
+                return [("GET", path, None, who(name), True)]
 
             samples, errors, wall = load(
                 args.port,
@@ -293,11 +318,11 @@ def run(args):
             if name == "moves CSV":
                 continue
 
-            def make_single(index, n, path=path):
+            def make_single(index, n, path=path, name=name):
                 if path is None:
                     move = move_request(index)
                     return [move] if move else []
-                return [("GET", path, None, cookie, True)]
+                return [("GET", path, None, who(name), True)]
 
             samples, errors, wall = load(
                 args.port,
