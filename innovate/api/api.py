@@ -12,6 +12,7 @@ import base64
 import binascii
 from datetime import date, datetime
 
+from csp.decorators import csp_update
 from django.contrib.auth.decorators import login_required
 from django.db.models import Exists, OuterRef, Q
 from django.http import HttpRequest
@@ -41,8 +42,6 @@ class TokenAuth(HttpBearer):
 def _docs(view):
     """The documentation and the OpenAPI description: for people signed in. The page runs
     Swagger UI from the product's own static files; it styles its elements inline."""
-    from csp.decorators import csp_update
-
     return login_required(csp_update({"style-src": ["'unsafe-inline'"]})(view))
 
 
