@@ -2,6 +2,7 @@ import time
 
 from django.conf import settings
 from django.http import HttpResponse
+from django.urls import Resolver404, resolve
 
 from innovate.clients import from_trusted_proxy
 
@@ -15,7 +16,7 @@ class RequestSizeMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        limit = settings.MAX_REQUEST_BYTES
+        limit = self.limit_for(request.path_info)
         if "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower():
             return self.refuse("Send the request with its length (Content-Length).")
         length = request.META.get("CONTENT_LENGTH") or "0"
@@ -26,6 +27,19 @@ class RequestSizeMiddleware:
                 f"The request is too large: at most {limit // (1024 * 1024)} MB may be sent."
             )
         return self.get_response(request)
+
+    @staticmethod
+    def limit_for(path):
+        """MAX_REQUEST_BYTES, or MAX_FILE_REQUEST_BYTES on a page that takes an evidence
+        document (its view is marked by innovate.http.takes_files). Resolving the path reads
+        no part of the request."""
+        try:
+            view = resolve(path).func
+        except Resolver404:
+            return settings.MAX_REQUEST_BYTES
+        if getattr(view, "takes_files", False):
+            return settings.MAX_FILE_REQUEST_BYTES
+        return settings.MAX_REQUEST_BYTES
 
     @staticmethod
     def refuse(message):

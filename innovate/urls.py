@@ -14,6 +14,7 @@ urlpatterns = [
     path("parts/", include(part_urls)),
     path("sessions/", include("innovate.sessions.urls", namespace="sessions")),
     path("", include("innovate.evidence.urls", namespace="evidence")),
+    path("", include("innovate.files.urls", namespace="files")),
     path("", include("innovate.people.urls", namespace="people")),
     path("", include("innovate.dashboard.urls", namespace="dashboard")),
     path("", include("innovate.accounts.urls", namespace="accounts")),
