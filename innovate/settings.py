@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.openid_connect",
     "stages",
     "assessments",
+    "networks",
     "signins",
     "attachments",
     "innovate",
