@@ -17,13 +17,13 @@ def service(name):
 
 
 def environment(name):
-    return dict(re.findall(r"^      ([A-Z_]+): (.+)$", service(name), re.MULTILINE))
+    return dict(re.findall(r"^      ([A-Z0-9_]+): (.+)$", service(name), re.MULTILINE))
 
 
 def default(value):
     """The value compose uses when the variable is unset: `${NAME:-default}`, or None when it
     must be set (`${NAME:?...}`)."""
-    found = re.fullmatch(r"\$\{[A-Z_]+(:-|:\?)(.*)\}", value)
+    found = re.fullmatch(r"\$\{[A-Z0-9_]+(:-|:\?)(.*)\}", value)
     assert found, value
     return found.group(2) if found.group(1) == ":-" else None
 
@@ -67,3 +67,23 @@ def test_the_start_script_migrates_as_the_owner_and_grants_the_app_role():
     assert "MIGRATE_DATABASE_URL" in start
     assert start.index("python manage.py migrate") < start.index("python manage.py grant_app_role")
     assert '--forwarded-allow-ips "${TRUSTED_PROXIES:-}"' in start
+
+
+def test_the_evidence_documents_are_kept_in_minio_with_keys_that_must_be_given():
+    files = service("files")
+    assert "image: minio/minio:RELEASE." in files
+    assert '["server", "/data"]' in files
+    assert "ports:" not in files
+    for name in ("MINIO_ROOT_USER", "MINIO_ROOT_PASSWORD"):
+        assert default(environment("files")[name]) is None, name
+    web = environment("web")
+    assert web["FILES_S3_BUCKET"] == "innovate-files"
+    assert web["FILES_S3_ENDPOINT_URL"] == "http://files:9000"
+    for name in ("FILES_S3_ACCESS_KEY_ID", "FILES_S3_SECRET_ACCESS_KEY"):
+        assert default(web[name]) is None, name
+
+
+def test_the_bucket_is_made_before_the_app_starts():
+    bucket = service("files-bucket")
+    assert '["mc", "mb", "--ignore-existing", "files/innovate-files"]' in bucket
+    assert "condition: service_completed_successfully" in service("web")
