@@ -114,6 +114,36 @@ def test_the_upload_pages_take_a_file_of_20_mb_and_other_pages_refuse_as_much(
     assert Attachment.objects.get().size == len(content)
 
 
+@pytest.mark.parametrize(
+    ("page", "megabytes", "answer"),
+    [
+        ("files", 15, None),
+        ("files", 21, None),
+        ("files", 22, "The request is too large: at most 21 MB may be sent.\n"),
+        ("files", 300, "The request is too large: at most 21 MB may be sent.\n"),
+        ("edit", 11, "The request is too large: at most 10 MB may be sent.\n"),
+        ("nowhere", 11, "The request is too large: at most 10 MB may be sent.\n"),
+    ],
+)
+def test_only_the_upload_pages_take_requests_over_10_mb(innovation, page, megabytes, answer):
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    from innovate.middleware import RequestSizeMiddleware
+
+    path = {
+        "files": reverse("files:list", args=[innovation.pk]),
+        "edit": reverse("innovations:edit", args=[innovation.pk]),
+        "nowhere": "/nowhere/files/x",
+    }[page]
+    request = RequestFactory().post(path, CONTENT_LENGTH=str(megabytes * MB))
+    response = RequestSizeMiddleware(lambda request: HttpResponse("served"))(request)
+    if answer is None:
+        assert response.content == b"served"
+    else:
+        assert (response.status_code, response.content) == (400, answer.encode())
+
+
 def test_the_download_is_an_attachment_the_browser_may_not_sniff(
     stored, client_for, leader, viewer, innovation
 ):
