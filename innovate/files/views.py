@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
+from django_htmx.http import HttpResponseClientRedirect
 
 from attachments import queries
 from attachments import services as files
@@ -255,6 +256,8 @@ def withdraw(request: HttpRequest, pk: int):
             form.refuse(refusal)
         else:
             messages.success(request, f"{attachment.original_name} withdrawn.")
+            if request.htmx:
+                return HttpResponseClientRedirect(back)
             return see_other(back)
     return respond(request, "files/withdraw.html", context, partial="withdraw-form", status=422)
 

@@ -214,6 +214,23 @@ def test_a_withdrawn_file_is_opened_by_a_manager_only(
     assert "added report.pdf" in history
 
 
+def test_withdrawing_with_htmx_answers_the_fragment_or_sends_the_browser_to_the_files(
+    stored, client_for, leader, innovation
+):
+    attachment = services.add_attachment(
+        innovation, samples.upload("report.pdf", samples.pdf()), by=leader
+    )
+    url = reverse("files:withdraw", args=[attachment.pk])
+    client = client_for(leader)
+    refused = client.post(url, {"reason": ""}, headers={"HX-Request": "true"})
+    assert refused.status_code == 422
+    assert b"<html" not in refused.content
+    assert b"Say why the file is withdrawn." in refused.content
+    done = client.post(url, {"reason": "Duplicate."}, headers={"HX-Request": "true"})
+    assert done.status_code == 200
+    assert done["HX-Redirect"] == reverse("files:list", args=[innovation.pk])
+
+
 def test_a_viewer_reads_the_files_but_may_not_attach(stored, client_for, viewer, files_url):
     client = client_for(viewer)
     page = client.get(files_url).content.decode()
@@ -320,3 +337,24 @@ def test_files_of_another_innovation_are_not_listed(stored, client_for, leader, 
     services.add_attachment(other, samples.upload("theirs.pdf", samples.pdf()), by=leader)
     page = client_for(leader).get(reverse("files:list", args=[innovation.pk])).content.decode()
     assert "theirs.pdf" not in page
+
+
+@pytest.mark.parametrize("size", [2, 20])
+@pytest.mark.parametrize("name", ["files:move", "files:reading", "files:check", "files:session"])
+def test_the_files_of_a_move_a_reading_a_check_answer_or_a_session_cost_the_same_queries(
+    stored, client_for, leader, innovation, targets, name, size, django_assert_num_queries
+):
+    target = targets[name]
+    for n in range(size):
+        services.add_attachment(
+            innovation, samples.upload(f"file-{n:02}.pdf", samples.pdf()), by=leader, target=target
+        )
+    client = client_for(leader)
+    url = reverse(name, args=[target.pk])
+    client.get(url)
+    # The login session, the user, their memberships, the target with its innovation, its files.
+    with django_assert_num_queries(5):
+        response = client.get(url)
+    page = response.content.decode()
+    for n in range(size):
+        assert f"file-{n:02}.pdf" in page
