@@ -17,6 +17,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Exists, OuterRef, Q
 from django.http import HttpRequest
 from django.utils.http import urlencode
+from django.views.decorators.http import require_GET
 from ninja import Field, NinjaAPI, Query, Schema
 from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer
@@ -42,7 +43,7 @@ class TokenAuth(HttpBearer):
 def _docs(view):
     """The documentation and the OpenAPI description: for people signed in. The page runs
     Swagger UI from the product's own static files; it styles its elements inline."""
-    return login_required(csp_update({"style-src": ["'unsafe-inline'"]})(view))
+    return require_GET(login_required(csp_update({"style-src": ["'unsafe-inline'"]})(view)))
 
 
 api = NinjaAPI(
