@@ -259,6 +259,8 @@ def run(args):
         "innovation page": f"/innovations/{innovation.pk}/",
         "timeline": f"/innovations/{innovation.pk}/timeline/",
         "moves CSV": "/dashboard/export/moves.csv",
+        # Every part named "... locality" and whatever mentions one: a page of 20 of many.
+        "search": "/search/?q=locality",
     }
     server = Server(args.port, args.workers)
     results = {"warm": [], "cold": []}
@@ -370,6 +372,9 @@ def row_counts():
         counts["reflection sessions"] = ReflectionSession.objects.count()
     except ImportError:
         pass
+    from search.models import Entry
+
+    counts["search rows"] = Entry.objects.count()
     return counts
 
 

@@ -290,21 +290,25 @@ def unindex(record):
     Entry.objects.filter(kind__in=kinds, object_id=record.pk).delete()
 
 
-def rebuild(apps=global_apps, entry_model=Entry, labels=None):
-    """Make the whole index again from the records, in batches; `apps` may be a migration's.
-    Answers the number of rows written."""
+def rebuild(apps=global_apps, entry_model=Entry, organisations=None):
+    """Make the index again from the records, in batches: the whole of it, or the rows of
+    `organisations` (ids) alone. `apps` may be a migration's. Answers the number of rows
+    written."""
     written = 0
     with transaction.atomic():
-        entry_model.objects.all().delete()
+        if organisations is None:
+            entry_model.objects.all().delete()
+        else:
+            entry_model.objects.filter(organisation_id__in=organisations).delete()
         for label, (describer, select, leave_out) in DESCRIBERS.items():
-            if labels is not None and label not in labels:
-                continue
             app_label, model_name = label.split(".")
             try:
                 model = apps.get_model(app_label, model_name)
             except LookupError:
                 continue
             records = model._base_manager.select_related(*select).order_by("pk")
+            if organisations is not None:
+                records = records.filter(organisation_id__in=organisations)
             if leave_out:
                 records = records.exclude(**leave_out)
             if label == "stages.Move":

@@ -68,6 +68,7 @@ def test_the_generator_timing_and_load_scripts_run_on_a_small_organisation(
         "timeline",
         "moves CSV",
         "move POST",
+        "search",
     }
     for row in [*timing["results"]["warm"], *timing["results"]["cold"]]:
         assert row["errors"] == 0, row
