@@ -68,11 +68,14 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
+    # The API's documentation page, served from its own static files rather than a CDN.
+    "ninja",
     "stages",
     "assessments",
     "networks",
     "search",
     "signins",
+    "apitokens",
     "innovate",
 ]
 
@@ -149,6 +152,9 @@ CACHES = {
 
 # Limits a real service never reaches, so that no one can make a page or a worker grow
 # without bound; each refusal says which limit it met.
+# Requests one API token may make in a minute; the next is answered 429 with Retry-After.
+API_REQUESTS_PER_MINUTE = int(os.environ.get("API_REQUESTS_PER_MINUTE", "120"))
+
 MAX_PARTS_PER_INNOVATION = 500
 MAX_MOVES_PER_PART = 2000
 

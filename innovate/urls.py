@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from innovate.accounts import views as accounts
+from innovate.api.api import api
 from innovate.innovations.urls import part_urls
 
 urlpatterns = [
@@ -18,6 +19,8 @@ urlpatterns = [
     path("", include("innovate.people.urls", namespace="people")),
     path("", include("innovate.dashboard.urls", namespace="dashboard")),
     path("", include("innovate.accounts.urls", namespace="accounts")),
+    path("", include("innovate.api.urls", namespace="tokens")),
+    path("api/", api.urls),
     # Named as allauth names them: its sign-in steps send the person here.
     path("login/two-step/", accounts.two_step_code, name="mfa_authenticate"),
     path(
