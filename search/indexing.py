@@ -241,6 +241,24 @@ def action(record):
     return _of_session(Kind.ACTION, record, "Action", record.text)
 
 
+def attachment(record):
+    """An evidence file, found by its name and description while it is in use."""
+    if record.withdrawn_at is not None:
+        return [(Kind.FILE, None)]
+    return [
+        (
+            Kind.FILE,
+            _fields(
+                record,
+                innovation_id=record.innovation_id,
+                page_id=record.innovation_id,
+                title=record.original_name,
+                body=_words(record.description, record.kind),
+            ),
+        )
+    ]
+
+
 # model label: (describer, what the rebuild selects with it, the rows the rebuild reads)
 DESCRIBERS = {
     "stages.Innovation": (innovation, (), None),
@@ -255,6 +273,7 @@ DESCRIBERS = {
     "assessments.Note": (note, ("session",), None),
     "assessments.Decision": (decision, ("session",), None),
     "assessments.Action": (action, ("session",), None),
+    "attachments.Attachment": (attachment, (), None),
 }
 
 

@@ -32,6 +32,7 @@ PAGES = {
     Kind.NOTE: ("sessions:detail", "page", ""),
     Kind.DECISION: ("sessions:detail", "page", ""),
     Kind.ACTION: ("sessions:detail", "page", "actions"),
+    Kind.FILE: ("files:list", "page", ""),
 }
 
 

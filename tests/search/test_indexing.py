@@ -11,10 +11,13 @@ from django.core.management import call_command
 from django.db import connection
 
 from assessments.services import evidence, sessions
+from attachments import services as attachments
 from search.models import Entry
 from search.queries import find
 from stages import services
 from stages.models import Innovation
+from tests.attachments import samples
+from tests.attachments.conftest import stored  # noqa: F401
 from tests.factories import make_move, make_part
 
 pytestmark = pytest.mark.django_db
@@ -189,3 +192,21 @@ def test_postgres_writes_each_vector_and_indexes_it(postgres, organisation, inno
         )
         plan = " ".join(row[0] for row in cursor.fetchall())
     assert "search_entry_vector_gin" in plan
+
+
+def test_an_evidence_file_is_found_by_its_name_until_withdrawn(
+    organisation,
+    innovation,
+    leader,
+    stored,  # noqa: F811
+):
+    attachment = attachments.add_attachment(
+        innovation,
+        samples.upload("Eastfield board paper.pdf", samples.pdf()),
+        by=leader,
+        description="Agreed by the board in May.",
+    )
+    assert titles("board paper", organisation) == [("file", "Eastfield board paper.pdf")]
+    assert titles("May", organisation) == [("file", "Eastfield board paper.pdf")]
+    attachments.withdraw_attachment(attachment, by=leader, reason="The wrong paper.")
+    assert titles("board paper", organisation) == []
