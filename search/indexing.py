@@ -5,6 +5,8 @@ has nothing to find (no words, withdrawn, voided): its row is then removed. Desc
 only fields and the ids of related rows (a reading's measure is read once), so the same
 functions rebuild the index from the historical models of a migration."""
 
+import re
+
 from django.apps import apps as global_apps
 from django.db import transaction
 
@@ -253,7 +255,12 @@ def attachment(record):
                 innovation_id=record.innovation_id,
                 page_id=record.innovation_id,
                 title=record.original_name,
-                body=_words(record.description, record.kind),
+                # Its name's words apart too: full-text search reads "feedback.pdf" as one.
+                body=_words(
+                    re.sub(r"[._\-]+", " ", record.original_name),
+                    record.description,
+                    record.kind,
+                ),
             ),
         )
     ]
