@@ -14,6 +14,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from assessments.services import evidence, sessions
+from notifications.tokens import make as unsubscribe_token
 from stages import people, services, teams
 from stages.models import Membership, Role, TeamRole
 from tests.factories import MembershipFactory, UserFactory, make_part
@@ -269,6 +270,18 @@ EXPECTED = {
         post({**MANAGE, "outsider": 303, "manager": 303}),
     ],
     "accounts:organisation-sign-ins": ("get", {**MANAGE, "outsider": 200}),
+    # Notifications: everyone's own choices; managers' defaults and the emails not sent; the
+    # unsubscribe link works for anyone who holds it, signed in or not.
+    "notifications:preferences": [
+        ("get", MINE),
+        post({**dict.fromkeys(PERSONAS, 422), "anonymous": LOGIN}),
+    ],
+    "notifications:organisation": [
+        ("get", {**MANAGE, "outsider": 200}),
+        post({**MANAGE, "outsider": 422, "manager": 422}),
+    ],
+    "notifications:failed": ("get", {**MANAGE, "outsider": 200}),
+    "notifications:unsubscribe": [("get", PUBLIC), post(PUBLIC)],
 }
 
 
@@ -381,6 +394,7 @@ def world(organisation, innovation, viewer, leader, facilitator, manager, outsid
         "invitation": invitation.pk,
         "token": token,
         "place": _extra_place(innovation, manager, team),
+        "unsubscribe": unsubscribe_token(viewer, ["review"]),
     }
     return ids
 
@@ -415,6 +429,8 @@ def kwargs_for(name, ids):
         return {"pk": ids["session"], "part_pk": ids["part"]}
     if name in {"sessions:complete-action", "sessions:reopen-action"}:
         return {"pk": ids["action"]}
+    if name == "notifications:unsubscribe":
+        return {"token": ids["unsubscribe"]}
     if name == "openid_connect_callback":
         return {"provider_id": "org-0"}
     if name == "people:accept":
