@@ -207,3 +207,50 @@ def send_digests(today=None, *, seen, attention):
             context={"digest": digest},
         )
     return sent
+
+
+def send_invitations(session_id, person_ids, method, *, seen):
+    """The session's calendar invitation (REQUEST: new or updated; CANCEL) to each person who
+    may see its innovation and has not turned invitations off, once per version of the
+    session. Returns the number of emails sent."""
+    from assessments.models import ReflectionSession
+    from notifications.calendar import event_calendar
+
+    session = (
+        ReflectionSession.objects.select_related("innovation", "facilitator", "organisation")
+        .filter(pk=session_id)
+        .first()
+    )
+    if session is None:
+        return 0
+    today = clock.localdate()
+    sent = 0
+    for membership in recipients().filter(
+        organisation_id=session.organisation_id, user_id__in=person_ids
+    ):
+        if not seen(membership).filter(pk=session.innovation_id).exists():
+            continue
+        chosen = frequencies(membership.user, membership.organisation)
+        if chosen[Kind.INVITATION] == Frequency.OFF:
+            continue
+        cancelled = method == "CANCEL"
+        words = "Cancelled" if cancelled else ("Updated" if session.calendar_sequence else "")
+        text = f"{session.title} ({session.innovation.title}): {session.when()}"
+        item = rules.Item(
+            Kind.INVITATION,
+            f"session:{session.pk}:{session.calendar_sequence}:{method.lower()}",
+            today,
+            text,
+            reverse("sessions:detail", args=[session.pk]),
+        )
+        ics = event_calendar(session, method=method, attendees=[membership.user])
+        subject = f"{words + ': ' if words else 'Invitation: '}{session.title} on {session.when()}"
+        sent += deliver(
+            membership,
+            [item],
+            subject=subject,
+            template="email/invitation",
+            context={"session": session, "cancelled": cancelled, "updated": bool(words)},
+            attachments=[("invitation.ics", ics, f"text/calendar; method={method}")],
+        )
+    return sent

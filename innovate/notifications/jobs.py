@@ -19,3 +19,8 @@ def _attention(organisation, on, innovations):
 def weekly_digest():
     """The weekly digest job; returns the number of emails sent."""
     return sending.send_digests(seen=visible_innovations, attention=_attention)
+
+
+def session_invitations(session_id, person_ids, method):
+    """Send a session's invitation, update or cancellation to the people named."""
+    return sending.send_invitations(session_id, person_ids, method, seen=visible_innovations)

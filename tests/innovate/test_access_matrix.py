@@ -209,6 +209,8 @@ EXPECTED = {
     "sessions:add-attendee": post(acting(RUN, 422)),
     "sessions:remove-attendee": post(acting(RUN, 303)),
     "sessions:agenda": ("get", R),
+    "sessions:calendar": ("get", R),
+    "sessions:invite": [("get", RUN), post(acting(RUN, 422))],
     # Running a session opens its first part.
     "sessions:run": ("get", acting(RUN, 302)),
     "sessions:run-part": ("get", RUN),
