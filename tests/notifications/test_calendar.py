@@ -2,10 +2,9 @@
 the same UID for every update and cancellation, a rising sequence, the times in
 Europe/London; the session page offers the same file to download."""
 
+import re
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
-
-import re
 
 import pytest
 from django.core import mail
