@@ -306,6 +306,8 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_flag("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "innovate@localhost")
+# For EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend: the folder to write to.
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH") or None
 # The address emails link to (reminders, digests and invitations are sent outside a request).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
@@ -323,6 +325,7 @@ Q_CLUSTER = {
     "catch_up": False,
     "sync": TESTING,
     "save_limit": 1000,
+    "guard_cycle": float(os.environ.get("Q_GUARD_CYCLE", "0.5")),
 }
 # How often the daily reminder job runs while developing (minutes); it sends each person each
 # reminder once a day, so a run finds only what became due since the last one.

@@ -7,7 +7,6 @@ NOTIFY_SEND_TRIES times, waiting NOTIFY_RETRY_SECONDS and then twice as long eac
 every try fails its items are recorded as failed, which managers see."""
 
 import logging
-import smtplib
 import time
 from datetime import timedelta
 
@@ -86,22 +85,26 @@ def send_reminders(today=None, *, seen):
 
 
 def claim(membership, items):
-    """The items this run may send: those whose Delivery row it inserted."""
+    """The items this run may send: those whose Delivery row it inserted. One transaction
+    for the person's items (a savepoint each): a second worker inserting the same first item
+    waits for this one to commit, then finds every item taken, so a person's items are never
+    split between two emails."""
     claimed = []
-    for item in items:
-        try:
-            with transaction.atomic():
-                row = Delivery.objects.create(
-                    user_id=membership.user_id,
-                    organisation_id=membership.organisation_id,
-                    kind=item.kind,
-                    item=item.key,
-                    day=item.day,
-                    subject=item.text[:300],
-                )
-        except IntegrityError:
-            continue
-        claimed.append((item, row.pk))
+    with transaction.atomic():
+        for item in items:
+            try:
+                with transaction.atomic():
+                    row = Delivery.objects.create(
+                        user_id=membership.user_id,
+                        organisation_id=membership.organisation_id,
+                        kind=item.kind,
+                        item=item.key,
+                        day=item.day,
+                        subject=item.text[:300],
+                    )
+            except IntegrityError:
+                continue
+            claimed.append((item, row.pk))
     return claimed
 
 
@@ -164,7 +167,9 @@ def send(message, ids):
             time.sleep(settings.NOTIFY_RETRY_SECONDS * 2 ** (attempt - 1))
         try:
             message.send()
-        except (smtplib.SMTPException, OSError) as failure:
+        # Anything the mail backend raises counts as a failed try: the items are recorded
+        # as failed rather than left half-sent.
+        except Exception as failure:  # noqa: BLE001
             error = failure
             logger.warning("An email to %s failed (try %s): %s", message.to, attempt + 1, failure)
             continue

@@ -20,7 +20,7 @@ WORKERS = 2
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_at_once_send_each_email_once(postgres, innovation, leader, facilitator):
     today = clock.localdate()
-    for n in range(4):
+    for n in range(12):
         make_part(innovation, by=leader, name=f"Review {n}", lead=leader, next_review_on=today)
     paused = make_part(
         innovation, by=leader, name="Paused", lead=facilitator, on=today - timedelta(days=9)
@@ -38,7 +38,7 @@ def test_two_workers_at_once_send_each_email_once(postgres, innovation, leader, 
         finally:
             connection.close()
 
-    for _round in range(3):
+    for _round in range(5):
         threads = [threading.Thread(target=worker) for _ in range(WORKERS)]
         for thread in threads:
             thread.start()
@@ -47,4 +47,4 @@ def test_two_workers_at_once_send_each_email_once(postgres, innovation, leader, 
     assert errors == []
     assert sorted(m.to[0] for m in mail.outbox) == sorted([leader.email, facilitator.email])
     assert sum(results) == 2
-    assert Delivery.objects.filter(status="sent").count() == 5
+    assert Delivery.objects.filter(status="sent").count() == 13

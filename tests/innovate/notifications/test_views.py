@@ -210,3 +210,20 @@ def test_a_guest_whose_access_ended_receives_nothing(innovation, leader, manager
     make_part(innovation, by=leader, lead=guest, next_review_on=clock.localdate())
     sending.send_reminders(seen=visible_innovations)
     assert [m for m in mail.outbox if m.to == [guest.email]] == []
+
+
+@pytest.mark.parametrize("chosen", [0, 8])
+def test_the_choice_pages_count_the_same_queries(
+    chosen, client, django_assert_num_queries, manager, organisation
+):
+    kinds = list(EVERY_DAILY)[:chosen]
+    services.set_preferences(manager, {k: EVERY_DAILY[k] for k in kinds}, by=manager)
+    services.set_organisation_defaults(organisation, {k: "off" for k in kinds[:4]}, by=manager)
+    client.force_login(manager)
+    client.get(reverse("notifications:preferences"))
+    with django_assert_num_queries(5):
+        page = client.get(reverse("notifications:preferences"))
+    assert "Reviews due" in page.content.decode()
+    with django_assert_num_queries(4):
+        page = client.get(reverse("notifications:organisation"))
+    assert "Email defaults" in page.content.decode()
