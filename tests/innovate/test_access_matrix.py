@@ -11,12 +11,15 @@ organisation who is neither on its team nor shared it, so it does not exist for 
 from datetime import date, timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from apitokens import services as apitokens
 from assessments.services import evidence, sessions
+from attachments import services as files
 from notifications.tokens import make as unsubscribe_token
 from stages import people, services, teams
-from stages.models import Membership, Role, TeamRole
+from stages.models import Membership, Move, Role, TeamRole
 from tests.factories import MembershipFactory, UserFactory, make_part
 
 PERSONAS = [
@@ -201,6 +204,17 @@ EXPECTED = {
     "evidence:check": [("get", R), post(FORM)],
     "evidence:involvement": [("get", R), post(FORM)],
     "evidence:ethics": [("get", R), post(FORM)],
+    # Evidence documents: everyone who sees the innovation reads and downloads its files; a
+    # role that may write attaches and withdraws them (a POST of nothing names the missing file
+    # or reason).
+    "files:list": [("get", R), post(FORM)],
+    "files:history": ("get", R),
+    "files:move": [("get", R), post(FORM)],
+    "files:reading": [("get", R), post(FORM)],
+    "files:check": [("get", R), post(FORM)],
+    "files:session": [("get", R), post(FORM)],
+    "files:download": ("get", R),
+    "files:withdraw": [("get", WRITE), post(FORM)],
     # Reflection sessions.
     "sessions:list": ("get", R),
     "sessions:plan": [("get", RUN), post(acting(RUN, 422))],
@@ -243,6 +257,8 @@ EXPECTED = {
     "people:password-reset-done": ("get", PUBLIC),
     "people:password-reset-complete": ("get", PUBLIC),
     "people:password-reset-confirm": ("get", PUBLIC),
+    # Search: everyone signed in, over what they may read (tests/innovate/search/).
+    "search:results": ("get", MINE),
     # Dashboards and exports: each person's current organisation.
     "dashboard:portfolio": ("get", SCOPED),
     "dashboard:durations": ("get", SCOPED),
@@ -284,6 +300,34 @@ EXPECTED = {
     ],
     "notifications:failed": ("get", {**MANAGE, "outsider": 200}),
     "notifications:unsubscribe": [("get", PUBLIC), post(PUBLIC)],
+    # API tokens: managers of the organisation (the outsider manages theirs). Revoking
+    # another organisation's token is no such page.
+    "tokens:list": ("get", {**MANAGE, "outsider": 200}),
+    "tokens:create": [
+        ("get", {**MANAGE, "outsider": 200}),
+        post({**MANAGE, "outsider": 422, "manager": 422}),
+    ],
+    "tokens:revoke": post({**MANAGE, "manager": 303}),
+    # The API's root address answers nothing of its own.
+    "api:api-root": ("get", dict.fromkeys(PERSONAS, 404)),
+    # The API's description: anyone signed in.
+    "api:openapi-json": ("get", {**dict.fromkeys(PERSONAS, 200), "anonymous": LOGIN}),
+    "api:openapi-view": ("get", {**dict.fromkeys(PERSONAS, 200), "anonymous": LOGIN}),
+    # The API takes tokens, not signed-in sessions: without a token every persona, signed in
+    # or not, is refused (tests/innovate/api/test_api.py reads it with tokens).
+    **{
+        f"api:{name}": ("get", dict.fromkeys(PERSONAS, 401))
+        for name in (
+            "innovations",
+            "parts",
+            "durations",
+            "moves",
+            "measures",
+            "readings",
+            "sessions",
+            "decisions",
+        )
+    },
 }
 
 
@@ -383,6 +427,12 @@ def world(organisation, innovation, viewer, leader, facilitator, manager, outsid
         organisation, by=manager, email="new.person@example.org", role="leader"
     )
     membership = Membership.objects.get(user=viewer, organisation=organisation)
+    check = evidence.answer_check(part, by=leader, answer="yes", evidence="Seen in March.")
+    attachment = files.add_attachment(
+        innovation,
+        SimpleUploadedFile("report.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"),
+        by=leader,
+    )
     ids = {
         "innovation": innovation.pk,
         "part": part.pk,
@@ -397,6 +447,12 @@ def world(organisation, innovation, viewer, leader, facilitator, manager, outsid
         "token": token,
         "place": _extra_place(innovation, manager, team),
         "unsubscribe": unsubscribe_token(viewer, ["review"]),
+        "move": Move.objects.filter(part=part).order_by("seq").first().pk,
+        "check": check.pk,
+        "attachment": attachment.pk,
+        "api_token": apitokens.create_token(
+            organisation, by=manager, name="Power BI", expires_on=date.today()
+        )[0].pk,
     }
     return ids
 
@@ -441,8 +497,18 @@ def kwargs_for(name, ids):
         return {"uidb64": "MQ", "token": "set-password"}
     if name in {"people:resend", "people:revoke"}:
         return {"pk": ids["invitation"]}
+    if name == "tokens:revoke":
+        return {"pk": ids["api_token"]}
     if name in {"people:role", "people:deactivate", "people:reactivate"}:
         return {"pk": ids["membership"]}
+    if namespace == "files":
+        target = {
+            "list": "innovation",
+            "history": "innovation",
+            "download": "attachment",
+            "withdraw": "attachment",
+        }.get(short, short)
+        return {"pk": ids[target]}
     by_namespace = {"innovations": "innovation", "parts": "part", "sessions": "session"}
     if namespace == "evidence":
         if short in {"reading-correct", "reading-withdraw", "reading-restore"}:
@@ -470,6 +536,7 @@ FRESH = {
     "innovations:reopen",
     "innovations:team",
     "innovations:remove-place",
+    "tokens:revoke",
 }
 
 
@@ -506,6 +573,13 @@ def fresh(name, ids, users, innovation):
             users,
             [users["viewer"], users["leader"], users["facilitator"]],
         )
+    elif name == "tokens:revoke":
+        ids["api_token"] = apitokens.create_token(
+            Organisation.objects.get(pk=innovation.organisation_id),
+            by=users["manager"],
+            name="Excel",
+            expires_on=date.today(),
+        )[0].pk
     elif name == "innovations:remove-place":
         ids["place"] = _extra_place(innovation, users["manager"], users)
     elif name == "innovations:reopen":
