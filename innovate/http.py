@@ -23,6 +23,11 @@ NAV = {
     "dashboard:my-work": "my-work",
     "people": "people",
     "people:accept": None,
+    "networks": "networks",
+    "networks:observe": None,
+    "networks:sharing": "innovations",
+    "networks:adopt": "innovations",
+    "networks:adoption": "innovations",
     "framework": "framework",
 }
 

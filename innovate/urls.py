@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("innovate.evidence.urls", namespace="evidence")),
     path("", include("innovate.people.urls", namespace="people")),
     path("", include("innovate.dashboard.urls", namespace="dashboard")),
+    path("", include("innovate.networks.urls", namespace="networks")),
     path("", include("innovate.accounts.urls", namespace="accounts")),
     # Named as allauth names them: its sign-in steps send the person here.
     path("login/two-step/", accounts.two_step_code, name="mfa_authenticate"),
