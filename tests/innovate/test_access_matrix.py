@@ -21,6 +21,7 @@ from datetime import date, timedelta
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from apitokens import services as apitokens
 from assessments.services import evidence, sessions
 from networks import services as network_services
 from networks.models import PlatformAdministrator
@@ -299,6 +300,8 @@ EXPECTED = {
     "people:password-reset-done": ("get", PUBLIC),
     "people:password-reset-complete": ("get", PUBLIC),
     "people:password-reset-confirm": ("get", PUBLIC),
+    # Search: everyone signed in, over what they may read (tests/innovate/search/).
+    "search:results": ("get", MINE),
     # Dashboards and exports: each person's current organisation.
     "dashboard:portfolio": ("get", SCOPED),
     "dashboard:durations": ("get", SCOPED),
@@ -366,6 +369,34 @@ EXPECTED = {
     # manager.
     "networks:adoption": [("get", R), post(acting(WRITE, 303))],
     "networks:end-adoption": post({**MANAGE, "manager": 303, "guest_ended": 404, "shut_out": 404}),
+    # API tokens: managers of the organisation (the outsider manages theirs). Revoking
+    # another organisation's token is no such page.
+    "tokens:list": ("get", {**MANAGE, "outsider": 200}),
+    "tokens:create": [
+        ("get", {**MANAGE, "outsider": 200}),
+        post({**MANAGE, "outsider": 422, "manager": 422}),
+    ],
+    "tokens:revoke": post({**MANAGE, "manager": 303}),
+    # The API's root address answers nothing of its own.
+    "api:api-root": ("get", dict.fromkeys(PERSONAS, 404)),
+    # The API's description: anyone signed in.
+    "api:openapi-json": ("get", {**dict.fromkeys(PERSONAS, 200), "anonymous": LOGIN}),
+    "api:openapi-view": ("get", {**dict.fromkeys(PERSONAS, 200), "anonymous": LOGIN}),
+    # The API takes tokens, not signed-in sessions: without a token every persona, signed in
+    # or not, is refused (tests/innovate/api/test_api.py reads it with tokens).
+    **{
+        f"api:{name}": ("get", dict.fromkeys(PERSONAS, 401))
+        for name in (
+            "innovations",
+            "parts",
+            "durations",
+            "moves",
+            "measures",
+            "readings",
+            "sessions",
+            "decisions",
+        )
+    },
 }
 
 
@@ -375,6 +406,9 @@ NO_ORGANISATION = {"observer": 404, "platform_admin": 404}
 # network_personas() says: {url name: {persona: status}}.
 STRANGERS = {
     "innovations:list": NO_ORGANISATION,
+    "search:results": NO_ORGANISATION,
+    # Eastmere has an innovation (its model's source), which its manager may share with guests.
+    "people:invite-guest": {"member_manager": 200},
     **{
         f"dashboard:{name}": NO_ORGANISATION
         for name in (
@@ -530,6 +564,9 @@ def world(organisation, innovation, viewer, leader, facilitator, manager, outsid
         "invitation": invitation.pk,
         "token": token,
         "place": _extra_place(innovation, manager, team),
+        "api_token": apitokens.create_token(
+            organisation, by=manager, name="Power BI", expires_on=date.today()
+        )[0].pk,
     }
     return ids
 
@@ -641,6 +678,8 @@ def kwargs_for(name, ids):
         return {"uidb64": "MQ", "token": "set-password"}
     if name in {"people:resend", "people:revoke"}:
         return {"pk": ids["invitation"]}
+    if name == "tokens:revoke":
+        return {"pk": ids["api_token"]}
     if name in {"people:role", "people:deactivate", "people:reactivate"}:
         return {"pk": ids["membership"]}
     by_namespace = {"innovations": "innovation", "parts": "part", "sessions": "session"}
@@ -674,6 +713,7 @@ FRESH = {
     "networks:accept",
     "networks:decline",
     "networks:end-observer",
+    "tokens:revoke",
 }
 
 
@@ -724,6 +764,13 @@ def fresh(name, ids, users, innovation):
             users["manager"],
             Organisation.objects.get(slug="southdale"),
         )
+    elif name == "tokens:revoke":
+        ids["api_token"] = apitokens.create_token(
+            Organisation.objects.get(pk=innovation.organisation_id),
+            by=users["manager"],
+            name="Excel",
+            expires_on=date.today(),
+        )[0].pk
     elif name == "innovations:remove-place":
         ids["place"] = _extra_place(innovation, users["manager"], users)
     elif name == "innovations:reopen":
