@@ -16,6 +16,7 @@ urlpatterns = [
     path("sessions/", include("innovate.sessions.urls", namespace="sessions")),
     path("search/", include("innovate.search.urls", namespace="search")),
     path("", include("innovate.evidence.urls", namespace="evidence")),
+    path("", include("innovate.files.urls", namespace="files")),
     path("", include("innovate.people.urls", namespace="people")),
     path("", include("innovate.dashboard.urls", namespace="dashboard")),
     path("", include("innovate.networks.urls", namespace="networks")),

@@ -19,14 +19,16 @@ and the test innovation adopts it."""
 from datetime import date, timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from apitokens import services as apitokens
 from assessments.services import evidence, sessions
+from attachments import services as files
 from networks import services as network_services
 from networks.models import PlatformAdministrator
 from stages import people, services, teams
-from stages.models import Innovation, Membership, Role, TeamRole
+from stages.models import Innovation, Membership, Move, Role, TeamRole
 from tests.factories import (
     InnovationFactory,
     MembershipFactory,
@@ -260,6 +262,17 @@ EXPECTED = {
     "evidence:check": [("get", R), post(FORM)],
     "evidence:involvement": [("get", R), post(FORM)],
     "evidence:ethics": [("get", R), post(FORM)],
+    # Evidence documents: everyone who sees the innovation reads and downloads its files; a
+    # role that may write attaches and withdraws them (a POST of nothing names the missing file
+    # or reason).
+    "files:list": [("get", R), post(FORM)],
+    "files:history": ("get", R),
+    "files:move": [("get", R), post(FORM)],
+    "files:reading": [("get", R), post(FORM)],
+    "files:check": [("get", R), post(FORM)],
+    "files:session": [("get", R), post(FORM)],
+    "files:download": ("get", R),
+    "files:withdraw": [("get", WRITE), post(FORM)],
     # Reflection sessions.
     "sessions:list": ("get", R),
     "sessions:plan": [("get", RUN), post(acting(RUN, 422))],
@@ -551,6 +564,12 @@ def world(organisation, innovation, viewer, leader, facilitator, manager, outsid
         organisation, by=manager, email="new.person@example.org", role="leader"
     )
     membership = Membership.objects.get(user=viewer, organisation=organisation)
+    check = evidence.answer_check(part, by=leader, answer="yes", evidence="Seen in March.")
+    attachment = files.add_attachment(
+        innovation,
+        SimpleUploadedFile("report.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"),
+        by=leader,
+    )
     ids = {
         "innovation": innovation.pk,
         "part": part.pk,
@@ -564,6 +583,9 @@ def world(organisation, innovation, viewer, leader, facilitator, manager, outsid
         "invitation": invitation.pk,
         "token": token,
         "place": _extra_place(innovation, manager, team),
+        "move": Move.objects.filter(part=part).order_by("seq").first().pk,
+        "check": check.pk,
+        "attachment": attachment.pk,
         "api_token": apitokens.create_token(
             organisation, by=manager, name="Power BI", expires_on=date.today()
         )[0].pk,
@@ -682,6 +704,14 @@ def kwargs_for(name, ids):
         return {"pk": ids["api_token"]}
     if name in {"people:role", "people:deactivate", "people:reactivate"}:
         return {"pk": ids["membership"]}
+    if namespace == "files":
+        target = {
+            "list": "innovation",
+            "history": "innovation",
+            "download": "attachment",
+            "withdraw": "attachment",
+        }.get(short, short)
+        return {"pk": ids[target]}
     by_namespace = {"innovations": "innovation", "parts": "part", "sessions": "session"}
     if namespace == "evidence":
         if short in {"reading-correct", "reading-withdraw", "reading-restore"}:
