@@ -3,6 +3,7 @@
 import os
 import secrets
 import sys
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -75,7 +76,10 @@ INSTALLED_APPS = [
     "networks",
     "search",
     "signins",
+    "django_q",
+    "notifications",
     "apitokens",
+    "attachments",
     "innovate",
 ]
 
@@ -291,8 +295,35 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Evidence documents (attachments/) are stored through the default storage and served only by
+# an access-checked view, never from a public address: there is no MEDIA_URL route. The local
+# folder is FILES_ROOT (outside static/); with FILES_S3_BUCKET set, any S3-compatible store
+# (Amazon S3, MinIO, ...) through django-storages, its address and keys from the environment.
+FILES_ROOT = Path(os.environ.get("FILES_ROOT", str(BASE_DIR / "uploads")))
+if TESTING and "FILES_ROOT" not in os.environ:
+    FILES_ROOT = Path(tempfile.mkdtemp(prefix="innovate-test-files-"))
+if os.environ.get("FILES_S3_BUCKET"):
+    FILES_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["FILES_S3_BUCKET"],
+            "endpoint_url": os.environ.get("FILES_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("FILES_S3_REGION") or None,
+            "access_key": os.environ.get("FILES_S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("FILES_S3_SECRET_ACCESS_KEY") or None,
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+            "addressing_style": os.environ.get("FILES_S3_ADDRESSING_STYLE") or None,
+        },
+    }
+else:
+    FILES_STORAGE = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": FILES_ROOT, "base_url": None},
+    }
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": FILES_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -304,8 +335,14 @@ STORAGES = {
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # A request body larger than this is refused (400) before it is read: ten times the largest
-# file the product takes (a readings CSV, 1 MB).
+# file the product takes (a readings CSV, 1 MB) ...
 MAX_REQUEST_BYTES = 10 * 1024 * 1024
+# ... except on the pages that take an evidence document (innovate.http.takes_files): a file
+# of at most ATTACHMENT_MAX_BYTES and the form's few fields.
+ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_MB", "20")) * 1024 * 1024
+MAX_FILE_REQUEST_BYTES = ATTACHMENT_MAX_BYTES + 1024 * 1024
+# What one organisation's files in use may take together.
+ATTACHMENT_QUOTA_BYTES = int(os.environ.get("ATTACHMENT_QUOTA_MB", "200")) * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 
 # Sessions end after an idle hour (innovate.middleware renews them); a warning comes first.
@@ -371,6 +408,34 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_flag("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "innovate@localhost")
+# For EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend: the folder to write to.
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH") or None
+# The address emails link to (reminders, digests and invitations are sent outside a request).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Scheduled jobs (reminders, digests, calendar invitations): django-q2 with the database as
+# its broker, run by `manage.py qcluster`. A job that fails is tried again after `retry`
+# seconds, up to `max_attempts` times; the tests run each job at once, in the caller.
+Q_CLUSTER = {
+    "name": "innovate",
+    "orm": "default",
+    "workers": int(os.environ.get("Q_WORKERS", "2")),
+    "timeout": 300,
+    "retry": 360,
+    "max_attempts": 3,
+    "ack_failures": True,
+    "catch_up": False,
+    "sync": TESTING,
+    "save_limit": 1000,
+    "guard_cycle": float(os.environ.get("Q_GUARD_CYCLE", "0.5")),
+}
+# How often the daily reminder job runs while developing (minutes); it sends each person each
+# reminder once a day, so a run finds only what became due since the last one.
+REMINDERS_EVERY_MINUTES = int(os.environ.get("REMINDERS_EVERY_MINUTES", "2"))
+# Tries of one email before it is recorded as failed, and the first wait between them
+# (doubled each time).
+NOTIFY_SEND_TRIES = int(os.environ.get("NOTIFY_SEND_TRIES", "3"))
+NOTIFY_RETRY_SECONDS = float(os.environ.get("NOTIFY_RETRY_SECONDS", "0" if TESTING else "5"))
 
 LOGGING = {
     "version": 1,
