@@ -11,13 +11,22 @@ their role in the organisation; a guest may do what their place on it allows."""
 import copy
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from assessments.models import Action, Measure, Reading, ReflectionSession
+from networks.models import (
+    Adoption,
+    Network,
+    NetworkMember,
+    Observer,
+    PlatformAdministrator,
+    SharedModel,
+)
 from stages import clock
 from stages.models import Innovation, Invitation, Membership, Part, Role, TeamMember, TeamRole
 
@@ -381,3 +390,202 @@ def _owner_or_facilitator(action, membership):
             "Only the action's owner, a facilitator or a manager may mark it done. Your role at "
             f"{membership.organisation} is {membership.get_role_display().lower()}."
         )
+
+
+# Networks. Who may know a network exists: platform administrators, its current observers,
+# the members of its current member organisations and the managers of an organisation it has
+# invited. Anyone else gets a 404; of those, whoever lacks the need gets a 403.
+NETWORK_VIEW = "view"  # members of a current member organisation (any role), observers
+NETWORK_MANAGE = "manage"  # the owner organisation's managers
+NETWORK_MEMBER_MANAGER = "member_manager"  # a current member organisation's manager
+NETWORK_PLATFORM = "platform"  # platform administrators
+
+NETWORK_REFUSED = {
+    NETWORK_VIEW: (
+        "Only the people of the network's member organisations and its observers may see "
+        "the network's pages."
+    ),
+    NETWORK_MANAGE: "Only a manager of {owner}, which owns the network, may do this.",
+    NETWORK_MEMBER_MANAGER: (
+        "Only a manager of one of the network's member organisations may do this."
+    ),
+    NETWORK_PLATFORM: "Only a platform administrator may do this.",
+}
+
+
+@dataclass
+class NetworkStanding:
+    """What the person is to one network. `membership` is the membership they act as
+    (of a current member organisation: the one they are working in when it is a member);
+    `observer` their current Observer row; `platform` whether they administer the
+    platform; `invited` the memberships whose organisation the network has invited and
+    they manage."""
+
+    network: Network
+    membership: Membership | None = None
+    memberships: list = field(default_factory=list)
+    observer: Observer | None = None
+    platform: bool = False
+    invited: list = field(default_factory=list)
+
+    @property
+    def is_member(self):
+        return self.membership is not None
+
+    @property
+    def is_observer(self):
+        """Seen as an observer: counts that would single out an organisation's part are
+        suppressed on the pages they read."""
+        return self.observer is not None and self.membership is None
+
+    @property
+    def is_owner_manager(self):
+        return any(
+            m.organisation_id == self.network.owner_id and m.may(Role.MANAGER)
+            for m in self.memberships
+        )
+
+    @property
+    def managed_memberships(self):
+        """The person's manager memberships of current member organisations."""
+        return [m for m in self.memberships if m.may(Role.MANAGER)]
+
+    def may(self, need):
+        if need == NETWORK_VIEW:
+            return self.is_member or self.observer is not None
+        if need == NETWORK_MANAGE:
+            return self.is_owner_manager
+        if need == NETWORK_MEMBER_MANAGER:
+            return bool(self.managed_memberships)
+        if need == NETWORK_PLATFORM:
+            return self.platform
+        raise ValueError(f"Unknown need {need!r}")
+
+    @property
+    def knows(self):
+        return self.platform or self.observer is not None or self.is_member or bool(self.invited)
+
+
+def _real_memberships(request):
+    """The person's memberships that may act for an organisation in a network: not as a
+    guest (a guest sees only the innovations shared with them)."""
+    return [m for m in memberships(request) if not m.is_guest]
+
+
+def is_platform_administrator(request):
+    """Whether the person administers the platform (creates networks). One query, kept on
+    the request."""
+    if not request.user.is_authenticated:
+        return False
+    if not hasattr(request, "_platform_administrator"):
+        request._platform_administrator = PlatformAdministrator.objects.filter(
+            user_id=request.user.pk, user__is_active=True
+        ).exists()
+    return request._platform_administrator
+
+
+def observed_networks(request):
+    """The networks the person currently observes, by name. One query, kept on the request."""
+    if not request.user.is_authenticated:
+        return []
+    if not hasattr(request, "_observed_networks"):
+        request._observed_networks = list(
+            Network.objects.filter(
+                observers__in=Observer.objects.current().filter(user_id=request.user.pk)
+            )
+            .distinct()
+            .order_by("name")
+        )
+    return request._observed_networks
+
+
+def network_standing(request, network, observer=None):
+    """What the person is to `network` (a NetworkStanding), given their current Observer row
+    of it (if any). One query, plus the person's memberships and the platform check (both
+    kept on the request)."""
+    mine = {m.organisation_id: m for m in _real_memberships(request)}
+    places = []
+    if mine:
+        places = list(
+            NetworkMember.objects.filter(network=network, organisation_id__in=list(mine))
+            .filter(left_at__isnull=True, declined_at__isnull=True)
+            .values_list("organisation_id", "joined_at")
+        )
+    current = [mine[org] for org, joined in places if joined is not None]
+    invited = [
+        mine[org] for org, joined in places if joined is None and mine[org].may(Role.MANAGER)
+    ]
+    chosen = request.session.get(SESSION_KEY)
+    acting = next((m for m in current if m.organisation_id == chosen), None)
+    if acting is None and current:
+        acting = current[0]
+    return NetworkStanding(
+        network=network,
+        membership=acting,
+        memberships=current,
+        observer=observer,
+        platform=is_platform_administrator(request),
+        invited=invited,
+    )
+
+
+def get_network_for(request, pk, need=NETWORK_VIEW):
+    """(network, NetworkStanding) for the network `pk`; its owner is selected. A 404 for a
+    person who may not know the network exists (see above), a 403 for one who may but lacks
+    `need`: "view", "manage", "member_manager" or "platform". Two queries besides the
+    person's memberships (kept on the request)."""
+    if need not in NETWORK_REFUSED:
+        raise ValueError(f"Unknown need {need!r}")
+    user_id = request.user.pk
+    observing = Observer.objects.current().filter(network=OuterRef("pk"), user_id=user_id)
+    networks = Network.objects.select_related("owner").annotate(
+        _observing=Subquery(observing.values("pk")[:1]),
+        _platform=Exists(
+            PlatformAdministrator.objects.filter(user_id=user_id, user__is_active=True)
+        ),
+    )
+    network = get_object_or_404(networks, pk=pk)
+    request._platform_administrator = network._platform
+    observer = None
+    if network._observing is not None:
+        observer = Observer.objects.filter(pk=network._observing).first()
+    standing = network_standing(request, network, observer)
+    if not standing.knows:
+        raise Http404("No such page")
+    if not standing.may(need):
+        raise PermissionDenied(NETWORK_REFUSED[need].format(owner=network.owner))
+    request.network_standing = standing
+    return network, standing
+
+
+def get_shared_model_for(request, network_pk, pk, need=NETWORK_VIEW):
+    """(model, network, NetworkStanding) for a model published to the network, withdrawn or
+    not; a 404 for a model of another network."""
+    network, standing = get_network_for(request, network_pk, need)
+    model = get_object_or_404(
+        SharedModel.objects.select_related("innovation", "organisation", "published_by"),
+        pk=pk,
+        network=network,
+    )
+    return model, network, standing
+
+
+def get_adoption_for(request, pk, need=Role.LEADER):
+    """(adoption, membership) for an adoption by one of the person's organisations, as
+    get_innovation_for finds its innovation: a 404 when the person may not see the
+    innovation, a 403 for a role below `need` on it. Its model and network are selected."""
+    adoptions = Adoption.objects.select_related(
+        "model__network", "innovation", "organisation"
+    ).filter(innovation__in=Innovation.objects.values("pk"))
+    return _get_on_innovation(request, adoptions, pk, need, "innovation__")
+
+
+def get_network_invitation_for(request, pk):
+    """(NetworkMember, membership) for an invitation of one of the person's organisations to
+    a network, pending or not: a 404 for anyone else's, a 403 for a role below manager."""
+    places = NetworkMember.objects.select_related("network__owner", "organisation", "invited_by")
+    ids = [m.organisation_id for m in _real_memberships(request)]
+    found = get_object_or_404(places, pk=pk, organisation_id__in=ids)
+    membership = membership_for(request, found.organisation_id, Role.MANAGER)
+    _follow(request, membership)
+    return found, membership

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.openid_connect",
     "stages",
     "assessments",
+    "networks",
     "signins",
     "innovate",
 ]

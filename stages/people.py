@@ -429,3 +429,9 @@ def reactivate(membership, *, by):
     save_with_history(membership, by=by, reason=reason)
     bump_version(membership.organisation_id)
     return membership
+
+
+def new_account(invited, *, username, first_name, last_name, password):
+    """A new account for the address `invited.email` (an invitation of any kind), checked as
+    an invitation's is. Raises ValidationError naming the field."""
+    return _new_account(invited, username, first_name, last_name, password)
