@@ -210,6 +210,18 @@ def pick_organisation():
     return org
 
 
+def pick_network():
+    """The network with the most current members, or None before any is built."""
+    from networks.models import Network
+
+    return (
+        Network.objects.filter(members__joined_at__isnull=False, members__left_at__isnull=True)
+        .annotate(n=Count("members"))
+        .order_by("-n", "pk")
+        .first()
+    )
+
+
 def run(args):
     org = pick_organisation()
     manager = (
@@ -260,19 +272,42 @@ def run(args):
         "timeline": f"/innovations/{innovation.pk}/timeline/",
         "moves CSV": "/dashboard/export/moves.csv",
     }
+    cookies = {}
+    network = pick_network()
+    if network is not None:
+        # A manager of one of the largest network's members, and its observer.
+        reader = (
+            Membership.objects.filter(
+                organisation__network_places__network=network,
+                organisation__network_places__left_at__isnull=True,
+                role=Role.MANAGER,
+                is_active=True,
+            )
+            .select_related("user")
+            .order_by("organisation__slug")
+            .first()
+            .user
+        )
+        observer = network.observers.select_related("user").first()
+        pages["network wheel"] = f"/networks/{network.pk}/"
+        pages["network durations"] = f"/networks/{network.pk}/durations/"
+        cookies["network wheel"] = cookies["network durations"] = session_cookie(reader)
+        if observer is not None:
+            pages["network wheel (observer)"] = f"/networks/{network.pk}/"
+            cookies["network wheel (observer)"] = session_cookie(observer.user)
     server = Server(args.port, args.workers)
     results = {"warm": [], "cold": []}
     try:
         # Warm each page once, then measure it.
-        for path in pages.values():
-            request(args.port, "GET", path, cookie=cookie)
+        for name, path in pages.items():
+            request(args.port, "GET", path, cookie=cookies.get(name, cookie))
         rss_before = server.worker_rss_mb()
         bare_rps = None
         for name, path in pages.items():
             clients = 1 if name == "moves CSV" else args.clients
 
-            def make(index, n, path=path):
-                return [("GET", path, None, cookie, True)]
+            def make(index, n, path=path, reader=cookies.get(name, cookie)):  # noqa: B008
+                return [("GET", path, None, reader, True)]
 
             samples, errors, wall = load(
                 args.port,
@@ -293,11 +328,11 @@ def run(args):
             if name == "moves CSV":
                 continue
 
-            def make_single(index, n, path=path):
+            def make_single(index, n, path=path, reader=cookies.get(name, cookie)):  # noqa: B008
                 if path is None:
                     move = move_request(index)
                     return [move] if move else []
-                return [("GET", path, None, cookie, True)]
+                return [("GET", path, None, reader, True)]
 
             samples, errors, wall = load(
                 args.port,
@@ -364,6 +399,10 @@ def row_counts():
     counts = {}
     for model in (Organisation, Innovation, Part, Move, Measure, Reading, Check):
         counts[str(model._meta.verbose_name_plural)] = model.objects.count()
+    from networks.models import Network, Sharing
+
+    counts["networks"] = Network.objects.count()
+    counts["sharings"] = Sharing.objects.count()
     try:
         from assessments.models import ReflectionSession
 

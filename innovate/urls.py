@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("innovate.people.urls", namespace="people")),
     path("", include("innovate.dashboard.urls", namespace="dashboard")),
     path("", include("innovate.accounts.urls", namespace="accounts")),
+    path("", include("innovate.networks.urls", namespace="networks")),
     # Named as allauth names them: its sign-in steps send the person here.
     path("login/two-step/", accounts.two_step_code, name="mfa_authenticate"),
     path(

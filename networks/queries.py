@@ -21,8 +21,8 @@ from assessments.queries.organisation import MeasureBook
 from networks.models import (
     SHARE_RANK,
     Adoption,
-    ComponentKind,
     Component,
+    ComponentKind,
     Fidelity,
     FidelityState,
     NetworkMember,
@@ -293,9 +293,7 @@ def fidelity(network, *, model=None):
         models = models.filter(pk=model.pk)
     models = list(models.order_by("name", "pk"))
     components = list(
-        Component.objects.filter(model__in=[m.pk for m in models]).order_by(
-            "position", "pk"
-        )
+        Component.objects.filter(model__in=[m.pk for m in models]).order_by("position", "pk")
     )
     adoptions = list(
         Adoption.objects.current()

@@ -170,7 +170,8 @@ def durations(organisation, on, *, innovation=None, part=None, counted=None):
     Days run between consecutive moves' dates; the open span ends at `on`. A visit to a stage
     ends when the stage or the cycle changes (a pause does not end it); paused days are
     counted apart; stopped days belong to no stage. One query."""
-    return fold_spans(spans(organisation, on, innovation=innovation, part=part, counted=counted), on)
+    rows = spans(organisation, on, innovation=innovation, part=part, counted=counted)
+    return fold_spans(rows, on)
 
 
 def fold_spans(rows, on):

@@ -78,13 +78,6 @@ def _common(network, standing, form, **context):
     }
 
 
-def _counts_shown(counts, observer):
-    return {
-        stage: {state: shown(n, observer=observer) for state, n in by_state.items()}
-        for stage, by_state in counts.items()
-    }
-
-
 def organisation_rows(found, members, observer):
     """[(organisation name, [count in each stage], total)], every current member's, counts
     suppressed for observers."""
@@ -102,7 +95,7 @@ def network_wheel(found, title, observer):
     in each stage and state, with counts under 3 shown as fewer than 3."""
     if observer:
         return aggregate_wheel_svg(
-            _counts_shown(found.counts, True), title=title, id_prefix="network-wheel"
+            found.counts, title=title, id_prefix="network-wheel", suppress=True
         )
     markers = [
         Marker(index, f"{part.name} ({part.innovation})", part.stage, part.state, part.cycle)
@@ -165,16 +158,19 @@ def spread_text(spread, observer):
     if observer and suppressed(spread.stays):
         return f"{FEWER} stays"
     stays = f"{spread.stays} stay{'' if spread.stays == 1 else 's'}"
-    if spread.stays == 1:
+    if spread.lower == spread.upper:
         return f"{_days(spread.median)} days, {stays}"
     return f"{_days(spread.median)} days ({_days(spread.lower)} to {_days(spread.upper)}), {stays}"
 
 
 def duration_rows(network, pooled, members, observer):
     """[(who, [text for each stage])]: the network first, then each member organisation."""
-    rows = [(f"{network.name} (all shared parts)", [
-        spread_text(pooled.network[n], observer) for n in range(1, 7)
-    ])]
+    rows = [
+        (
+            f"{network.name} (all shared parts)",
+            [spread_text(pooled.network[n], observer) for n in range(1, 7)],
+        )
+    ]
     for member in members:
         mine = pooled.organisations.get(member.organisation_id, {})
         rows.append(
@@ -214,7 +210,10 @@ def _fidelity_rows(models, observer):
                     (
                         component,
                         [
-                            (FidelityState(s).label, shown(tally[component.pk][s], observer=observer))
+                            (
+                                FidelityState(s).label,
+                                shown(tally[component.pk][s], observer=observer),
+                            )
                             for s in FidelityState.values
                         ],
                     )
@@ -223,9 +222,7 @@ def _fidelity_rows(models, observer):
                 "adoptions": [
                     (
                         adopted.adoption,
-                        [
-                            adopted.states.get(component.pk) for component in model.core
-                        ],
+                        [adopted.states.get(component.pk) for component in model.core],
                     )
                     for adopted in model.adoptions
                 ],
@@ -302,7 +299,9 @@ def changes(request: HttpRequest, pk):
         form,
         since=since,
         moved=[] if observer else moved,
-        by_organisation=[(name, shown(n, observer=observer)) for name, n in by_organisation.items()],
+        by_organisation=[
+            (name, shown(n, observer=observer)) for name, n in by_organisation.items()
+        ],
         total=shown(len(moved), observer=observer),
         stage_names=stage_names(),
     )
@@ -334,7 +333,9 @@ def export_wheel(request: HttpRequest, pk):
     names = stage_names()
     if standing.is_observer:
         header = ["Organisation", *(f"{n}. {name}" for n, name in names.items()), "Parts"]
-        rows = [[name, *cells, total] for name, cells, total in organisation_rows(found, members, True)]
+        rows = [
+            [name, *cells, total] for name, cells, total in organisation_rows(found, members, True)
+        ]
         return _csv(network, "wheel", on, header, rows)
     organisations = _names(members)
     levels = {i.pk: ShareLevel(i.share_level).label for i in found.innovations}
@@ -374,12 +375,23 @@ def export_durations(request: HttpRequest, pk):
     members = queries.members(network)
     pooled = _durations(network, members, form.on_date)
     observer = standing.is_observer
-    header = ["Who", "Stage number", "Stage", "Completed stays", "Median days", "Lower quartile", "Upper quartile"]
+    header = [
+        "Who",
+        "Stage number",
+        "Stage",
+        "Completed stays",
+        "Median days",
+        "Lower quartile",
+        "Upper quartile",
+    ]
     rows = []
     for stage, name in stage_names().items():
         whose = [(network.name + " (the network)", pooled.network[stage])]
         whose += [
-            (m.organisation.name, pooled.organisations.get(m.organisation_id, {}).get(stage, spread([])))
+            (
+                m.organisation.name,
+                pooled.organisations.get(m.organisation_id, {}).get(stage, spread([])),
+            )
             for m in members
         ]
         for who, figures in whose:
@@ -406,11 +418,22 @@ def export_fidelity(request: HttpRequest, pk):
                     [
                         model.model.name,
                         component.name,
-                        *(shown(tally[component.pk][s], observer=True) for s in FidelityState.values),
+                        *(
+                            shown(tally[component.pk][s], observer=True)
+                            for s in FidelityState.values
+                        ),
                     ]
                 )
         return _csv(network, "fidelity", today, header, rows)
-    header = ["Model", "Organisation", "Innovation", "Core component", "State", "How and why", "Recorded on"]
+    header = [
+        "Model",
+        "Organisation",
+        "Innovation",
+        "Core component",
+        "State",
+        "How and why",
+        "Recorded on",
+    ]
     rows = []
     for model in models:
         for adopted in model.adoptions:
@@ -463,7 +486,8 @@ def public_summary(request: HttpRequest, token):
     context = {
         "network": network,
         "wheel": aggregate_wheel_svg(
-            _counts_shown(found.counts, True),
+            found.counts,
+            suppress=True,
             title=f"Shared parts of {network.name}'s organisations on the wheel today",
             id_prefix="summary-wheel",
         ),

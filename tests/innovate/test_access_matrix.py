@@ -6,7 +6,13 @@ The test innovation is restricted. Its lead and a contributor (both viewers in t
 organisation) are its team; it is shared with the viewer, the leader and the facilitator, who
 keep their own roles on it; two guests from a partner agency have a place on it (a viewer and
 a contributor) and a third had one that ended yesterday; the member shut out is a leader of the
-organisation who is neither on its team nor shared it, so it does not exist for them."""
+organisation who is neither on its team nor shared it, so it does not exist for them.
+
+The test organisation owns a network, "Family Safeguarding spread" (so its manager is the
+network owner's manager). Eastmere Council is a member (its manager and a leader are
+personas), Westvale Council was one and left (its manager is a persona); an observer of the
+network and a platform administrator belong to no organisation. To every organisation's page
+they are strangers: the observer and the administrator find no such page."""
 
 from datetime import date, timedelta
 
@@ -14,9 +20,11 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from assessments.services import evidence, sessions
+from networks import services as network_services
+from networks.models import PlatformAdministrator
 from stages import people, services, teams
 from stages.models import Membership, Role, TeamRole
-from tests.factories import MembershipFactory, UserFactory, make_part
+from tests.factories import MembershipFactory, OrganisationFactory, UserFactory, make_part
 
 PERSONAS = [
     "anonymous",
@@ -31,8 +39,14 @@ PERSONAS = [
     "guest_contributor",
     "guest_ended",
     "shut_out",
+    "platform_admin",
+    "member_manager",
+    "member_leader",
+    "observer",
+    "left_manager",
 ]
 LOGIN = 302
+NETWORK_PERSONAS = PERSONAS[-5:]
 
 # The new personas on pages of the innovation: its team and a contributing guest may do what a
 # facilitator may; a guest viewer reads; a guest whose access ended and the member shut out of
@@ -122,6 +136,27 @@ FORM = {
     "lead": 422,
     "contributor": 422,
     "guest_contributor": 422,
+}
+
+
+NETWORK_READ = {
+    "anonymous": LOGIN,
+    "outsider": 404,
+    "viewer": 200,
+    "leader": 200,
+    "facilitator": 200,
+    "manager": 200,
+    "lead": 200,
+    "contributor": 200,
+    "guest_viewer": 404,
+    "guest_contributor": 404,
+    "guest_ended": 404,
+    "shut_out": 200,
+    "platform_admin": 403,
+    "member_manager": 200,
+    "member_leader": 200,
+    "observer": 200,
+    "left_manager": 404,
 }
 
 
@@ -269,7 +304,52 @@ EXPECTED = {
         post({**MANAGE, "outsider": 303, "manager": 303}),
     ],
     "accounts:organisation-sign-ins": ("get", {**MANAGE, "outsider": 200}),
+    # The network's views: its member organisations' people (not their guests) and its
+    # observer read them; the platform administrator knows the network but may not read it;
+    # an organisation that left, and anyone else, finds no such page.
+    "networks:wheel": ("get", NETWORK_READ),
+    "networks:durations": ("get", NETWORK_READ),
+    "networks:changes": ("get", NETWORK_READ),
+    "networks:fidelity": ("get", NETWORK_READ),
+    "networks:model": ("get", NETWORK_READ),
+    "networks:export-wheel": ("get", NETWORK_READ),
+    "networks:export-durations": ("get", NETWORK_READ),
+    "networks:export-fidelity": ("get", NETWORK_READ),
+    # The public summary is not approved yet: no such page, for anyone.
+    "networks:public-summary": ("get", dict.fromkeys(PERSONAS, 404)),
 }
+
+
+# Where an organisation's page answers the new personas otherwise than the rule in
+# network_personas() says: {url name: {persona: status}}.
+STRANGERS = {}
+
+
+def network_personas(name, expect):
+    """`expect` with the network's personas added. The member organisation's and the left
+    organisation's people are outsiders to the test organisation: they answer as the outsider
+    (a manager of another organisation) does, a leader where only a manager may; the
+    observer and the platform administrator, who belong to no organisation, find no such page
+    (404), except on the pages everyone gets alike."""
+    if all(p in expect for p in NETWORK_PERSONAS):
+        return expect
+    outsider = expect["outsider"]
+    leader_instead = expect["leader"] != expect["manager"] and outsider == expect["manager"]
+    others = {expect[p] for p in ("outsider", "viewer", "leader", "facilitator", "manager")}
+    stranger = others.pop() if len(others) == 1 else 404
+    added = {
+        "member_manager": outsider,
+        "left_manager": outsider,
+        "member_leader": expect["leader"] if leader_instead else outsider,
+        "observer": stranger,
+        "platform_admin": stranger,
+    }
+    return {**expect, **added, **STRANGERS.get(name, {})}
+
+
+def checks_of(name):
+    checks = EXPECTED[name] if isinstance(EXPECTED[name], list) else [EXPECTED[name]]
+    return [(method, network_personas(name, expected)) for method, expected in checks]
 
 
 def url_names():
@@ -385,6 +465,42 @@ def world(organisation, innovation, viewer, leader, facilitator, manager, outsid
     return ids
 
 
+@pytest.fixture
+def network(organisation, innovation, manager, world):
+    """The network's personas (see the module's docstring); the network's ids go in `world`."""
+    eastmere = OrganisationFactory(name="Eastmere Council", slug="eastmere")
+    westvale = OrganisationFactory(name="Westvale Council", slug="westvale")
+    users = {
+        "platform_admin": UserFactory(username="platform-admin"),
+        "member_manager": _persona(eastmere, "member-manager", Role.MANAGER),
+        "member_leader": _persona(eastmere, "member-leader", Role.LEADER),
+        "observer": UserFactory(username="observer", email="observer@example.org"),
+        "left_manager": _persona(westvale, "left-manager", Role.MANAGER),
+    }
+    PlatformAdministrator.objects.create(user=users["platform_admin"])
+    found = network_services.create_network(
+        owner=organisation, name="Family Safeguarding spread", by=users["platform_admin"]
+    )
+    for joining, by in ((eastmere, "member_manager"), (westvale, "left_manager")):
+        place = network_services.invite_organisation(found, joining, by=manager)
+        network_services.accept_network_invitation(place, by=users[by])
+    network_services.leave_network(found, westvale, by=users["left_manager"])
+    _observer, token = network_services.invite_observer(
+        found, by=manager, email="observer@example.org"
+    )
+    network_services.accept_observer_invitation(token)
+    world["network"] = found.pk
+    world["network_model"] = network_services.publish_model(
+        found,
+        innovation,
+        by=manager,
+        name="Family Safeguarding",
+        components=[("core", "Group supervision", "")],
+    ).pk
+    world["summary_token"] = found.summary_token
+    return users
+
+
 def _extra_place(innovation, manager, team):
     (place,) = teams.place_guest(
         team["extra_guest"],
@@ -415,6 +531,12 @@ def kwargs_for(name, ids):
         return {"pk": ids["session"], "part_pk": ids["part"]}
     if name in {"sessions:complete-action", "sessions:reopen-action"}:
         return {"pk": ids["action"]}
+    if name == "networks:model":
+        return {"pk": ids["network"], "model_pk": ids["network_model"]}
+    if name == "networks:public-summary":
+        return {"token": ids["summary_token"]}
+    if namespace == "networks":
+        return {"pk": ids["network"]}
     if name == "openid_connect_callback":
         return {"provider_id": "org-0"}
     if name == "people:accept":
@@ -500,7 +622,7 @@ def fresh(name, ids, users, innovation):
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_each_persona_gets_the_expected_answer(
-    name, world, team, client, innovation, viewer, leader, facilitator, manager, outsider
+    name, world, team, network, client, innovation, viewer, leader, facilitator, manager, outsider
 ):
     users = {
         "viewer": viewer,
@@ -510,8 +632,8 @@ def test_each_persona_gets_the_expected_answer(
         "outsider": outsider,
         **team,
     }
-    checks = EXPECTED[name] if isinstance(EXPECTED[name], list) else [EXPECTED[name]]
-    for method, expected in checks:
+    users.update(network)
+    for method, expected in checks_of(name):
         answers = {}
         for persona in PERSONAS:
             if name in FRESH:

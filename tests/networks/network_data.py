@@ -97,9 +97,7 @@ def adopt(model, innovation, *, by, states=()):
 
 def member_of(organisation, role="leader", username=None):
     kwargs = {"username": username} if username else {}
-    return MembershipFactory(
-        organisation=organisation, role=role, user=UserFactory(**kwargs)
-    ).user
+    return MembershipFactory(organisation=organisation, role=role, user=UserFactory(**kwargs)).user
 
 
 def organisation(name):

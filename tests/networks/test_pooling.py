@@ -40,7 +40,8 @@ def test_spread_is_the_median_and_the_middle_half(days, expected):
 
 
 @pytest.mark.parametrize(
-    ("index", "label"), [(0, "A"), (1, "B"), (25, "Z"), (26, "AA"), (27, "AB"), (51, "AZ"), (52, "BA")]
+    ("index", "label"),
+    [(0, "A"), (1, "B"), (25, "Z"), (26, "AA"), (27, "AB"), (51, "AZ"), (52, "BA")],
 )
 def test_letters_name_columns_as_a_spreadsheet_does(index, label):
     assert letters(index) == label

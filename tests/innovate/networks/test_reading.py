@@ -10,7 +10,6 @@ import time_machine
 from django.urls import reverse
 
 from assessments.services import evidence
-from networks.models import Network, SummaryState
 from stages import services
 from tests.factories import InnovationFactory, make_move, make_part
 from tests.networks.network_data import (
@@ -95,9 +94,7 @@ def _pages(client, spread):
         "time in stage": client.get(reverse("networks:durations", args=[network.pk])),
         "what moved": client.get(reverse("networks:changes", args=[network.pk]), since),
         "fidelity": client.get(reverse("networks:fidelity", args=[network.pk])),
-        "model page": client.get(
-            reverse("networks:model", args=[network.pk, spread["model"].pk])
-        ),
+        "model page": client.get(reverse("networks:model", args=[network.pk, spread["model"].pk])),
     }
 
 
@@ -169,8 +166,121 @@ def test_the_picture_as_of_a_date_shows_where_the_parts_stood_then(client, sprea
 def test_a_date_in_the_future_is_refused_by_name_and_the_page_shows_today(client, spread):
     share(spread["network"], spread["adopted"], "stages", by=spread["adopter_leader"])
     client.force_login(spread["viewer"])
-    response = client.get(reverse("networks:wheel", args=[spread["network"].pk]), {"on": "2030-01-01"})
+    response = client.get(
+        reverse("networks:wheel", args=[spread["network"].pk]), {"on": "2030-01-01"}
+    )
     text = _text(response)
     assert response.status_code == 200
     assert "The date must be today or in the past" in text
     assert "Armley hub" in text and "2. Designing" in text
+
+
+def _live_summary(network, by):
+    from networks import services as network_services
+
+    network_services.change_summary(network, "request", by=by)
+    network_services.change_summary(network, "approve", by=by)
+    network.refresh_from_db()
+    return reverse("networks:public-summary", args=[network.summary_token])
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_withdrawing_consent_removes_the_innovation_from_every_page_file_count_and_cache_at_once(
+    client, spread
+):
+    from networks import services as network_services
+
+    network, adopted = spread["network"], spread["adopted"]
+    network_services.set_sharing(adopted, network, "reasons", by=spread["adopter_leader"])
+    summary = _live_summary(network, spread["owner_leader"])
+    client.force_login(spread["viewer"])
+    # Read every page once, so that what can be cached is.
+    assert _seen(client, spread) == [True] * len(THINGS)
+    assert "fewer than 3 shared parts" in client.get(summary).content.decode()
+
+    network_services.set_sharing(adopted, network, "nothing", by=spread["adopter_leader"])
+
+    assert _seen(client, spread) == [False] * len(THINGS)
+    assert "0 shared parts" in client.get(summary).content.decode()
+
+
+@pytest.fixture
+def counted(db):
+    """Two member organisations: Small shares 2 parts, Large shares 3, each with a completed
+    stay in Mobilising; an observer of the network."""
+    small, large = organisation("Small Borough"), organisation("Large Borough")
+    manager = member_of(small, "manager", "small-manager")
+    viewer = member_of(large, "viewer", "large-viewer")
+    network = network_of(small, large, by=manager)
+    for org, names in ((small, ["S1", "S2"]), (large, ["L1", "L2", "L3"])):
+        leader = member_of(org, "leader")
+        innovation = InnovationFactory(organisation=org, title=f"{org.name} hubs")
+        share(network, innovation, "reasons", by=leader)
+        for name in names:
+            part = make_part(innovation, by=leader, name=f"Hub {name}", on=date(2025, 1, 1))
+            make_move(part, "advance", by=leader, on=date(2025, 2, 1))
+    return network, viewer, observer_of(network, by=manager)
+
+
+def _organisation_row(text, name):
+    row = text.split(f'<th scope="row" class="govuk-table__header">{name}</th>')[1]
+    return [cell.split(">")[1] for cell in row.split("</tr>")[0].split("</td>")[:-1]]
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_observers_see_counts_under_three_as_fewer_than_three_and_no_part(client, counted):
+    network, viewer, observer = counted
+    url = reverse("networks:wheel", args=[network.pk])
+    client.force_login(observer)
+    text = client.get(url).content.decode()
+    assert _organisation_row(text, "Small Borough") == [
+        "0",
+        "fewer than 3",
+        "0",
+        "0",
+        "0",
+        "0",
+        "fewer than 3",
+    ]
+    assert _organisation_row(text, "Large Borough") == ["0", "3", "0", "0", "0", "0", "3"]
+    assert "Hub S1" not in text and "Hub L1" not in text
+    assert "5 shared parts" in text
+    durations = client.get(reverse("networks:durations", args=[network.pk])).content.decode()
+    assert "fewer than 3 stays" in durations and "31 days, 3 stays" in durations
+    csv = b"".join(
+        client.get(reverse("networks:export-wheel", args=[network.pk])).streaming_content
+    ).decode()
+    assert "Small Borough,0,fewer than 3,0,0,0,0,fewer than 3" in csv
+    assert "Hub S1" not in csv
+
+    client.force_login(viewer)
+    text = client.get(url).content.decode()
+    assert _organisation_row(text, "Small Borough") == ["0", "2", "0", "0", "0", "0", "2"]
+    assert "Hub S1" in text and "Hub L3" in text
+    durations = client.get(reverse("networks:durations", args=[network.pk])).content.decode()
+    assert "31 days, 2 stays" in durations
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_the_public_summary_is_anonymous_and_live_only_once_approved(client, spread):
+    network = spread["network"]
+    share(network, spread["adopted"], "reasons", by=spread["adopter_leader"])
+    draft = client.get(reverse("networks:public-summary", args=[network.summary_token]))
+    assert draft.status_code == 404
+    summary = _live_summary(network, spread["owner_leader"])
+    response = client.get(summary)
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert response["X-Robots-Tag"] == "noindex, nofollow"
+    assert '<meta name="robots" content="noindex, nofollow">' in text
+    assert "Organisation A" in text and "Organisation B" in text
+    for private in (
+        "Leeds",
+        "Hertfordshire",
+        "Armley hub",
+        "Waiting for the new practice lead.",
+        spread["adopter_leader"].get_full_name(),
+        spread["owner_leader"].get_full_name(),
+    ):
+        assert private not in text
+    assert client.get(reverse("networks:public-summary", args=["not-a-token"])).status_code == 404
