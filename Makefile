@@ -47,10 +47,14 @@ assets:
 	npm run build:css
 	npm run vendor
 
-## bench: build the national-scale PostgreSQL database, then time the pages and run mixed load
+## bench: build the national-scale PostgreSQL database, then time the pages with wrk (installed
+## from Debian if missing) and run mixed load
 ## (DATABASE_URL must name an empty PostgreSQL database)
 bench: $(STAMP)
 	@test -n "$(DATABASE_URL)" || (echo "Set DATABASE_URL to an empty PostgreSQL database"; exit 1)
+	@command -v wrk >/dev/null || { echo "Installing wrk (Debian's package)"; \
+		apt-get install -y -qq wrk || sudo apt-get install -y -qq wrk; }
+	@command -v wrk >/dev/null || (echo "wrk is needed: apt-get install wrk"; exit 1)
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python bench/generate.py
 	$(BIN)/python bench/timing.py

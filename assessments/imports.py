@@ -347,5 +347,5 @@ def import_readings(innovation, rows, *, by):
             ) from None
         save_with_history(reading, by=by, reason="Reading imported from a CSV file")
         created.append(reading)
-    bump_version(innovation.organisation_id)
+    bump_version(innovation.organisation_id, innovation_id=innovation.pk)
     return created

@@ -46,7 +46,7 @@ from assessments.models import (  # noqa: E402
     Reading,
     Scale,
 )
-from stages import rules  # noqa: E402
+from stages import rules, visits  # noqa: E402
 from stages.models import (  # noqa: E402
     Innovation,
     Membership,
@@ -178,6 +178,10 @@ def generate(args):
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
             results = pool.starmap(build, [(chunk, args, started) for chunk in chunks])
     totals = {key: sum(r[key] for r in results) for key in results[0]}
+    # The moves were written in bulk, past the write path: the table of visits is written from
+    # them, as `manage.py rebuild_stage_visits` does.
+    parts, written = visits.rebuild()
+    progress(f"{written:,} visits of {parts:,} parts written from the log", started)
     totals["networks"] = build_networks(args, started)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:

@@ -100,13 +100,27 @@ def run(args):
                         errors.append((status, path))
 
     server = timing.Server(args.port, args.workers)
-    deadline = time.perf_counter() + args.seconds
+    started = time.perf_counter()
+    deadline = started + args.seconds
     try:
         threads = [threading.Thread(target=client, args=(i,)) for i in range(args.clients)]
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
+        wall = time.perf_counter() - started
+
+        # This client's own ceiling: the bare view, driven by the same number of threads.
+        def bare(index, n):
+            return [("GET", "/bench/bare", None, cookie, True)]
+
+        samples, _, bare_wall = timing.load(
+            args.port,
+            bare,
+            clients=args.clients,
+            seconds=min(args.seconds / 4, 10),
+            max_requests=10**9,
+        )
     finally:
         server.stop()
     logged = Move.objects.filter(organisation=org).count() - moves_before
@@ -117,6 +131,8 @@ def run(args):
         "error_samples": errors[:10],
         "p95_ms": round(ordered[int(len(ordered) * 0.95)] if ordered else 0, 1),
         "median_ms": round(statistics.median(ordered), 1) if ordered else 0,
+        "rps": round(len(latencies) / wall, 1),
+        "client_ceiling_rps": round(len(samples) / bare_wall, 1),
         "moves_acknowledged": acknowledged[0],
         "moves_logged": logged,
         "conflicts": conflicts[0],

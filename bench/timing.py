@@ -1,9 +1,13 @@
 """Measure the product on the database in DATABASE_URL, served by gunicorn on loopback with
 debug off, against a bare Django view served by the same server in the same run.
 
-For each page: median and p95 latency, requests per second under concurrent clients, queries
-per request and the share of time spent in SQL; warm (repeated reads) and cold (each read
-follows a move in the same organisation). Writes bench/results.json and bench/README.md.
+Throughput and latency under load come from wrk (16 connections, 8 s a page; Debian's `wrk`,
+which `make bench` installs), fast enough that the server, not the client, is measured; each
+page's requests per second are given as a ratio to the bare view's, measured the same way in
+the same run. The Python client measures what wrk cannot: one client at a time (a move, the
+dashboard right after a write), the moves CSV, and its own ceiling on the bare view, printed
+beside wrk's. Queries per request and the share of time in SQL come from the server's bench
+headers. Writes bench/results.json and bench/README.md.
 
     python bench/timing.py                 # the full run (after bench/generate.py)
     python bench/timing.py --smoke         # a few seconds, to prove the script works
@@ -143,6 +147,59 @@ def session_cookie(user):
     return f"{settings.SESSION_COOKIE_NAME}={store.session_key}; {settings.CSRF_COOKIE_NAME}={CSRF}"
 
 
+# wrk's own percentiles, printed by a Lua `done` hook (wrk --latency prints no 95th).
+WRK_SCRIPT = """
+done = function(summary, latency, requests)
+  io.write(string.format("bench: p50=%d p95=%d p99=%d requests=%d\\n",
+    latency:percentile(50), latency:percentile(95), latency:percentile(99), summary.requests))
+  io.write(string.format("bench: errors=%d\\n", summary.errors.connect + summary.errors.read
+    + summary.errors.write + summary.errors.status + summary.errors.timeout))
+end
+"""
+
+
+def wrk(port, path, *, cookie, seconds, connections, threads=2):
+    """(requests/s, median ms, p95 ms, requests, errors) of `path` under wrk."""
+    import re
+    import shutil
+    import tempfile
+
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is missing: apt-get install wrk (make bench installs it)")
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(WRK_SCRIPT)
+    out = subprocess.run(
+        [
+            "wrk",
+            f"-t{min(threads, connections)}",
+            f"-c{connections}",
+            f"-d{max(int(seconds), 1)}s",
+            "--timeout",
+            "30s",
+            "-s",
+            script.name,
+            "-H",
+            f"Cookie: {cookie}",
+            "-H",
+            "Host: localhost",
+            f"http://127.0.0.1:{port}{path}",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    os.unlink(script.name)
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    found = dict(re.findall(r"(\w+)=(\d+)", " ".join(re.findall(r"bench: (.*)", out))))
+    return {
+        "rps": round(rps, 1),
+        "median_ms": round(int(found["p50"]) / 1000, 1),
+        "p95_ms": round(int(found["p95"]) / 1000, 1),
+        "requests": int(found["requests"]),
+        "errors": int(found["errors"]),
+    }
+
+
 def load(port, make_request, *, clients, seconds, max_requests):
     """Run `make_request(client_index, n)` -> (method, path, body, cookie) from `clients`
     threads for `seconds` (or `max_requests` in all); returns the samples."""
@@ -265,12 +322,19 @@ def run(args):
             fields.update(kind="pause", reason="planned_pause", rationale="Bench pause.")
         return ("POST", f"/parts/{pk}/move/", urlencode(fields), leader_cookie, True)
 
+    busiest = (
+        Move.objects.filter(organisation=org)
+        .values("part__innovation")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+        .first()
+    )
+    timeline_of = busiest["part__innovation"] if busiest else innovation.pk
     pages = {
         "bare view": "/bench/bare",
         "dashboard": "/dashboard/",
         "innovation page": f"/innovations/{innovation.pk}/",
-        "timeline": f"/innovations/{innovation.pk}/timeline/",
-        "moves CSV": "/dashboard/export/moves.csv",
+        "timeline": f"/innovations/{timeline_of}/timeline/",
     }
     cookies = {}
     network = pick_network()
@@ -296,37 +360,68 @@ def run(args):
             pages["network wheel (observer)"] = f"/networks/{network.pk}/"
             cookies["network wheel (observer)"] = session_cookie(observer.user)
     server = Server(args.port, args.workers)
-    results = {"warm": [], "cold": []}
+    results = {"warm": [], "cold": [], "single": []}
     try:
-        # Warm each page once, then measure it.
+        # Warm each page once, and read its size and queries from one request.
+        shape = {}
         for name, path in pages.items():
-            request(args.port, "GET", path, cookie=cookies.get(name, cookie))
+            reader = cookies.get(name, cookie)
+            request(args.port, "GET", path, cookie=reader)
+            status, _, queries, sql_ms, total_ms, size = request(
+                args.port, "GET", path, cookie=reader
+            )
+            shape[name] = {
+                "queries": queries,
+                "sql_share": round(sql_ms / total_ms, 2) if total_ms else 0,
+                "bytes": size,
+            }
         rss_before = server.worker_rss_mb()
         bare_rps = None
         for name, path in pages.items():
-            clients = 1 if name == "moves CSV" else args.clients
-
-            def make(index, n, path=path, reader=cookies.get(name, cookie)):  # noqa: B008
-                return [("GET", path, None, reader, True)]
-
-            samples, errors, wall = load(
+            found = wrk(
                 args.port,
-                make,
-                clients=clients,
-                seconds=args.seconds / (3 if name == "moves CSV" else 1),
-                max_requests=args.max_requests,
+                path,
+                cookie=cookies.get(name, cookie),
+                seconds=args.seconds,
+                connections=args.clients,
             )
-            row = summarise(name, samples, errors, wall, bare_rps)
+            row = {"page": name, "client": "wrk", **found, **shape[name]}
             if name == "bare view":
-                bare_rps = row.get("rps")
+                bare_rps = row["rps"]
+            else:
+                row["rps_vs_bare"] = round(row["rps"] / bare_rps, 3) if bare_rps else None
             results["warm"].append(row)
             print(json.dumps(row), flush=True)
+
+        # The Python client's own ceiling: the bare view driven by its threads.
+        def bare(index, n):
+            return [("GET", pages["bare view"], None, cookie, True)]
+
+        samples, errors, wall = load(
+            args.port,
+            bare,
+            clients=args.clients,
+            seconds=max(args.seconds / 2, 1),
+            max_requests=args.max_requests,
+        )
+        row = summarise("bare view", samples, errors, wall)
+        results["python_client"] = {**row, "client": "python", "wrk_rps": bare_rps}
+        print(json.dumps(results["python_client"]), flush=True)
+
+        # The moves CSV, streamed: one client.
+        def csv(index, n):
+            return [("GET", "/dashboard/export/moves.csv", None, cookie, True)]
+
+        samples, errors, wall = load(
+            args.port, csv, clients=1, seconds=max(args.seconds / 2, 1), max_requests=20
+        )
+        row = {**summarise("moves CSV", samples, errors, wall), "client": "python"}
+        results["warm"].append(row)
+        print(json.dumps(row), flush=True)
         rss_after_csv = server.worker_rss_mb()
+
         # One client at a time: what a request costs when nothing queues in front of it.
-        results["single"] = []
         for name, path in [*pages.items(), ("move POST", None)]:
-            if name == "moves CSV":
-                continue
 
             def make_single(index, n, path=path, reader=cookies.get(name, cookie)):  # noqa: B008
                 if path is None:
@@ -338,28 +433,16 @@ def run(args):
                 args.port,
                 make_single,
                 clients=1,
-                seconds=max(args.seconds / 4, 1),
+                seconds=max(args.seconds / 2, 1),
                 max_requests=args.max_requests,
             )
-            row = summarise(name, samples, errors, wall)
+            row = {**summarise(name, samples, errors, wall), "client": "python"}
             results["single"].append(row)
             print(json.dumps({"single": True, **row}), flush=True)
+            if name == "move POST":
+                results["warm"].append(row)
 
-        def make_move(index, n):
-            move = move_request(index)
-            return [move] if move else []
-
-        samples, errors, wall = load(
-            args.port,
-            make_move,
-            clients=args.clients,
-            seconds=args.seconds,
-            max_requests=args.max_requests,
-        )
-        row = summarise("move POST", [s for s in samples], errors, wall, bare_rps)
-        results["warm"].append(row)
-        print(json.dumps(row), flush=True)
-        # Cold: each read follows a move in the same organisation.
+        # Right after a write: one client, each read following a move in the organisation.
         for name in ("dashboard", "innovation page", "timeline"):
             path = pages[name]
 
@@ -371,11 +454,11 @@ def run(args):
             samples, errors, wall = load(
                 args.port,
                 make_cold,
-                clients=args.clients,
-                seconds=args.seconds,
+                clients=1,
+                seconds=max(args.seconds / 2, 1),
                 max_requests=args.max_requests,
             )
-            row = summarise(name, samples, errors, wall)
+            row = {**summarise(name, samples, errors, wall), "client": "python"}
             results["cold"].append(row)
             print(json.dumps({"cold": True, **row}), flush=True)
         results["memory_mb"] = {
@@ -437,7 +520,7 @@ def machine():
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=16)
-    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--seconds", type=float, default=8)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--port", type=int, default=8931)
     parser.add_argument("--max-requests", type=int, default=10**9)
@@ -446,6 +529,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.smoke:
         args.clients, args.seconds, args.workers = 2, 1, 1
+        args.max_requests = min(args.max_requests, 30)
     report = {
         "machine": machine(),
         "rows": row_counts(),

@@ -9,15 +9,20 @@ innovation, its lead and contributors may do what a leader and a facilitator may
 their role in the organisation; a guest may do what their place on it allows."""
 
 import copy
+import time
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from apitokens.models import ApiToken
+from apitokens.services import find_token, note_use
 from assessments.models import Action, Measure, Reading, ReflectionSession
 from networks.models import (
     Adoption,
@@ -589,3 +594,78 @@ def get_network_invitation_for(request, pk):
     membership = membership_for(request, found.organisation_id, Role.MANAGER)
     _follow(request, membership)
     return found, membership
+
+
+# --- The API: a token, not a person, reads ------------------------------------------------
+
+
+class ApiRefused(Exception):
+    """A request to the API that is refused: its status, a message for the person who set
+    up the connection, and for a 429 the seconds until a request will be answered again."""
+
+    def __init__(self, status, message, retry_after=None):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.retry_after = retry_after
+
+
+def api_token_for(secret):
+    """The usable token whose secret is `secret`, its organisation selected: a 401 naming
+    why for an unknown, revoked or expired one, a 429 past the token's requests a minute.
+    Notes when the token was last used (at most one write a minute). One query, two at most."""
+    token = find_token(secret)
+    if token is None:
+        raise ApiRefused(401, "This API token is not known. Check that it was copied whole.")
+    if token.is_revoked:
+        raise ApiRefused(
+            401,
+            f"This API token was revoked on {token.revoked_at:%-d %B %Y}. "
+            "A manager can create a new one on the API tokens page.",
+        )
+    if token.is_expired():
+        raise ApiRefused(
+            401,
+            f"This API token expired at the end of {token.expires_on:%-d %B %Y}. "
+            "A manager can create a new one on the API tokens page.",
+        )
+    _within_rate(token)
+    note_use(token)
+    return token
+
+
+def _within_rate(token):
+    """Count the request in the token's current minute; refuse it past the limit."""
+    limit = settings.API_REQUESTS_PER_MINUTE
+    now = time.time()
+    minute = int(now // 60)
+    key = f"api-rate:{token.pk}:{minute}"
+    cache.add(key, 0, timeout=120)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # evicted between add and incr: count afresh
+        cache.set(key, 1, timeout=120)
+        count = 1
+    if count > limit:
+        wait = max(1, 60 - int(now % 60))
+        raise ApiRefused(
+            429,
+            f"Too many requests with this token: at most {limit} a minute. "
+            f"Try again in {wait} seconds.",
+            retry_after=wait,
+        )
+
+
+def token_innovations(token):
+    """The innovations an API token reads, as a lazy queryset (use it as a subquery): those
+    of its organisation, never a withdrawn one, and a restricted one only when the token was
+    granted them. The API's every read is kept to it."""
+    innovations = Innovation.objects.filter(organisation_id=token.organisation_id)
+    if not token.reads_restricted:
+        innovations = innovations.filter(restricted=False)
+    return innovations
+
+
+def get_api_token_for(request, pk):
+    """(API token, membership) of the person's organisation, for a manager: revoking it."""
+    return _get_for(request, ApiToken.objects.select_related("organisation"), pk, Role.MANAGER)

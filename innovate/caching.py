@@ -1,6 +1,12 @@
-"""A cache of what many read and few change, under the organisation's version: every write
-to an organisation's data bumps the version (stages.services.bump_version), so a cached value
-is never stale; it is simply never asked for again."""
+"""A cache of what many read and few change, under the version of what it shows: every write
+to an organisation's data bumps the organisation's version, and the innovation's own when the
+change is that innovation's alone (stages.services.bump_version, in the write's transaction),
+so a cached value is never stale; it is simply never asked for again.
+
+The cache is the one every app server shares when CACHE_URL names a Redis-compatible server
+(settings), or each worker's own memory otherwise. Pages keep their rendered fragments in it
+with `fragment()`: any page may, under its organisation's version (a dashboard) or its
+innovation's (the innovation page, the timeline)."""
 
 import hashlib
 import pickle
@@ -8,6 +14,9 @@ import pickle
 from django.core.cache import cache
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.locmem import LocMemCache
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
 from stages.models import stage_names
 
@@ -23,11 +32,66 @@ def key_for(organisation, name, *parts):
     return f"innovate:{name}:{organisation.pk}:{hashlib.sha256(raw.encode()).hexdigest()[:40]}"
 
 
-def cached(organisation, name, parts, compute):
-    """`compute()` once per version of the organisation's data and these `parts` of the key."""
+def version_of(organisation, innovation=None):
+    """The version a value is cached under: the organisation's, or, for what shows one
+    innovation alone, the organisation's shared version (bumped by writes that are not one
+    innovation's: people, names, settings) with the innovation's own. Both are read with the
+    organisation and the innovation by the access check: no query."""
+    if innovation is None:
+        return str(organisation.version)
+    return f"{organisation.shared_version}.{innovation.version}"
+
+
+def cached(organisation, name, parts, compute, *, innovation=None):
+    """`compute()` once per version of what it shows (the organisation's data, or with
+    `innovation` that innovation's) and these `parts` of the key."""
     return cache.get_or_set(
-        key_for(organisation, name, *parts), compute, TIMEOUT, version=organisation.version
+        key_for(organisation, name, *parts),
+        compute,
+        TIMEOUT,
+        version=version_of(organisation, innovation),
     )
+
+
+# A fragment is rendered once for everyone who may see it alike, so what is the visitor's own
+# is left out of it: the CSRF token is rendered as this mark and filled in for each request.
+# A fragment must not show the messages or the CSP nonce of a request.
+CSRF_MARK = "csrf-token-of-the-request"
+
+
+def fragment(request, template, context, *, organisation, name, parts, innovation=None):
+    """The HTML of `template` (usually a page's named partial, "page.html#name") rendered with
+    `context()`, kept under the version of what it shows (see `cached`) and `parts`, which
+    must hold everything else it varies with: the visitor's role or scope, the query string,
+    the date. Returns safe HTML with the visitor's CSRF token in it."""
+    return fragments(
+        request,
+        [template],
+        context,
+        organisation=organisation,
+        name=name,
+        parts=parts,
+        innovation=innovation,
+    )[0]
+
+
+def fragments(request, templates, context, *, organisation, name, parts, innovation=None):
+    """[HTML of each of `templates`], all rendered with one `context()` and kept as one entry:
+    `fragment` for the pieces of a page that are not side by side."""
+
+    def render():
+        shared = {**context(), "csrf_token": CSRF_MARK}
+        return [render_to_string(template, shared, request) for template in templates]
+
+    found = cached(organisation, name, parts, render, innovation=innovation)
+    token = None
+    pieces = []
+    for html in found:
+        if CSRF_MARK in html:
+            token = token or get_token(request)
+            html = html.replace(CSRF_MARK, token)
+        pieces.append(mark_safe(html))  # rendered by the template engine, which escaped it
+    return pieces
 
 
 # The bytes held by each named local-memory cache: its entries are shared by every instance

@@ -22,6 +22,7 @@ NAV = {
     "dashboard": "dashboard",
     "dashboard:my-work": "my-work",
     "people": "people",
+    "tokens": "people",
     "people:accept": None,
     "framework": "framework",
 }

@@ -68,10 +68,14 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
+    # The API's documentation page, served from its own static files rather than a CDN.
+    "ninja",
     "stages",
     "assessments",
     "networks",
+    "search",
     "signins",
+    "apitokens",
     "innovate",
 ]
 
@@ -82,6 +86,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "innovate.replica.ReplicaMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -127,27 +132,83 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# In production on PostgreSQL, each worker process keeps a small pool of connections (Django's
+# own, psycopg-pool) instead of one persistent connection: a connection broken by a database
+# restart is replaced, not handed to a request. A sync gunicorn worker serves one request at a
+# time, so two connections each are enough (DATABASE_POOL_SIZE); the server must allow
+# WEB_CONCURRENCY × that size for every app server. Off in debug and tests (DATABASE_POOL=0
+# turns it off anywhere).
+DATABASE_POOL = env_flag("DATABASE_POOL", default=not (DEBUG or TESTING))
+if DATABASE_POOL and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps the connections instead
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": int(os.environ.get("DATABASE_POOL_SIZE", "2")),
+        "timeout": 10,
+    }
+
+# An optional read replica of PostgreSQL (DATABASE_REPLICA_URL): the dashboards, exports and
+# API reads go there, except for a person who wrote in the last few seconds
+# (innovate.replica). Tests use Django's test mirror of the default database instead.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL,
+        conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+        conn_health_checks=True,
+    )
+    if "pool" in DATABASES["default"].get("OPTIONS", {}):
+        DATABASES["replica"].setdefault("OPTIONS", {})["pool"] = dict(
+            DATABASES["default"]["OPTIONS"]["pool"]
+        )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+elif TESTING:
+    # The tests' replica is Django's test mirror of the default database: a connection of its
+    # own to the same database. Only the tests of the routing read from it (READ_FROM_REPLICA).
+    DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
+READ_FROM_REPLICA = env_flag("READ_FROM_REPLICA", default=not TESTING)
+DATABASE_ROUTERS = ["innovate.replica.ReplicaRouter"]
+# Seconds after a person's last write during which their reads stay on the primary.
+REPLICA_LAG_SECONDS = int(os.environ.get("REPLICA_LAG_SECONDS", "10"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Each worker keeps its own cache of rendered pages, capped by count and by size so a worker
-# stays small whatever its viewers ask for (an entry over the entry limit is not kept; the
-# least recently used go first); keys include the organisation's version, so entries are
-# never stale.
+# The cache of rendered pages (innovate.caching). CACHE_URL names a Redis-compatible server
+# (Valkey in docker compose, redis-server in CI) that every app server shares, so a page built
+# by one is served by all and sessions are read from it; `make run` and a single server keep
+# each worker's own memory. Keys include the version of what a page shows, so no entry is ever
+# stale; entries expire after a quarter of an hour unread.
+CACHE_URL = os.environ.get("CACHE_URL", "")
 CACHE_MAX_BYTES = 32 * 1024 * 1024
 CACHE_MAX_ENTRY_BYTES = 1024 * 1024
-CACHES = {
-    "default": {
-        "BACKEND": "innovate.caching.BoundedLocMemCache",
-        "OPTIONS": {
-            "MAX_ENTRIES": 200,
-            "MAX_BYTES": CACHE_MAX_BYTES,
-            "MAX_ENTRY_BYTES": CACHE_MAX_ENTRY_BYTES,
-        },
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "innovate"),
+            "TIMEOUT": 15 * 60,
+        }
     }
-}
+else:
+    # Each worker keeps its own, capped by count and by size so a worker stays small whatever
+    # its viewers ask for (an entry over the entry limit is not kept; the least recently used
+    # go first).
+    CACHES = {
+        "default": {
+            "BACKEND": "innovate.caching.BoundedLocMemCache",
+            "OPTIONS": {
+                "MAX_ENTRIES": 200,
+                "MAX_BYTES": CACHE_MAX_BYTES,
+                "MAX_ENTRY_BYTES": CACHE_MAX_ENTRY_BYTES,
+            },
+        }
+    }
 
 # Limits a real service never reaches, so that no one can make a page or a worker grow
 # without bound; each refusal says which limit it met.
+# Requests one API token may make in a minute; the next is answered 429 with Retry-After.
+API_REQUESTS_PER_MINUTE = int(os.environ.get("API_REQUESTS_PER_MINUTE", "120"))
+
 MAX_PARTS_PER_INNOVATION = 500
 MAX_MOVES_PER_PART = 2000
 
@@ -250,11 +311,17 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 # Sessions end after an idle hour (innovate.middleware renews them); a warning comes first.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(60 * 60)))
 SESSION_SAVE_EVERY_REQUEST = False
-# Sessions live in the database alone, read on every request, so signing out, deactivation and
-# a new password end a session on every app server at once. A copy in each worker's own memory
-# (cached_db with the per-worker cache) kept signed-out sessions alive on the other workers; a
-# cache shared by every server could hold them instead, at the price of one more service.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions live in the database, so signing out, deactivation and a new password end a session
+# on every app server at once. With a shared cache (CACHE_URL) they are read from it and written
+# through to the database (cached_db): every server reads the same copy, and ending a session
+# (stages.people.end_sessions) removes it from both. A copy in each worker's own memory would
+# keep signed-out sessions alive on the other workers, so without a shared cache the database
+# alone holds them.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if CACHE_URL
+    else "django.contrib.sessions.backends.db"
+)
 
 # HTTPS-only settings, relaxed for a plain-http local trial by INNOVATE_ALLOW_HTTP=1.
 ALLOW_HTTP = DEBUG or TESTING or env_flag("INNOVATE_ALLOW_HTTP")

@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from innovate.accounts import views as accounts
+from innovate.api.api import api
 from innovate.innovations.urls import part_urls
 
 urlpatterns = [
@@ -13,11 +14,14 @@ urlpatterns = [
     path("innovations/", include("innovate.innovations.urls", namespace="innovations")),
     path("parts/", include(part_urls)),
     path("sessions/", include("innovate.sessions.urls", namespace="sessions")),
+    path("search/", include("innovate.search.urls", namespace="search")),
     path("", include("innovate.evidence.urls", namespace="evidence")),
     path("", include("innovate.people.urls", namespace="people")),
     path("", include("innovate.dashboard.urls", namespace="dashboard")),
     path("", include("innovate.accounts.urls", namespace="accounts")),
     path("", include("innovate.networks.urls", namespace="networks")),
+    path("", include("innovate.api.urls", namespace="tokens")),
+    path("api/", api.urls),
     # Named as allauth names them: its sign-in steps send the person here.
     path("login/two-step/", accounts.two_step_code, name="mfa_authenticate"),
     path(

@@ -82,10 +82,13 @@ class Organisation(models.Model):
     slug = models.SlugField(max_length=80, unique=True)
     # Bumped by every write to the organisation's data; cache keys include it.
     version = models.PositiveBigIntegerField(default=0, editable=False)
+    # Bumped by a write that is not one innovation's alone (people, names, settings): the pages
+    # of every innovation are cached under it and under the innovation's own version.
+    shared_version = models.PositiveBigIntegerField(default=0, editable=False)
     # Set once a guest joins: only then do pages look up whose names to mark "(guest)".
     has_guests = models.BooleanField(default=False, editable=False)
     created_at = models.DateTimeField(default=clock.now, editable=False)
-    history = HistoricalRecords(excluded_fields=["version", "has_guests"])
+    history = HistoricalRecords(excluded_fields=["version", "shared_version", "has_guests"])
 
     class Meta:
         ordering = ["name"]
@@ -315,7 +318,10 @@ class Innovation(Withdrawal):
         help_text="Only its team, managers and the people it is shared with see it.",
     )
     created_at = models.DateTimeField(default=clock.now, editable=False)
-    history = HistoricalRecords()
+    # Bumped by every write to this innovation's data (its parts, moves, evidence, sessions):
+    # its pages are cached under it, so a move rebuilds no other innovation's page.
+    version = models.PositiveBigIntegerField(default=0, editable=False)
+    history = HistoricalRecords(excluded_fields=["version"])
 
     objects = CurrentInnovationManager()
     all_objects = InnovationQuerySet.as_manager()
@@ -730,3 +736,38 @@ class PasswordResetRequest(models.Model):
     def __str__(self):
         outcome = "sent" if self.sent else "refused"
         return f"Password reset requested from {self.client or 'an unknown address'} ({outcome})"
+
+
+class StageVisit(models.Model):
+    """One visit of a part to a stage in a cycle, folded from the part's live moves and kept
+    by the write path in the same transaction as each move (stages.visits), so that the time
+    in each stage is read, not folded from the whole log. A visit ends when the stage or the
+    cycle changes; a pause does not end it. Its days run from each of its moves to the next
+    live move; the span from its last move (`last_on`, in `last_state`) is open while it is
+    the part's current visit and is counted up to the date read. Rebuilt from the log by
+    `manage.py rebuild_stage_visits`."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    part = models.ForeignKey(Part, on_delete=models.PROTECT, related_name="visits")
+    number = models.PositiveIntegerField()  # 1, 2, 3… in the part's journey
+    stage = models.PositiveSmallIntegerField()  # the stage's number
+    cycle = models.PositiveIntegerField()
+    started_on = models.DateField()
+    last_on = models.DateField()
+    last_state = models.CharField(max_length=10, choices=State.choices)
+    current = models.BooleanField()
+    active_days = models.PositiveIntegerField(default=0)
+    paused_days = models.PositiveIntegerField(default=0)
+    stopped_days = models.PositiveIntegerField(default=0)
+    rewinds = models.PositiveIntegerField(default=0)
+    pauses = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["part", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["part", "number"], name="visit_number_unique_per_part"),
+        ]
+        indexes = [models.Index(fields=["organisation", "part"], name="visit_org_part_idx")]
+
+    def __str__(self):
+        return f"{self.part_id} visit {self.number}: stage {self.stage}, cycle {self.cycle}"

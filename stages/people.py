@@ -17,10 +17,13 @@ at the name of the form field it belongs to, or for the change as a whole."""
 import hashlib
 import secrets
 from datetime import timedelta
+from importlib import import_module
 
+from django.conf import settings
 from django.contrib.auth import SESSION_KEY as USER_SESSION_KEY
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.sessions.models import Session
+from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -409,6 +412,11 @@ def end_sessions(user):
         if session.get_decoded().get(USER_SESSION_KEY) == str(user.pk)
     ]
     Session.objects.filter(pk__in=ended).delete()
+    # A session kept in a shared cache too (cached_db) is removed from it as well.
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    if hasattr(store, "cache_key_prefix"):
+        cache = caches[settings.SESSION_CACHE_ALIAS]
+        cache.delete_many([store.cache_key_prefix + key for key in ended])
     return len(ended)
 
 

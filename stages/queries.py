@@ -13,7 +13,7 @@ from typing import NamedTuple
 from django.db.models import F, Q, Window
 from django.db.models.functions import Lead, RowNumber
 
-from stages.models import Innovation, InnovationStatus, Move, Part, State
+from stages.models import Innovation, InnovationStatus, Move, Part, StageVisit, State
 
 # The innovations whose parts are counted: open ones unless closed ones are asked for.
 COUNTED = {
@@ -124,6 +124,7 @@ class Visit:
     active_days: int = 0
     paused_days: int = 0
     open: bool = False
+    state: str = ""  # the state of its latest move: the part's own, while the visit is open
 
 
 @dataclass
@@ -165,7 +166,98 @@ def spans_of(moves, on):
 
 
 def durations(organisation, on, *, innovation=None, part=None, counted=None):
-    """{part id: PartTimes} as of the end of day `on`.
+    """{part id: PartTimes} as of the end of day `on`: read from the parts' visits
+    (stages.visits, kept by the write path) when `on` is on or after every counted part's
+    latest live move, as it is for today; folded from the log otherwise (`fold_durations`).
+    One query, or two for a date before some part's latest move."""
+    if innovation is None and part is None:
+        found = durations_from_visits(organisation, on, counted=counted)
+        if found is not None:
+            return found
+    return fold_durations(organisation, on, innovation=innovation, part=part, counted=counted)
+
+
+class VisitRow(NamedTuple):
+    part_id: int
+    stage: int
+    cycle: int
+    started_on: date
+    last_on: date
+    last_state: str
+    current: bool
+    active_days: int
+    paused_days: int
+    stopped_days: int
+    rewinds: int
+    pauses: int
+
+
+def durations_from_visits(organisation, on, *, counted=None):
+    """{part id: PartTimes} at the end of day `on` from the table of visits, or None when some
+    counted part has a live move dated after `on` (the table holds the journey up to its
+    latest move, so it answers only from then on). One query."""
+    visits = StageVisit.objects.filter(
+        organisation=organisation,
+        part__withdrawn_at__isnull=True,
+        part__innovation__withdrawn_at__isnull=True,
+    )
+    if counted is not None:
+        visits = visits.filter(part__in=counted.values("pk"))
+    result = defaultdict(PartTimes)
+    rows = visits.order_by("part_id", "number").values_list(
+        "part_id",
+        "stage",
+        "cycle",
+        "started_on",
+        "last_on",
+        "last_state",
+        "current",
+        "active_days",
+        "paused_days",
+        "stopped_days",
+        "rewinds",
+        "pauses",
+    )
+    for row in rows:
+        row = VisitRow(*row)
+        if row.last_on > on:
+            return None
+        times = result[row.part_id]
+        active, paused, stopped = row.active_days, row.paused_days, row.stopped_days
+        if row.current:
+            days = (on - row.last_on).days
+            if row.last_state == State.ACTIVE:
+                active += days
+            elif row.last_state == State.PAUSED:
+                paused += days
+            else:
+                stopped += days
+        times.visits.append(
+            Visit(
+                row.part_id,
+                row.stage,
+                row.cycle,
+                row.started_on,
+                active,
+                paused,
+                row.current,
+                row.last_state,
+            )
+        )
+        stage_time = times.stages[row.stage]
+        stage_time.visits += 1
+        stage_time.active_days += active
+        stage_time.paused_days += paused
+        stage_time.by_cycle[row.cycle][0] += active
+        stage_time.by_cycle[row.cycle][1] += paused
+        times.stopped_days += stopped
+        times.rewinds += row.rewinds
+        times.pauses += row.pauses
+    return dict(result)
+
+
+def fold_durations(organisation, on, *, innovation=None, part=None, counted=None):
+    """{part id: PartTimes} as of the end of day `on`, folded from the live moves.
 
     Days run between consecutive moves' dates; the open span ends at `on`. A visit to a stage
     ends when the stage or the cycle changes (a pause does not end it); paused days are
@@ -196,6 +288,7 @@ def fold_spans(rows, on):
             times.visits.append(visit)
             times.stages[stage].visits += 1
         visit.open = row["next_on"] is None
+        visit.state = state
         stage_time = times.stages[stage]
         if state == State.ACTIVE:
             visit.active_days += days
@@ -227,12 +320,25 @@ def stuck_parts(organisation, on, *, innovation=None, times=None):
         for stage, days in completed.items()
         if len(days) >= 5
     }
-    current_states = positions_as_of(organisation, on, innovation=innovation)
+    if innovation is None:
+        # Each part's state now is that of its open visit's latest move: no query.
+        current_states = {
+            part_id: times.current.state
+            for part_id, times in all_times.items()
+            if times.current is not None
+        }
+    else:
+        current_states = {
+            part_id: position.state
+            for part_id, position in positions_as_of(
+                organisation, on, innovation=innovation
+            ).items()
+        }
     stuck = {}
-    for part_id, pos in current_states.items():
+    for part_id, state in current_states.items():
         times = all_times.get(part_id)
         visit = times.current if times else None
-        if visit is None or pos.state != State.ACTIVE or visit.stage not in limits:
+        if visit is None or state != State.ACTIVE or visit.stage not in limits:
             continue
         if visit.active_days > limits[visit.stage]:
             stuck[part_id] = (visit.active_days, limits[visit.stage])

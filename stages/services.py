@@ -10,7 +10,7 @@ from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
-from stages import clock, rules
+from stages import clock, rules, visits
 from stages.models import (
     ClosingOutcome,
     Innovation,
@@ -69,9 +69,17 @@ class MoveConflict(Exception):
         self.message = message
 
 
-def bump_version(organisation_id):
-    """Mark the organisation's data as changed, so every cached page of it is rebuilt."""
-    Organisation.objects.filter(pk=organisation_id).update(version=F("version") + 1)
+def bump_version(organisation_id, *, innovation_id=None):
+    """Mark the organisation's data as changed, in the caller's transaction, so that the cached
+    pages showing it are rebuilt: its dashboards always, and the pages of the innovation
+    `innovation_id` only when the change is that innovation's alone; without one, the pages of
+    every innovation of the organisation."""
+    changes = {"version": F("version") + 1}
+    if innovation_id is None:
+        changes["shared_version"] = F("shared_version") + 1
+    else:
+        Innovation.all_objects.filter(pk=innovation_id).update(version=F("version") + 1)
+    Organisation.objects.filter(pk=organisation_id).update(**changes)
 
 
 def save_with_history(obj, *, by, reason, update_fields=None):
@@ -185,7 +193,12 @@ def _edit(model, obj, *, by, allowed, fields, seen, reason):
         locked._history_user = by
         locked._change_reason = f"{reason}: {_field_names(model, changed)}"
         locked.save(update_fields=changed)
-        bump_version(locked.organisation_id)
+        bump_version(
+            locked.organisation_id,
+            innovation_id=locked.pk
+            if isinstance(locked, Innovation)
+            else getattr(locked, "innovation_id", None),
+        )
     obj.__dict__.update({k: v for k, v in locked.__dict__.items() if not k.startswith("_")})
     obj._state.fields_cache.update(locked._state.fields_cache)
     return obj, changed
@@ -259,7 +272,7 @@ def close_innovation(innovation, *, by, learning, outcome, closed_on=None):
         reason="Closed",
         update_fields=["status", "learning", "closed_on", "outcome"],
     )
-    bump_version(locked.organisation_id)
+    bump_version(locked.organisation_id, innovation_id=locked.pk)
     innovation.status, innovation.learning = locked.status, locked.learning
     innovation.closed_on, innovation.outcome = locked.closed_on, locked.outcome
     return innovation
@@ -317,7 +330,7 @@ def reopen_innovation(innovation, *, by, restart=()):
                 rationale="Restarted when the innovation was reopened.",
             )
             restarted.append(part)
-        bump_version(locked.organisation_id)
+        bump_version(locked.organisation_id, innovation_id=locked.pk)
     innovation.status, innovation.closed_on = locked.status, locked.closed_on
     innovation.outcome = locked.outcome
     return restarted
@@ -478,7 +491,7 @@ def start_part(
         **fields,
     )
     save_with_history(part, by=by, reason=f"Move 1: started in {stage_obj.name}")
-    Move.objects.create(
+    move = Move.objects.create(
         organisation_id=innovation.organisation_id,
         part=part,
         seq=1,
@@ -492,7 +505,8 @@ def start_part(
         effective_on=effective_on,
         recorded_by=by,
     )
-    bump_version(innovation.organisation_id)
+    visits.record(part, [move])
+    bump_version(innovation.organisation_id, innovation_id=innovation.pk)
     return part
 
 
@@ -604,7 +618,8 @@ def move_part(
         save_with_history(
             locked, by=by, reason=f"Move {seq}: {move.describe()}", update_fields=POSITION_FIELDS
         )
-        bump_version(locked.organisation_id)
+        visits.record(locked, chain)
+        bump_version(locked.organisation_id, innovation_id=locked.innovation_id)
     part.__dict__.update({k: v for k, v in locked.__dict__.items() if not k.startswith("_")})
     part._state.fields_cache.update(locked._state.fields_cache)
     return move

@@ -1,23 +1,35 @@
 """docker compose is production-safe by default: no demo logins, HTTPS only, and the app serves
-as a database role that owns nothing while the owner migrates. There is no Docker engine in CI,
-so the file is read here and the scripts it runs are proved by scripts/smoke."""
+as a database role that owns nothing while the owner migrates. A reverse proxy (Caddy) takes
+HTTPS in front of two app servers that share one database and one cache. There is no Docker
+engine in CI: `docker compose config` validates the file where the compose plugin exists, a
+schema of the parts used here validates it everywhere, and the scripts it runs are proved by
+scripts/smoke."""
 
+import os
 import re
+import shutil
+import subprocess
 from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 COMPOSE = (ROOT / "docker-compose.yml").read_text()
+SPEC = yaml.safe_load(COMPOSE)
+CADDYFILE = (ROOT / "deploy/Caddyfile").read_text()
 
 
 def service(name):
-    """The lines of one service, up to the next top-level or service key."""
-    match = re.search(rf"^  {name}:\n((?:    .*\n|\n)+)", COMPOSE, re.MULTILINE)
+    """The YAML text of one service, up to the next service key."""
+    match = re.search(rf"^  {name}:( &\w+)?\n((?:    .*\n|\n)+)", COMPOSE, re.MULTILINE)
     assert match, name
-    return match.group(1)
+    return match.group(2)
 
 
 def environment(name):
-    return dict(re.findall(r"^      ([A-Z_]+): (.+)$", service(name), re.MULTILINE))
+    return {k: str(v) for k, v in SPEC["services"][name]["environment"].items()}
 
 
 def default(value):
@@ -67,3 +79,122 @@ def test_the_start_script_migrates_as_the_owner_and_grants_the_app_role():
     assert "MIGRATE_DATABASE_URL" in start
     assert start.index("python manage.py migrate") < start.index("python manage.py grant_app_role")
     assert '--forwarded-allow-ips "${TRUSTED_PROXIES:-}"' in start
+
+
+# The parts of the Compose Specification this file uses, as a JSON schema: names and shapes
+# of keys, so a typo or a misplaced key is caught without the compose plugin.
+SERVICE = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "image": {"type": "string"},
+        "build": {"type": "string"},
+        "command": {"type": "array", "items": {"type": "string"}},
+        "depends_on": {
+            "type": "object",
+            "additionalProperties": {
+                "type": "object",
+                "properties": {"condition": {"enum": ["service_started", "service_healthy"]}},
+                "required": ["condition"],
+                "additionalProperties": False,
+            },
+        },
+        "environment": {
+            "type": "object",
+            "additionalProperties": {"type": ["string", "number", "boolean"]},
+        },
+        "ports": {"type": "array", "items": {"type": "string", "pattern": r"^\d+:\d+$"}},
+        "expose": {"type": "array", "items": {"type": "string"}},
+        "volumes": {"type": "array", "items": {"type": "string"}},
+        "healthcheck": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["test"],
+            "properties": {
+                "test": {"type": "array", "items": {"type": "string"}, "minItems": 2},
+                "interval": {"type": "string", "pattern": r"^\d+s$"},
+                "timeout": {"type": "string", "pattern": r"^\d+s$"},
+                "retries": {"type": "integer"},
+                "start_period": {"type": "string", "pattern": r"^\d+s$"},
+            },
+        },
+    },
+    "anyOf": [{"required": ["image"]}, {"required": ["build"]}],
+}
+SCHEMA = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["services"],
+    "properties": {
+        "services": {"type": "object", "additionalProperties": SERVICE},
+        "volumes": {"type": "object", "additionalProperties": {"type": "null"}},
+        "networks": {"type": "object"},
+    },
+}
+
+
+def test_the_file_follows_the_compose_schema():
+    jsonschema.validate(SPEC, SCHEMA)
+    services = SPEC["services"]
+    for name, found in services.items():
+        for other in found.get("depends_on", {}):
+            assert other in services, f"{name} depends on {other}, which is not a service"
+        for volume in found.get("volumes", []):
+            source = volume.split(":")[0]
+            if source.startswith("./"):
+                assert (ROOT / source).exists(), source
+            else:
+                assert source in SPEC["volumes"], source
+
+
+@pytest.mark.skipif(
+    shutil.which("docker") is None
+    or subprocess.run(["docker", "compose", "version"], capture_output=True).returncode != 0,
+    reason="no docker compose here: the schema above validates the file",
+)
+def test_docker_compose_reads_the_file():
+    env = dict(
+        os.environ,
+        POSTGRES_PASSWORD="x",
+        INNOVATE_OWNER_PASSWORD="x",
+        INNOVATE_APP_PASSWORD="x",
+        SECRET_KEY="x",
+    )
+    result = subprocess.run(
+        ["docker", "compose", "config", "--quiet"], cwd=ROOT, env=env, capture_output=True
+    )
+    assert result.returncode == 0, result.stderr.decode()
+
+
+def test_a_proxy_takes_https_in_front_of_two_app_servers():
+    services = SPEC["services"]
+    proxy = services["proxy"]
+    assert proxy["image"].startswith("caddy:")
+    assert set(proxy["ports"]) == {"80:80", "443:443"}
+    assert "./deploy/Caddyfile:/etc/caddy/Caddyfile:ro" in proxy["volumes"]
+    assert default(environment("proxy")["CADDY_TLS"]) == "internal"
+    assert "tls {$CADDY_TLS:internal}" in CADDYFILE
+    assert re.search(r"^\s*encode zstd gzip$", CADDYFILE, re.MULTILINE)
+    assert re.search(r"reverse_proxy web:8000 web2:8000 \{", CADDYFILE)
+    assert re.search(r"^\s*health_uri /health$", CADDYFILE, re.MULTILINE)
+    # Only the proxy is reached from outside; both app servers are the same app.
+    for name in ("web", "web2"):
+        assert "ports" not in services[name], name
+        assert services[name]["command"] == ["bash", "scripts/start"]
+        assert services[name]["healthcheck"]["test"][0] == "CMD-SHELL"
+        assert "/health" in services[name]["healthcheck"]["test"][1]
+    assert services["web2"]["build"] == services["web"]["build"]
+    # The second waits for the first, so that one migrates at a time.
+    assert services["web2"]["depends_on"] == {"web": {"condition": "service_healthy"}}
+    assert set(environment("web2")) == set(environment("web"))
+
+
+def test_the_app_servers_share_one_cache_and_believe_only_the_proxy():
+    services = SPEC["services"]
+    assert services["cache"]["image"].startswith("valkey/valkey:")
+    for name in ("web", "web2"):
+        env = environment(name)
+        assert env["CACHE_URL"] == "redis://cache:6379/0"
+        assert default(env["TRUSTED_PROXIES"]) == "172.30.0.0/24"
+    subnet = SPEC["networks"]["default"]["ipam"]["config"][0]["subnet"]
+    assert subnet == "172.30.0.0/24"

@@ -109,7 +109,7 @@ def define_measure(
     )
     measure.clean()
     save_with_history(measure, by=by, reason="Measure defined")
-    bump_version(innovation.organisation_id)
+    bump_version(innovation.organisation_id, innovation_id=innovation.pk)
     return measure
 
 
@@ -209,7 +209,7 @@ def copy_measure(measure, *, by, parts):
         save_with_history(copy, by=by, reason=f"Measure copied from measure {measure.pk}")
         created.append(copy)
         taken.add(part.pk)
-    bump_version(measure.organisation_id)
+    bump_version(measure.organisation_id, innovation_id=measure.innovation_id)
     return created, skipped
 
 
@@ -313,7 +313,7 @@ def record_reading(
         today=clock.localdate(),
     )
     save_with_history(reading, by=by, reason="Reading recorded")
-    bump_version(measure.organisation_id)
+    bump_version(measure.organisation_id, innovation_id=measure.innovation_id)
     return reading
 
 
@@ -472,7 +472,7 @@ def answer_check(part, *, by, answer, evidence, answered_on=None):
         answered_on=answered_on,
     )
     save_with_history(check, by=by, reason="Check answered")
-    bump_version(part.organisation_id)
+    bump_version(part.organisation_id, innovation_id=part.innovation_id)
     return check
 
 
@@ -513,7 +513,7 @@ def reflect_on_prompts(part, *, by, notes, answered_on=None):
         answered_on=answered_on,
     )
     save_with_history(check, by=by, reason="Reflection on the prompts recorded")
-    bump_version(part.organisation_id)
+    bump_version(part.organisation_id, innovation_id=part.innovation_id)
     return check
 
 
@@ -541,7 +541,7 @@ def record_involvement(part, *, by, level, who, note, recorded_on=None, stage=No
         recorded_on=recorded_on,
     )
     save_with_history(involvement, by=by, reason="Involvement recorded")
-    bump_version(part.organisation_id)
+    bump_version(part.organisation_id, innovation_id=part.innovation_id)
     return involvement
 
 
@@ -582,5 +582,5 @@ def set_ethics_note(innovation, stage, *, by, note):
         ethics.updated_by = by
         ethics.updated_at = clock.now()
         save_with_history(ethics, by=by, reason="Ethics note rewritten")
-    bump_version(innovation.organisation_id)
+    bump_version(innovation.organisation_id, innovation_id=innovation.pk)
     return ethics

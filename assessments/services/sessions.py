@@ -148,7 +148,7 @@ def plan_session(innovation, *, by, held_on, title, facilitator, parts, notes=""
     parts = _scope(innovation, parts)
     save_with_history(session, by=by, reason="Session planned")
     _set_scope(session, parts, by=by)
-    bump_version(innovation.organisation_id)
+    bump_version(innovation.organisation_id, innovation_id=innovation.pk)
     return session
 
 
@@ -197,7 +197,7 @@ def add_attendee(session, *, by, name_or_role, level, part=None):
         part=part,
     )
     save_with_history(attendee, by=by, reason="Attendee added")
-    bump_version(session.organisation_id)
+    bump_version(session.organisation_id, innovation_id=session.innovation_id)
     return attendee
 
 
@@ -266,7 +266,7 @@ def add_note(session, *, by, text, part=None, prompt="", today=None):
     )
     save_with_history(note, by=by, reason="Note taken")
     _mark_held(session, by=by, today=today)
-    bump_version(session.organisation_id)
+    bump_version(session.organisation_id, innovation_id=session.innovation_id)
     return note
 
 
@@ -398,7 +398,7 @@ def record_decision(
             }
         ) from None
     _mark_held(session, by=by, today=today)
-    bump_version(session.organisation_id)
+    bump_version(session.organisation_id, innovation_id=session.innovation_id)
     return decision
 
 
@@ -470,7 +470,7 @@ def apply_decisions(session, *, by, today=None):
             save_with_history(
                 decision, by=by, reason=f"Decision {decision.get_status_display().lower()}"
             )
-            bump_version(session.organisation_id)
+            bump_version(session.organisation_id, innovation_id=session.innovation_id)
         report.append(Outcome(decision, decision.status, decision.outcome))
     if report:
         with transaction.atomic():
@@ -478,7 +478,7 @@ def apply_decisions(session, *, by, today=None):
             if locked.status != SessionStatus.APPLIED:
                 locked.status = SessionStatus.APPLIED
                 save_with_history(locked, by=by, reason="Decisions applied")
-                bump_version(session.organisation_id)
+                bump_version(session.organisation_id, innovation_id=session.innovation_id)
             session.status = locked.status
     return report
 
@@ -502,7 +502,7 @@ def add_action(session, *, by, text, owner, due_on=None, today=None):
     )
     save_with_history(action, by=by, reason="Action agreed")
     _mark_held(session, by=by, today=today)
-    bump_version(session.organisation_id)
+    bump_version(session.organisation_id, innovation_id=session.innovation_id)
     return action
 
 

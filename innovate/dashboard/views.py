@@ -5,12 +5,10 @@ of the organisation may read them; each is read as of a date (?as_of=YYYY-MM-DD)
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from innovate.access import organisation_for, scope_key, visible_innovations
-from innovate.caching import cached
+from innovate.caching import cached, fragment
 from innovate.dashboard import portfolio as data
 from innovate.dashboard.forms import CompareForm, DashboardForm, FlowForm, PortfolioForm, ReportForm
 from innovate.forms import member_choices
@@ -75,7 +73,7 @@ def portfolio(request: HttpRequest):
     seen = visible_innovations(membership)
 
     def compute():
-        """The rendered results: what many read and few change, so kept as HTML."""
+        """The results' context: what many read and few change, so kept as HTML."""
         as_of = form.as_of_date
         filters = filters_from(form)
         found = data.portfolio(organisation, as_of, filters, today=form.today, innovations=seen)
@@ -117,17 +115,19 @@ def portfolio(request: HttpRequest):
                 organisation, found, as_of, form.since_point(), status=filters.status
             ),
         )
-        return render_to_string("dashboard/portfolio.html#results", context, request)
+        return context
 
-    results = cached(
-        organisation,
-        "portfolio-html",
-        (form.today, request.GET.urlencode(), bool(request.htmx), scope_key(membership)),
+    results = fragment(
+        request,
+        "dashboard/portfolio.html#results",
         compute,
+        organisation=organisation,
+        name="portfolio-html",
+        parts=(form.today, request.GET.urlencode(), bool(request.htmx), scope_key(membership)),
     )
     if request.htmx:
         return HttpResponse(results)
-    context = _common(form, membership, results_html=mark_safe(results))
+    context = _common(form, membership, results_html=results)
     return respond(request, "dashboard/portfolio.html", context)
 
 

@@ -5,11 +5,12 @@ from urllib.parse import urlencode
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from innovate.access import get_innovation_for, name_of
-from innovate.caching import cached
+from innovate.caching import fragment
 from innovate.evidence.context import evidence_history
 from innovate.http import HttpRequest, respond
 from innovate.innovations.forms import AsOfForm
@@ -30,30 +31,33 @@ def timeline(request: HttpRequest, pk: int):
     as_of = today
     if form.is_bound and form.is_valid() and form.cleaned_data["as_of"]:
         as_of = form.cleaned_data["as_of"]
-    organisation = innovation.organisation
-    picture = cached(
-        organisation,
-        "timeline",
-        (innovation.pk, as_of, today),
-        lambda: _timeline_picture(innovation, as_of, today),
+    page_number = request.GET.get("page")
+
+    def context():
+        picture = _timeline_picture(innovation, as_of, today)
+        # The table of moves, the picture's text alternative, a page at a time.
+        page = Paginator(range(picture["move_count"]), MOVES_PAGE).get_page(page_number)
+        return {
+            **picture,
+            "innovation": innovation,
+            "moves": _timeline_moves(innovation, as_of, page) if picture["move_count"] else [],
+            "page": page,
+            "query": "" if as_of == today else urlencode({"as_of": as_of.isoformat()}),
+        }
+
+    picture_html = fragment(
+        request,
+        "innovations/timeline.html#picture",
+        context,
+        organisation=innovation.organisation,
+        innovation=innovation,
+        name="timeline",
+        parts=(innovation.pk, as_of, today, page_number),
     )
-    # The table of moves, the picture's text alternative, a page at a time.
-    page = Paginator(range(picture["move_count"]), MOVES_PAGE).get_page(request.GET.get("page"))
-    moves = cached(
-        organisation,
-        "timeline-moves",
-        (innovation.pk, as_of, today, page.number),
-        lambda: _timeline_moves(innovation, as_of, page) if picture["move_count"] else [],
-    )
-    context = {
-        **picture,
-        "innovation": innovation,
-        "form": form,
-        "moves": moves,
-        "page": page,
-        "query": "" if as_of == today else urlencode({"as_of": as_of.isoformat()}),
-    }
-    return respond(request, "innovations/timeline.html", context, partial="picture")
+    if request.htmx:
+        return HttpResponse(picture_html)
+    context = {"innovation": innovation, "form": form, "picture_html": picture_html}
+    return respond(request, "innovations/timeline.html", context)
 
 
 def _timeline_picture(innovation, as_of, today):

@@ -127,6 +127,10 @@ def _overview_response(request, innovation, membership):
     if not _embedded(request):
         return HttpResponseClientRedirect(innovation.get_absolute_url())
     context = overview_context(innovation, membership)
+    # Rendered afresh, not from the cache: the innovation has just changed.
+    context["overview_html"] = render_to_string(
+        "innovations/detail.html#overview-body", context, request
+    )
     response = respond(request, "innovations/detail.html", context, partial="overview")
     # The evidence section follows each part's stage, so it is swapped too, out of band.
     parts = [row["part"] for row in context["rows"]]

@@ -16,7 +16,7 @@ from innovate.access import (
     organisation_for,
     visible_innovations,
 )
-from innovate.caching import cached
+from innovate.caching import fragments
 from innovate.evidence.context import innovation_evidence
 from innovate.forms import organisation_changed
 from innovate.http import HttpRequest, edit_conflict, posted, respond, see_other
@@ -272,11 +272,27 @@ def innovation_detail(request: HttpRequest, pk: int):
         context.update(innovation_evidence(innovation, membership, parts))
         return context
 
-    context = cached(
-        innovation.organisation,
-        "innovation-page",
-        (innovation.pk, membership.role, timezone.localdate()),
+    overview, evidence = fragments(
+        request,
+        ["innovations/detail.html#overview-body", "evidence/_innovation_evidence.html"],
         compute,
+        organisation=innovation.organisation,
+        innovation=innovation,
+        name="innovation-page",
+        parts=(
+            innovation.pk,
+            membership.role,
+            timezone.localdate(),
+            request.GET.urlencode(),
+            request.htmx.current_url if request.htmx else "",
+        ),
     )
-    context = {**context, "innovation": innovation, "may_reopen": membership.may(Role.LEADER)}
+    context = {
+        "innovation": innovation,
+        "may_write": membership.may(Role.LEADER) and not innovation.is_closed,
+        "may_withdraw": membership.may(Role.LEADER),
+        "may_reopen": membership.may(Role.LEADER),
+        "overview_html": overview,
+        "evidence_html": evidence,
+    }
     return respond(request, "innovations/detail.html", context, partial="overview")

@@ -19,6 +19,7 @@ from datetime import date, timedelta
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from apitokens import services as apitokens
 from assessments.services import evidence, sessions
 from networks import services as network_services
 from networks.models import PlatformAdministrator
@@ -275,6 +276,8 @@ EXPECTED = {
     "people:password-reset-done": ("get", PUBLIC),
     "people:password-reset-complete": ("get", PUBLIC),
     "people:password-reset-confirm": ("get", PUBLIC),
+    # Search: everyone signed in, over what they may read (tests/innovate/search/).
+    "search:results": ("get", MINE),
     # Dashboards and exports: each person's current organisation.
     "dashboard:portfolio": ("get", SCOPED),
     "dashboard:durations": ("get", SCOPED),
@@ -317,6 +320,34 @@ EXPECTED = {
     "networks:export-fidelity": ("get", NETWORK_READ),
     # The public summary is not approved yet: no such page, for anyone.
     "networks:public-summary": ("get", dict.fromkeys(PERSONAS, 404)),
+    # API tokens: managers of the organisation (the outsider manages theirs). Revoking
+    # another organisation's token is no such page.
+    "tokens:list": ("get", {**MANAGE, "outsider": 200}),
+    "tokens:create": [
+        ("get", {**MANAGE, "outsider": 200}),
+        post({**MANAGE, "outsider": 422, "manager": 422}),
+    ],
+    "tokens:revoke": post({**MANAGE, "manager": 303}),
+    # The API's root address answers nothing of its own.
+    "api:api-root": ("get", dict.fromkeys(PERSONAS, 404)),
+    # The API's description: anyone signed in.
+    "api:openapi-json": ("get", {**dict.fromkeys(PERSONAS, 200), "anonymous": LOGIN}),
+    "api:openapi-view": ("get", {**dict.fromkeys(PERSONAS, 200), "anonymous": LOGIN}),
+    # The API takes tokens, not signed-in sessions: without a token every persona, signed in
+    # or not, is refused (tests/innovate/api/test_api.py reads it with tokens).
+    **{
+        f"api:{name}": ("get", dict.fromkeys(PERSONAS, 401))
+        for name in (
+            "innovations",
+            "parts",
+            "durations",
+            "moves",
+            "measures",
+            "readings",
+            "sessions",
+            "decisions",
+        )
+    },
 }
 
 
@@ -461,6 +492,9 @@ def world(organisation, innovation, viewer, leader, facilitator, manager, outsid
         "invitation": invitation.pk,
         "token": token,
         "place": _extra_place(innovation, manager, team),
+        "api_token": apitokens.create_token(
+            organisation, by=manager, name="Power BI", expires_on=date.today()
+        )[0].pk,
     }
     return ids
 
@@ -545,6 +579,8 @@ def kwargs_for(name, ids):
         return {"uidb64": "MQ", "token": "set-password"}
     if name in {"people:resend", "people:revoke"}:
         return {"pk": ids["invitation"]}
+    if name == "tokens:revoke":
+        return {"pk": ids["api_token"]}
     if name in {"people:role", "people:deactivate", "people:reactivate"}:
         return {"pk": ids["membership"]}
     by_namespace = {"innovations": "innovation", "parts": "part", "sessions": "session"}
@@ -574,6 +610,7 @@ FRESH = {
     "innovations:reopen",
     "innovations:team",
     "innovations:remove-place",
+    "tokens:revoke",
 }
 
 
@@ -610,6 +647,13 @@ def fresh(name, ids, users, innovation):
             users,
             [users["viewer"], users["leader"], users["facilitator"]],
         )
+    elif name == "tokens:revoke":
+        ids["api_token"] = apitokens.create_token(
+            Organisation.objects.get(pk=innovation.organisation_id),
+            by=users["manager"],
+            name="Excel",
+            expires_on=date.today(),
+        )[0].pk
     elif name == "innovations:remove-place":
         ids["place"] = _extra_place(innovation, users["manager"], users)
     elif name == "innovations:reopen":

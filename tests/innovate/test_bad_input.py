@@ -89,6 +89,7 @@ FILTERS = [
     "dashboard:export-portfolio",
     "dashboard:my-work",
     "sessions:list",
+    "search:results",
 ]
 COUNTED = [
     "stages.Innovation",
@@ -203,7 +204,7 @@ class HostileInputTests(TestCase):
         namespace, _, short = name.rpartition(":")
         if (
             name in {"innovations:create", "innovations:list", "switch-organisation"}
-            or (namespace == "dashboard")
+            or namespace in {"dashboard", "search"}
             or name == "people:invite"
         ):
             return reverse(name)
@@ -289,6 +290,7 @@ class HostileInputTests(TestCase):
             "page",
             "innovation",
             "waiting",
+            "kind",
         ]
         for name in FILTERS:
             query = {n: data.draw(value, label=f"{name} {n}") for n in names}

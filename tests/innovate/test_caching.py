@@ -9,7 +9,7 @@ from django.core.cache import caches
 from django.urls import reverse
 from django.utils import timezone
 
-from innovate.caching import BoundedLocMemCache, key_for
+from innovate.caching import BoundedLocMemCache, key_for, version_of
 from stages import services
 from tests.factories import make_part
 
@@ -152,8 +152,11 @@ def test_many_distinct_as_of_dates_leave_the_cache_under_its_limit(
     assert 0 < len(pictures) < 60
     organisation = innovation.organisation
     organisation.refresh_from_db()
+    innovation.refresh_from_db()
     today = timezone.localdate()
-    newest = key_for(organisation, "timeline", innovation.pk, dates[-1], today)
-    assert backend.has_key(newest, version=organisation.version)
-    oldest = key_for(organisation, "timeline", innovation.pk, dates[0], today)
-    assert not backend.has_key(oldest, version=organisation.version)
+    # Kept under the innovation's version (with the organisation's shared one).
+    version = version_of(organisation, innovation)
+    newest = key_for(organisation, "timeline", innovation.pk, dates[-1], today, None)
+    assert backend.has_key(newest, version=version)
+    oldest = key_for(organisation, "timeline", innovation.pk, dates[0], today, None)
+    assert not backend.has_key(oldest, version=version)
