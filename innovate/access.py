@@ -23,7 +23,8 @@ from django.shortcuts import get_object_or_404
 
 from apitokens.models import ApiToken
 from apitokens.services import find_token, note_use
-from assessments.models import Action, Measure, Reading, ReflectionSession
+from assessments.models import Action, Check, Measure, Reading, ReflectionSession
+from attachments.models import Attachment
 from networks.models import (
     Adoption,
     Network,
@@ -33,7 +34,16 @@ from networks.models import (
     SharedModel,
 )
 from stages import clock
-from stages.models import Innovation, Invitation, Membership, Part, Role, TeamMember, TeamRole
+from stages.models import (
+    Innovation,
+    Invitation,
+    Membership,
+    Move,
+    Part,
+    Role,
+    TeamMember,
+    TeamRole,
+)
 
 GUEST_REFUSED = (
     "As a guest of {organisation} you see only the innovations shared with you, not the "
@@ -395,6 +405,40 @@ def _owner_or_facilitator(action, membership):
             "Only the action's owner, a facilitator or a manager may mark it done. Your role at "
             f"{membership.organisation} is {membership.get_role_display().lower()}."
         )
+
+
+def get_move_for(request, pk, need=Role.VIEWER):
+    """(move, membership); its part (with the part's innovation) and stages are selected. A
+    move of a withdrawn innovation or part is a 404."""
+    moves = Move.all_objects.select_related(
+        "part__innovation__organisation", "to_stage", "from_stage", "recorded_by"
+    ).filter(
+        part__in=Part.objects.values("pk"), part__innovation__in=Innovation.objects.values("pk")
+    )
+    return _get_on_innovation(request, moves, pk, need, "part__innovation__")
+
+
+def get_check_for(request, pk, need=Role.VIEWER):
+    """(check answer, membership); its part (with the part's innovation), stage and who
+    answered are selected. An answer of a withdrawn innovation or part is a 404."""
+    checks = Check.objects.select_related(
+        "part__innovation__organisation", "stage", "answered_by"
+    ).filter(
+        part__in=Part.objects.values("pk"), part__innovation__in=Innovation.objects.values("pk")
+    )
+    return _get_on_innovation(request, checks, pk, need, "part__innovation__")
+
+
+def get_attachment_for(request, pk, need=Role.VIEWER):
+    """(evidence document, membership); its innovation and who added and withdrew it are
+    selected. A file of a withdrawn innovation is a 404, and so is a withdrawn file to everyone
+    but a manager (who may still download it)."""
+    files = Attachment.objects.select_related(
+        "innovation__organisation", "added_by", "withdrawn_by"
+    ).filter(innovation__in=Innovation.objects.values("pk"))
+    return _get_on_innovation(
+        request, files, pk, need, "innovation__", withdrawn=lambda found: found.is_withdrawn
+    )
 
 
 # Networks. Who may know a network exists: platform administrators, its current observers,

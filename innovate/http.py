@@ -18,12 +18,18 @@ NAV = {
     "innovations": "innovations",
     "parts": "innovations",
     "evidence": "innovations",
+    "files": "innovations",
     "sessions": "innovations",
     "dashboard": "dashboard",
     "dashboard:my-work": "my-work",
     "people": "people",
     "tokens": "people",
     "people:accept": None,
+    "networks": "networks",
+    "networks:observe": None,
+    "networks:sharing": "innovations",
+    "networks:adopt": "innovations",
+    "networks:adoption": "innovations",
     "framework": "framework",
 }
 
@@ -78,6 +84,14 @@ class HttpResponseSeeOther(HttpResponseRedirect):
 def see_other(to, *args, **kwargs):
     """303 See Other: after a successful POST the browser fetches the page that changed."""
     return HttpResponseSeeOther(resolve_url(to, *args, **kwargs))
+
+
+def takes_files(view):
+    """Mark a view that takes an evidence document: its requests may be as large as
+    MAX_FILE_REQUEST_BYTES (innovate.middleware.RequestSizeMiddleware), every other view's
+    MAX_REQUEST_BYTES. Put it above the view's other decorators."""
+    view.takes_files = True
+    return view
 
 
 def posted(request):

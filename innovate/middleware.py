@@ -2,30 +2,50 @@ import time
 
 from django.conf import settings
 from django.http import HttpResponse
+from django.urls import Resolver404, resolve
 
 from innovate.clients import from_trusted_proxy
 
 
 class RequestSizeMiddleware:
-    """Refuse a request body larger than MAX_REQUEST_BYTES, or one that does not state its
-    length, before anything reads it: the answer comes from the headers alone, so a huge
-    upload is neither kept in memory nor spooled to disk. First in MIDDLEWARE."""
+    """Refuse a request body larger than MAX_REQUEST_BYTES (MAX_FILE_REQUEST_BYTES on a page
+    that takes an evidence document), or one that does not state its length, before anything
+    reads it: the answer comes from the headers alone, so a huge upload is neither kept in
+    memory nor spooled to disk. First in MIDDLEWARE."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        limit = settings.MAX_REQUEST_BYTES
         if "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower():
             return self.refuse("Send the request with its length (Content-Length).")
         length = request.META.get("CONTENT_LENGTH") or "0"
         if not (length.isascii() and length.isdigit()) or len(length) > 20:
             return self.refuse("The request's Content-Length is not a number.")
-        if int(length) > limit:
-            return self.refuse(
-                f"The request is too large: at most {limit // (1024 * 1024)} MB may be sent."
-            )
-        return self.get_response(request)
+        length = int(length)
+        if length <= settings.MAX_REQUEST_BYTES:
+            return self.get_response(request)
+        # Only a request of a size a file upload may reach is looked up, so the answer to a
+        # huge one still comes from the headers alone.
+        path = request.path_info
+        if length <= settings.MAX_FILE_REQUEST_BYTES and self.takes_files(path):
+            return self.get_response(request)
+        limit = settings.MAX_REQUEST_BYTES
+        if length > settings.MAX_FILE_REQUEST_BYTES and path.endswith("/files/"):
+            limit = settings.MAX_FILE_REQUEST_BYTES
+        return self.refuse(
+            f"The request is too large: at most {limit // (1024 * 1024)} MB may be sent."
+        )
+
+    @staticmethod
+    def takes_files(path):
+        """Whether the page at `path` takes an evidence document: its view is marked by
+        innovate.http.takes_files, and may be sent up to MAX_FILE_REQUEST_BYTES."""
+        try:
+            view = resolve(path).func
+        except Resolver404:
+            return False
+        return getattr(view, "takes_files", False)
 
     @staticmethod
     def refuse(message):

@@ -3,6 +3,7 @@
 import os
 import secrets
 import sys
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -76,6 +77,7 @@ INSTALLED_APPS = [
     "search",
     "signins",
     "apitokens",
+    "attachments",
     "innovate",
 ]
 
@@ -291,8 +293,35 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Evidence documents (attachments/) are stored through the default storage and served only by
+# an access-checked view, never from a public address: there is no MEDIA_URL route. The local
+# folder is FILES_ROOT (outside static/); with FILES_S3_BUCKET set, any S3-compatible store
+# (Amazon S3, MinIO, ...) through django-storages, its address and keys from the environment.
+FILES_ROOT = Path(os.environ.get("FILES_ROOT", str(BASE_DIR / "uploads")))
+if TESTING and "FILES_ROOT" not in os.environ:
+    FILES_ROOT = Path(tempfile.mkdtemp(prefix="innovate-test-files-"))
+if os.environ.get("FILES_S3_BUCKET"):
+    FILES_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["FILES_S3_BUCKET"],
+            "endpoint_url": os.environ.get("FILES_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("FILES_S3_REGION") or None,
+            "access_key": os.environ.get("FILES_S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("FILES_S3_SECRET_ACCESS_KEY") or None,
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+            "addressing_style": os.environ.get("FILES_S3_ADDRESSING_STYLE") or None,
+        },
+    }
+else:
+    FILES_STORAGE = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": FILES_ROOT, "base_url": None},
+    }
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": FILES_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -304,8 +333,14 @@ STORAGES = {
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # A request body larger than this is refused (400) before it is read: ten times the largest
-# file the product takes (a readings CSV, 1 MB).
+# file the product takes (a readings CSV, 1 MB) ...
 MAX_REQUEST_BYTES = 10 * 1024 * 1024
+# ... except on the pages that take an evidence document (innovate.http.takes_files): a file
+# of at most ATTACHMENT_MAX_BYTES and the form's few fields.
+ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_MB", "20")) * 1024 * 1024
+MAX_FILE_REQUEST_BYTES = ATTACHMENT_MAX_BYTES + 1024 * 1024
+# What one organisation's files in use may take together.
+ATTACHMENT_QUOTA_BYTES = int(os.environ.get("ATTACHMENT_QUOTA_MB", "200")) * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 
 # Sessions end after an idle hour (innovate.middleware renews them); a warning comes first.

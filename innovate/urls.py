@@ -16,10 +16,11 @@ urlpatterns = [
     path("sessions/", include("innovate.sessions.urls", namespace="sessions")),
     path("search/", include("innovate.search.urls", namespace="search")),
     path("", include("innovate.evidence.urls", namespace="evidence")),
+    path("", include("innovate.files.urls", namespace="files")),
     path("", include("innovate.people.urls", namespace="people")),
     path("", include("innovate.dashboard.urls", namespace="dashboard")),
-    path("", include("innovate.accounts.urls", namespace="accounts")),
     path("", include("innovate.networks.urls", namespace="networks")),
+    path("", include("innovate.accounts.urls", namespace="accounts")),
     path("", include("innovate.api.urls", namespace="tokens")),
     path("api/", api.urls),
     # Named as allauth names them: its sign-in steps send the person here.

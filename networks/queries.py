@@ -188,7 +188,9 @@ def durations(network, on):
 
 @dataclass(frozen=True)
 class Moved:
-    """A move of a shared part, with its reason only where the network may see reasons."""
+    """A move of a shared part, with its reason (the code chosen, such as "Funding") only where
+    the network may see reasons. The rationale's words are the organisation's own: no network
+    sees them, at any level."""
 
     part: str
     innovation: str
@@ -203,7 +205,6 @@ class Moved:
     effective_on: date
     reasons_shared: bool = False
     reason: str = ""
-    rationale: str = ""
 
     @property
     def stage_name(self):
@@ -254,7 +255,6 @@ def moves_since(network, after, until):
                 move.effective_on,
                 reasons,
                 move.get_reason_display() if reasons and move.reason else "",
-                move.rationale if reasons else "",
             )
         )
     return found

@@ -35,7 +35,7 @@ def environment(name):
 def default(value):
     """The value compose uses when the variable is unset: `${NAME:-default}`, or None when it
     must be set (`${NAME:?...}`)."""
-    found = re.fullmatch(r"\$\{[A-Z_]+(:-|:\?)(.*)\}", value)
+    found = re.fullmatch(r"\$\{[A-Z0-9_]+(:-|:\?)(.*)\}", value)
     assert found, value
     return found.group(2) if found.group(1) == ":-" else None
 
@@ -90,11 +90,20 @@ SERVICE = {
         "image": {"type": "string"},
         "build": {"type": "string"},
         "command": {"type": "array", "items": {"type": "string"}},
+        "entrypoint": {"type": "array", "items": {"type": "string"}},
         "depends_on": {
             "type": "object",
             "additionalProperties": {
                 "type": "object",
-                "properties": {"condition": {"enum": ["service_started", "service_healthy"]}},
+                "properties": {
+                    "condition": {
+                        "enum": [
+                            "service_started",
+                            "service_healthy",
+                            "service_completed_successfully",
+                        ]
+                    }
+                },
                 "required": ["condition"],
                 "additionalProperties": False,
             },
@@ -159,6 +168,8 @@ def test_docker_compose_reads_the_file():
         INNOVATE_OWNER_PASSWORD="x",
         INNOVATE_APP_PASSWORD="x",
         SECRET_KEY="x",
+        FILES_S3_ACCESS_KEY_ID="x",
+        FILES_S3_SECRET_ACCESS_KEY="xxxxxxxx",
     )
     result = subprocess.run(
         ["docker", "compose", "config", "--quiet"], cwd=ROOT, env=env, capture_output=True
@@ -198,3 +209,29 @@ def test_the_app_servers_share_one_cache_and_believe_only_the_proxy():
         assert default(env["TRUSTED_PROXIES"]) == "172.30.0.0/24"
     subnet = SPEC["networks"]["default"]["ipam"]["config"][0]["subnet"]
     assert subnet == "172.30.0.0/24"
+
+
+def test_the_evidence_documents_are_kept_in_minio_with_keys_that_must_be_given():
+    services = SPEC["services"]
+    files = services["files"]
+    assert files["image"].startswith("minio/minio:RELEASE.")
+    assert files["command"] == ["server", "/data"]
+    assert "ports" not in files
+    for name in ("MINIO_ROOT_USER", "MINIO_ROOT_PASSWORD"):
+        assert default(environment("files")[name]) is None, name
+    for app in ("web", "web2"):
+        env = environment(app)
+        assert env["FILES_S3_BUCKET"] == "innovate-files"
+        assert env["FILES_S3_ENDPOINT_URL"] == "http://files:9000"
+        for name in ("FILES_S3_ACCESS_KEY_ID", "FILES_S3_SECRET_ACCESS_KEY"):
+            assert default(env[name]) is None, name
+
+
+def test_the_bucket_is_made_before_the_app_starts():
+    services = SPEC["services"]
+    bucket = services["files-bucket"]
+    assert bucket["entrypoint"] == ["mc", "mb", "--ignore-existing", "files/innovate-files"]
+    assert bucket["depends_on"] == {"files": {"condition": "service_healthy"}}
+    assert services["web"]["depends_on"]["files-bucket"] == {
+        "condition": "service_completed_successfully"
+    }

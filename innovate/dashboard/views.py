@@ -33,6 +33,9 @@ PARTS_PER_PAGE = 50
 REPORT_TIMELINE_WIDTH = 640
 REPORT_ATTENTION = 6
 REPORT_CHANGES = 6
+# An innovation's section of the report fits one printed page where it can: its latest three
+# decisions, each reason cut to about two printed lines.
+REPORT_DECISIONS = 3
 
 
 def _when(on, today):
@@ -251,7 +254,9 @@ def _report_context(form, membership):
     as_of, since = form.as_of_date, form.since_date
     status = form.value_of("status")
     seen = visible_innovations(membership)
-    pages = data.report(organisation, as_of, status=status, innovations=seen)
+    pages = data.report(
+        organisation, as_of, status=status, decisions=REPORT_DECISIONS, innovations=seen
+    )
     when = _when(as_of, form.today)
     for page in pages:
         title = page.innovation.title
@@ -268,6 +273,7 @@ def _report_context(form, membership):
                     end=as_of,
                     title=f"Journey of each part of {title}",
                     width=REPORT_TIMELINE_WIDTH,
+                    fixed=False,
                 ),
                 f"report-{page.innovation.pk}",
             )

@@ -119,6 +119,7 @@ def _timeline_picture(innovation, as_of, today):
             markers, title=f"The wheel of {innovation.title} as of {as_of:%-d %B %Y}"
         ),
         "markers": markers,
+        "stage_names": list(names.items()),
         "move_count": len(rows),
     }
 

@@ -192,6 +192,8 @@ def _days(value):
 # --- Parts per stage over time -----------------------------------------------------------
 
 FLOW_WIDTH, FLOW_HEIGHT, FLOW_LEFT, FLOW_TOP, FLOW_BOTTOM = 960, 340, 56, 16, 48
+FLOW_BADGE = 16  # the side of the white square that carries a segment's stage number
+FLOW_STATES = (State.ACTIVE, State.PAUSED)
 
 
 def _step(top):
@@ -227,21 +229,34 @@ def flow_bars_svg(points, *, title, id_prefix="flow"):
     for index, (on, counts) in enumerate(points):
         x = FLOW_LEFT + index * slot + (slot - bar) / 2
         base = 0
-        layers = [(n, sum(counts[n][s] for s in (State.ACTIVE, State.PAUSED))) for n in STAGES]
-        layers.append(("stopped", sum(counts[n][State.STOPPED] for n in STAGES)))
+        # Each stage's active parts, then its paused ones (hatched in the stage's colour); the
+        # stopped parts of every stage on top, in a grey cross-hatch of their own.
+        layers = [(n, state, counts[n][state]) for n in STAGES for state in FLOW_STATES]
+        layers.append((None, State.STOPPED, sum(counts[n][State.STOPPED] for n in STAGES)))
         drawn = []
-        for what, value in layers:
+        for stage, state, value in layers:
             if not value:
                 continue
             y0, y1 = y_of(base), y_of(base + value)
+            if stage is None:
+                words = " stopped"
+            elif state == State.PAUSED:
+                words = f" paused in {names[stage]}"
+            else:
+                words = f" active in {names[stage]}"
             drawn.append(
                 {
                     "y": f"{y1:.1f}",
                     "height": f"{y0 - y1:.1f}",
-                    "css": f"app-stage-{what}" if what != "stopped" else "app-chart__stopped",
-                    "title": f"{on:%-d %B %Y}: "
-                    + _plural(value, "part")
-                    + (f" in {names[what]}" if what != "stopped" else " stopped"),
+                    "css": f"app-stage-{stage}" if stage else "app-chart__stopped",
+                    "pattern": "stopped" if stage is None else str(state),
+                    "title": f"{on:%-d %B %Y}: {_plural(value, 'part')}{words}",
+                    # The stage's number where the segment is tall and wide enough for it.
+                    "number": stage
+                    if stage and y0 - y1 >= FLOW_BADGE and bar >= FLOW_BADGE
+                    else "",
+                    "badge_y": f"{(y0 + y1) / 2 - FLOW_BADGE / 2:.1f}",
+                    "number_y": f"{(y0 + y1) / 2 + 4.5:.1f}",
                 }
             )
             base += value
@@ -249,6 +264,7 @@ def flow_bars_svg(points, *, title, id_prefix="flow"):
             {
                 "x": f"{x:.1f}",
                 "middle": f"{x + bar / 2:.1f}",
+                "badge_x": f"{x + (bar - FLOW_BADGE) / 2:.1f}",
                 "segments": drawn,
                 "month": f"{on:%b}",
                 "year": on.year if on.year != previous_year else None,
@@ -274,6 +290,7 @@ def flow_bars_svg(points, *, title, id_prefix="flow"):
             "right": FLOW_WIDTH - 16,
             "text_x": FLOW_LEFT - 6,
             "bar_width": f"{bar:.1f}",
+            "badge": FLOW_BADGE,
             "month_y": FLOW_HEIGHT - FLOW_BOTTOM + 18,
             "year_y": FLOW_HEIGHT - FLOW_BOTTOM + 36,
             "bars": bars,

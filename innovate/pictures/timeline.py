@@ -8,6 +8,7 @@ from innovate.pictures import render_svg
 from stages.models import MoveKind, State, stage_names
 
 LANE, GUTTER, WIDTH, TOP = 34, 170, 960, 34
+BADGE = 16  # the side of the white square that carries a bar's stage number
 NAME_CHARS = 22  # about the characters of a name that fit the gutter on one line
 # The bars (and as many marks) the whole timeline draws, about, and the least and most one lane
 # may draw. A lane with a longer journey is summarised by period (summarise_lane), so the
@@ -127,12 +128,13 @@ def name_lines(name, *, per_line=NAME_CHARS, lines=2):
     return [line if len(line) <= per_line else line[: per_line - 1] + "…" for line in out]
 
 
-def timeline_svg(lanes, *, start, end, title, width=WIDTH):
+def timeline_svg(lanes, *, start, end, title, width=WIDTH, fixed=True):
     """`lanes`: [(part name, [segment dicts])] where a segment has start, end, stage, state,
     and events: [(date, kind, label, voided)]. A lane with more segments or events than its
     share of TIMELINE_BARS is summarised by period. `width` is that of the drawing: a narrower
-    one draws its words larger where the picture fills a printed page. The markup is
-    templates/svg/timeline.svg."""
+    one draws its words larger where the picture fills a printed page. `fixed`: drawn at one
+    CSS pixel a unit (its words grow with the page's when zoomed), else as wide as its box. The
+    markup is templates/svg/timeline.svg."""
     start = min(start, end - timedelta(days=1))
     span = max((end - start).days, 1)
     inner = width - GUTTER - 16
@@ -162,12 +164,17 @@ def timeline_svg(lanes, *, start, end, title, width=WIDTH):
         bars = []
         for seg in segments:
             x0, x1 = x_of(seg["start"]), x_of(seg["end"])
+            # A bar wide enough carries its stage's number on a white badge, so that a stage
+            # is told by more than its colour; the narrowest are named by their title only.
+            badge = seg["state"] != State.STOPPED and x1 - x0 >= BADGE + 4
             bars.append(
                 {
                     "x": f"{x0:.1f}",
                     "width": f"{max(x1 - x0, 1.5):.1f}",
                     "stage": str(seg["stage"]),
                     "state": seg["state"],
+                    "badge_x": f"{(x0 + x1) / 2 - BADGE / 2:.1f}" if badge else "",
+                    "number_x": f"{(x0 + x1) / 2:.1f}",
                     "label": (
                         f"{name}: {'mostly ' if seg.get('mostly') else ''}"
                         f"{State(seg['state']).label.lower()} in {names[seg['stage']]}, "
@@ -207,6 +214,8 @@ def timeline_svg(lanes, *, start, end, title, width=WIDTH):
                 ],
                 "name_y": f"{y + LANE / 2 + 4:.1f}",
                 "bar_y": str(y + 6),
+                "badge_y": f"{y + 6 + (LANE - 12 - BADGE) / 2:.1f}",
+                "number_y": f"{y + 6 + (LANE - 12) / 2 + 4.5:.1f}",
                 "stopped_y": f"{y + LANE / 2 - 2:.1f}",
                 "mark_y": f"{cy:.1f}",
                 "mark_top": f"{cy - 8:.1f}",
@@ -221,6 +230,7 @@ def timeline_svg(lanes, *, start, end, title, width=WIDTH):
         {
             "width": width,
             "height": height,
+            "fixed": fixed,
             "title": title,
             "start": f"{start:%-d %B %Y}",
             "end": f"{end:%-d %B %Y}",
@@ -231,6 +241,7 @@ def timeline_svg(lanes, *, start, end, title, width=WIDTH):
             "year_y": TOP - 12,
             "name_x": GUTTER - 8,
             "bar_height": str(LANE - 12),
+            "badge": BADGE,
             "lanes": drawn,
         },
     )

@@ -1,8 +1,8 @@
 """Every page each persona of the demo can reach, in Chromium: from the page after sign-in,
 follow every same-site link (GET only; no sign-out, no downloads, no ?page= beyond 2), and on
-each page run axe-core and check that nothing scrolls sideways at 320×800 (a phone, or 400%
-zoom: WCAG 1.4.10) or at 1280×800. Every problem on every page is gathered and reported
-together."""
+every page visited run axe-core (WCAG 2.0, 2.1 and 2.2 A and AA) and check that nothing scrolls
+sideways at 320×800 (a phone, or 400% zoom: WCAG 1.4.10) or at 1280×800. Every problem on
+every page is gathered and reported together."""
 
 import io
 import time
@@ -91,7 +91,7 @@ def overflows(page):
     return found
 
 
-def crawl(page, live_server, checked_by_axe):
+def crawl(page, live_server):
     """Visit every page reachable from where sign-in lands; returns (pages visited, problems)."""
     origin = live_server.url
     queue = [page.url.split("#")[0]]
@@ -111,14 +111,12 @@ def crawl(page, live_server, checked_by_axe):
             continue
         for width, overflow in overflows(page).items():
             problems.append(f"{path}: scrolls sideways at {width} px ({overflow})")
-        # Pages of one shape, for any persona, share their markup: axe checks one of each.
-        if shape(url) not in checked_by_axe:
-            checked_by_axe.add(shape(url))
-            page.set_viewport_size({"width": 1280, "height": HEIGHT})
-            try:
-                axe(page)
-            except pytest.fail.Exception as failure:
-                problems.append(str(failure))
+        # Every page (at 1280 px, where overflows() leaves it): two pages of one shape differ
+        # in their data, and data can fail a rule (a long name, an empty list, a colour).
+        try:
+            axe(page)
+        except pytest.fail.Exception as failure:
+            problems.append(str(failure))
         for link in page.evaluate(LINKS):
             target = followed(link, origin)
             if target and target not in seen:
@@ -132,7 +130,6 @@ def crawl(page, live_server, checked_by_axe):
 
 
 def test_every_page_each_persona_reaches_passes_axe_and_fits_a_phone(chromium, live_server, demo):
-    checked_by_axe = set()
     problems = []
     visits = {}
     started = time.monotonic()
@@ -140,7 +137,7 @@ def test_every_page_each_persona_reaches_passes_axe_and_fits_a_phone(chromium, l
         context, page = _page(chromium)
         page.set_viewport_size({"width": 1280, "height": HEIGHT})
         login(page, live_server, persona, DEMO_PASSWORD)
-        visited, found = crawl(page, live_server, checked_by_axe)
+        visited, found = crawl(page, live_server)
         visits[persona] = visited
         found += [e for e in page.script_errors if not EXPECTED_STATUS.search(e)]
         problems += [f"[{persona}] {problem}" for problem in found]

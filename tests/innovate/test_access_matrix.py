@@ -10,22 +10,32 @@ organisation who is neither on its team nor shared it, so it does not exist for 
 
 The test organisation owns a network, "Family Safeguarding spread" (so its manager is the
 network owner's manager). Eastmere Council is a member (its manager and a leader are
-personas), Westvale Council was one and left (its manager is a persona); an observer of the
-network and a platform administrator belong to no organisation. To every organisation's page
-they are strangers: the observer and the administrator find no such page."""
+personas), Westvale Council was one and left (its manager is a persona); the outsider's
+organisation is invited and has not answered yet; an observer of the network and a platform
+administrator belong to no organisation. To every organisation's page they are strangers: the
+observer and the administrator find no such page. Eastmere published a model to the network
+and the test innovation adopts it."""
 
 from datetime import date, timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from apitokens import services as apitokens
 from assessments.services import evidence, sessions
+from attachments import services as files
 from networks import services as network_services
 from networks.models import PlatformAdministrator
 from stages import people, services, teams
-from stages.models import Membership, Role, TeamRole
-from tests.factories import MembershipFactory, OrganisationFactory, UserFactory, make_part
+from stages.models import Innovation, Membership, Move, Role, TeamRole
+from tests.factories import (
+    InnovationFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    UserFactory,
+    make_part,
+)
 
 PERSONAS = [
     "anonymous",
@@ -140,9 +150,12 @@ FORM = {
 }
 
 
-NETWORK_READ = {
+# The network's pages. Who knows the network exists but may not do this gets a 403: the
+# platform administrator, the invited organisation's manager (the outsider); whoever does not
+# (a guest, the organisation that left) gets a 404.
+NETWORK = {
     "anonymous": LOGIN,
-    "outsider": 404,
+    "outsider": 403,
     "viewer": 200,
     "leader": 200,
     "facilitator": 200,
@@ -159,6 +172,19 @@ NETWORK_READ = {
     "observer": 200,
     "left_manager": 404,
 }
+
+
+def only(expect, *personas, status=200):
+    """`expect` with every persona answered 200 there refused (403) but `personas`, which get
+    `status`."""
+    return {
+        persona: (status if persona in personas else 403) if answer == 200 else answer
+        for persona, answer in expect.items()
+    }
+
+
+NETWORK_MANAGE = only(NETWORK, "manager")
+SIGNED_IN = {**dict.fromkeys(PERSONAS, 200), "anonymous": LOGIN}
 
 
 def post(expect):
@@ -236,6 +262,17 @@ EXPECTED = {
     "evidence:check": [("get", R), post(FORM)],
     "evidence:involvement": [("get", R), post(FORM)],
     "evidence:ethics": [("get", R), post(FORM)],
+    # Evidence documents: everyone who sees the innovation reads and downloads its files; a
+    # role that may write attaches and withdraws them (a POST of nothing names the missing file
+    # or reason).
+    "files:list": [("get", R), post(FORM)],
+    "files:history": ("get", R),
+    "files:move": [("get", R), post(FORM)],
+    "files:reading": [("get", R), post(FORM)],
+    "files:check": [("get", R), post(FORM)],
+    "files:session": [("get", R), post(FORM)],
+    "files:download": ("get", R),
+    "files:withdraw": [("get", WRITE), post(FORM)],
     # Reflection sessions.
     "sessions:list": ("get", R),
     "sessions:plan": [("get", RUN), post(acting(RUN, 422))],
@@ -307,19 +344,57 @@ EXPECTED = {
         post({**MANAGE, "outsider": 303, "manager": 303}),
     ],
     "accounts:organisation-sign-ins": ("get", {**MANAGE, "outsider": 200}),
-    # The network's views: its member organisations' people (not their guests) and its
-    # observer read them; the platform administrator knows the network but may not read it;
-    # an organisation that left, and anyone else, finds no such page.
-    "networks:wheel": ("get", NETWORK_READ),
-    "networks:durations": ("get", NETWORK_READ),
-    "networks:changes": ("get", NETWORK_READ),
-    "networks:fidelity": ("get", NETWORK_READ),
-    "networks:model": ("get", NETWORK_READ),
-    "networks:export-wheel": ("get", NETWORK_READ),
-    "networks:export-durations": ("get", NETWORK_READ),
-    "networks:export-fidelity": ("get", NETWORK_READ),
-    # The public summary is not approved yet: no such page, for anyone.
+    # Networks: managing them.
+    "networks:list": ("get", SIGNED_IN),
+    "networks:create": [
+        ("get", only(SIGNED_IN, "platform_admin")),
+        post(only(SIGNED_IN, "platform_admin", status=422)),
+    ],
+    "networks:members": ("get", NETWORK),
+    "networks:invite": post(only(NETWORK, "manager", status=422)),
+    "networks:withdraw-invitation": post(only(NETWORK, "manager", status=303)),
+    # The outsider's organisation is the one invited.
+    "networks:accept": post({**dict.fromkeys(PERSONAS, 404), "anonymous": LOGIN, "outsider": 303}),
+    "networks:decline": post({**dict.fromkeys(PERSONAS, 404), "anonymous": LOGIN, "outsider": 303}),
+    # A member's manager leaves; the owner cannot.
+    "networks:leave": ("get", only(NETWORK, "member_manager")),
+    "networks:observers": ("get", NETWORK_MANAGE),
+    "networks:invite-observer": post(only(NETWORK, "manager", status=422)),
+    "networks:end-observer": post(only(NETWORK, "manager", status=303)),
+    "networks:observe": ("get", PUBLIC),
+    "networks:summary": [("get", NETWORK_MANAGE), post(only(NETWORK, "manager", status=303))],
+    "networks:publish": [
+        ("get", only(NETWORK, "manager", "member_manager")),
+        post(only(NETWORK, "manager", "member_manager", status=422)),
+    ],
+    # The network's views and files: its member organisations' people (not their guests) and
+    # its observer read them; the platform administrator and the invited organisation's
+    # manager know the network but may not read it; an organisation that left finds nothing.
+    "networks:wheel": ("get", NETWORK),
+    "networks:durations": ("get", NETWORK),
+    "networks:changes": ("get", NETWORK),
+    "networks:fidelity": ("get", NETWORK),
+    "networks:model": ("get", NETWORK),
+    "networks:export-wheel": ("get", NETWORK),
+    "networks:export-durations": ("get", NETWORK),
+    "networks:export-fidelity": ("get", NETWORK),
+    # The public summary has not been approved: no such page, for anyone.
     "networks:public-summary": ("get", dict.fromkeys(PERSONAS, 404)),
+    # An innovation's networks: its organisation's managers; those who may not see the
+    # restricted innovation find no such page.
+    "networks:sharing": [
+        ("get", {**MANAGE, "guest_ended": 404, "shut_out": 404}),
+        post({**MANAGE, "manager": 422, "guest_ended": 404, "shut_out": 404}),
+    ],
+    "networks:adopt": [
+        ("get", {**MANAGE, "guest_ended": 404, "shut_out": 404}),
+        post({**MANAGE, "manager": 422, "guest_ended": 404, "shut_out": 404}),
+    ],
+    # The test innovation's adoption of Eastmere's model: read by all who see the innovation,
+    # answered by those who may write on it (a POST of nothing changes nothing), ended by a
+    # manager.
+    "networks:adoption": [("get", R), post(acting(WRITE, 303))],
+    "networks:end-adoption": post({**MANAGE, "manager": 303, "guest_ended": 404, "shut_out": 404}),
     # API tokens: managers of the organisation (the outsider manages theirs). Revoking
     # another organisation's token is no such page.
     "tokens:list": ("get", {**MANAGE, "outsider": 200}),
@@ -351,9 +426,31 @@ EXPECTED = {
 }
 
 
+# The pages of the person's current organisation: one with none finds no such page.
+NO_ORGANISATION = {"observer": 404, "platform_admin": 404}
 # Where an organisation's page answers the new personas otherwise than the rule in
 # network_personas() says: {url name: {persona: status}}.
-STRANGERS = {}
+STRANGERS = {
+    "innovations:list": NO_ORGANISATION,
+    "search:results": NO_ORGANISATION,
+    # Eastmere has an innovation (its model's source), which its manager may share with guests.
+    "people:invite-guest": {"member_manager": 200},
+    **{
+        f"dashboard:{name}": NO_ORGANISATION
+        for name in (
+            "portfolio",
+            "durations",
+            "flow",
+            "compare",
+            "report",
+            "report-pdf",
+            "export-portfolio",
+            "export-moves",
+            "export-durations",
+            "my-work",
+        )
+    },
+}
 
 
 def network_personas(name, expect):
@@ -361,7 +458,8 @@ def network_personas(name, expect):
     organisation's people are outsiders to the test organisation: they answer as the outsider
     (a manager of another organisation) does, a leader where only a manager may; the
     observer and the platform administrator, who belong to no organisation, find no such page
-    (404), except on the pages everyone gets alike."""
+    (404), except on the pages every signed-in person gets alike (STRANGERS lists the pages
+    of the current organisation, which they do not find either)."""
     if all(p in expect for p in NETWORK_PERSONAS):
         return expect
     outsider = expect["outsider"]
@@ -479,6 +577,12 @@ def world(organisation, innovation, viewer, leader, facilitator, manager, outsid
         organisation, by=manager, email="new.person@example.org", role="leader"
     )
     membership = Membership.objects.get(user=viewer, organisation=organisation)
+    check = evidence.answer_check(part, by=leader, answer="yes", evidence="Seen in March.")
+    attachment = files.add_attachment(
+        innovation,
+        SimpleUploadedFile("report.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"),
+        by=leader,
+    )
     ids = {
         "innovation": innovation.pk,
         "part": part.pk,
@@ -492,6 +596,9 @@ def world(organisation, innovation, viewer, leader, facilitator, manager, outsid
         "invitation": invitation.pk,
         "token": token,
         "place": _extra_place(innovation, manager, team),
+        "move": Move.objects.filter(part=part).order_by("seq").first().pk,
+        "check": check.pk,
+        "attachment": attachment.pk,
         "api_token": apitokens.create_token(
             organisation, by=manager, name="Power BI", expires_on=date.today()
         )[0].pk,
@@ -500,7 +607,7 @@ def world(organisation, innovation, viewer, leader, facilitator, manager, outsid
 
 
 @pytest.fixture
-def network(organisation, innovation, manager, world):
+def network(organisation, other_organisation, manager, world):
     """The network's personas (see the module's docstring); the network's ids go in `world`."""
     eastmere = OrganisationFactory(name="Eastmere Council", slug="eastmere")
     westvale = OrganisationFactory(name="Westvale Council", slug="westvale")
@@ -524,15 +631,36 @@ def network(organisation, innovation, manager, world):
     )
     network_services.accept_observer_invitation(token)
     world["network"] = found.pk
-    world["network_model"] = network_services.publish_model(
+    _network_fresh(world, found, manager, other_organisation)
+    theirs = InnovationFactory(organisation=eastmere, title="Eastmere family safeguarding")
+    model = network_services.publish_model(
         found,
-        innovation,
-        by=manager,
+        theirs,
+        by=users["member_manager"],
         name="Family Safeguarding",
         components=[("core", "Group supervision", "")],
-    ).pk
+    )
+    ours = Innovation.objects.get(pk=world["innovation"])
+    world["adoption"] = network_services.link_adoption(model, ours, by=manager).pk
+    world["network_model"] = model.pk
     world["summary_token"] = found.summary_token
     return users
+
+
+def _network_fresh(ids, network, manager, invited):
+    """An open invitation of `invited` (the outsider's organisation) and of an observer (a
+    new one replaces the older)."""
+    from networks.models import NetworkMember
+
+    for place in NetworkMember.objects.pending().filter(network=network):
+        network_services.withdraw_network_invitation(place, by=manager)
+    if NetworkMember.objects.current().filter(network=network, organisation=invited).exists():
+        network_services.leave_network(network, invited, by=manager)
+    ids["network_place"] = network_services.invite_organisation(network, invited, by=manager).pk
+    observer, ids["observer_token"] = network_services.invite_observer(
+        network, by=manager, email="new.observer@example.org"
+    )
+    ids["observer"] = observer.pk
 
 
 def _extra_place(innovation, manager, team):
@@ -565,16 +693,28 @@ def kwargs_for(name, ids):
         return {"pk": ids["session"], "part_pk": ids["part"]}
     if name in {"sessions:complete-action", "sessions:reopen-action"}:
         return {"pk": ids["action"]}
-    if name == "networks:model":
-        return {"pk": ids["network"], "model_pk": ids["network_model"]}
-    if name == "networks:public-summary":
-        return {"token": ids["summary_token"]}
-    if namespace == "networks":
-        return {"pk": ids["network"]}
     if name == "openid_connect_callback":
         return {"provider_id": "org-0"}
     if name == "people:accept":
         return {"token": ids["token"]}
+    if name == "networks:observe":
+        return {"token": ids["observer_token"]}
+    if name == "networks:withdraw-invitation":
+        return {"pk": ids["network"], "place_pk": ids["network_place"]}
+    if name in {"networks:accept", "networks:decline"}:
+        return {"pk": ids["network_place"]}
+    if name == "networks:end-observer":
+        return {"pk": ids["network"], "observer_pk": ids["observer"]}
+    if name in {"networks:sharing", "networks:adopt"}:
+        return {"pk": ids["innovation"]}
+    if name in {"networks:adoption", "networks:end-adoption"}:
+        return {"pk": ids["adoption"]}
+    if name == "networks:model":
+        return {"pk": ids["network"], "model_pk": ids["network_model"]}
+    if name == "networks:public-summary":
+        return {"token": ids["summary_token"]}
+    if namespace == "networks" and short not in {"list", "create"}:
+        return {"pk": ids["network"]}
     if name == "people:password-reset-confirm":
         return {"uidb64": "MQ", "token": "set-password"}
     if name in {"people:resend", "people:revoke"}:
@@ -583,6 +723,14 @@ def kwargs_for(name, ids):
         return {"pk": ids["api_token"]}
     if name in {"people:role", "people:deactivate", "people:reactivate"}:
         return {"pk": ids["membership"]}
+    if namespace == "files":
+        target = {
+            "list": "innovation",
+            "history": "innovation",
+            "download": "attachment",
+            "withdraw": "attachment",
+        }.get(short, short)
+        return {"pk": ids[target]}
     by_namespace = {"innovations": "innovation", "parts": "part", "sessions": "session"}
     if namespace == "evidence":
         if short in {"reading-correct", "reading-withdraw", "reading-restore"}:
@@ -610,6 +758,10 @@ FRESH = {
     "innovations:reopen",
     "innovations:team",
     "innovations:remove-place",
+    "networks:withdraw-invitation",
+    "networks:accept",
+    "networks:decline",
+    "networks:end-observer",
     "tokens:revoke",
 }
 
@@ -646,6 +798,20 @@ def fresh(name, ids, users, innovation):
             users["manager"],
             users,
             [users["viewer"], users["leader"], users["facilitator"]],
+        )
+    elif name in {
+        "networks:withdraw-invitation",
+        "networks:accept",
+        "networks:decline",
+        "networks:end-observer",
+    }:
+        from networks.models import Network
+
+        _network_fresh(
+            ids,
+            Network.objects.get(pk=ids["network"]),
+            users["manager"],
+            Organisation.objects.get(slug="southdale"),
         )
     elif name == "tokens:revoke":
         ids["api_token"] = apitokens.create_token(

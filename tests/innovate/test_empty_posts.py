@@ -35,6 +35,7 @@ SESSION = {
     "facilitator": "Choose who will facilitate.",
     "parts": "Choose at least one part to reflect on.",
 }
+ATTACH = {"file": "Choose a file to attach."}
 
 # url name: (who posts, the form's name in the page's context, {field: the message at it}).
 # None posts signed out: the page is public.
@@ -139,6 +140,13 @@ FORMS = {
         "form",
         {"note": "Write the note: better for whom? What risks, whose power?"},
     ),
+    # The write path names what is wrong with the file, in one place: here, none was chosen.
+    "files:list": ("leader", "form", ATTACH),
+    "files:move": ("leader", "form", ATTACH),
+    "files:reading": ("leader", "form", ATTACH),
+    "files:check": ("leader", "form", ATTACH),
+    "files:session": ("leader", "form", ATTACH),
+    "files:withdraw": ("leader", "form", {"reason": "Say why the file is withdrawn."}),
     "sessions:plan": ("facilitator", "form", SESSION),
     "sessions:edit": ("facilitator", "form", SESSION),
     "sessions:add-attendee": (
@@ -231,7 +239,7 @@ NOT_FORMS = {
     "no provider (tests/innovate/accounts names each field's problem)",
 }
 
-COUNTED_APPS = ["stages", "assessments", "auth"]
+COUNTED_APPS = ["stages", "assessments", "attachments", "auth"]
 
 
 def row_counts():

@@ -58,7 +58,9 @@ def test_durations_show_each_part_and_the_medians(client_for, viewer, journeys):
     assert row(html, "2. Designing") == "2. Designing 46 1"
     assert row(html, "3. Developing") == "3. Developing – 0"
     assert re.search(
-        r'<svg class="app-chart"[^>]* role="img" aria-labelledby="medians-title medians-desc"', html
+        r'<svg class="app-chart app-chart--medians"[^>]* role="img" '
+        r'aria-labelledby="medians-title medians-desc"',
+        html,
     )
     assert (
         "Mobilising: 30 days over 7 completed visits; Designing: 46 days over 1 completed visit"
@@ -110,8 +112,15 @@ def test_the_flow_tables_each_month_and_draws_stacked_bars(client_for, viewer, j
     assert "Dec 2023" not in html
     svg = re.search(r'<svg class="app-chart app-chart--flow".*?</svg>', html, re.S).group(0)
     assert 'role="img"' in svg
-    assert "<title>31 January 2024: 5 parts in Mobilising</title>" in svg
+    assert "<title>31 January 2024: 5 parts active in Mobilising</title>" in svg
     assert "<title>30 April 2024: 1 part stopped</title>" in svg
+    # Paused parts are hatched over their stage's colour; stopped parts have a pattern of their
+    # own, so that neither is told by colour alone.
+    assert "<title>29 February 2024: 1 part paused in Developing</title>" in svg
+    assert svg.count('fill="url(#flow-paused)" class="app-chart__paused"') == 5
+    assert svg.count('fill="url(#flow-stopped)" class="app-chart__stopped"') == 1
+    # Each segment tall enough carries its stage's number.
+    assert re.findall(r'class="app-timeline__number">(\d)<', svg)[:3] == ["1", "2", "3"]
     assert svg.count('class="app-stage-2 app-chart__segment"') == 6
 
 

@@ -135,14 +135,21 @@ def test_the_timeline_draws_a_bar_per_span_and_a_mark_per_rewind_stop_and_void()
         "app-timeline__tick",
         "app-timeline__year",
         "app-timeline__name",
-        "app-stage-1",
-        "app-stage-2",
+        "app-stage-1 app-timeline__bar",
+        "app-timeline__badge",
+        "app-timeline__number",
+        "app-stage-2 app-timeline__bar",
         "app-timeline__paused",
+        "app-timeline__badge",
+        "app-timeline__number",
         "app-timeline__stopped",
         "app-timeline__rewind",
         "app-timeline__voided",
         "app-timeline__stop",
     ]
+    # Each bar carries its stage's number, not only its colour.
+    numbers = [t.text for t in root.findall(f"{SVG}text[@class='app-timeline__number']")]
+    assert numbers == ["1", "2"]
 
 
 def test_a_stage_renamed_in_its_row_is_renamed_in_every_picture():
