@@ -55,13 +55,14 @@ def build(size):
 
 
 PAGES = {
-    # name: (url name, query, queries for a member, queries for an observer)
-    "wheel": ("networks:wheel", {}, 10, 10),
-    "wheel as of a date": ("networks:wheel", {"on": "2025-03-15"}, 10, 10),
-    "durations": ("networks:durations", {}, 8, 8),
-    "changes": ("networks:changes", {"since": "2025-01-01"}, 6, 6),
-    "fidelity": ("networks:fidelity", {}, 9, 9),
-    "model": ("networks:model", {}, 15, 15),
+    # name: (url name, query, queries for a member, queries for an observer). An observer's
+    # page reads the networks they observe once more, for the header ("observer of ...").
+    "wheel": ("networks:wheel", {}, 10, 11),
+    "wheel as of a date": ("networks:wheel", {"on": "2025-03-15"}, 10, 11),
+    "durations": ("networks:durations", {}, 8, 9),
+    "changes": ("networks:changes", {"since": "2025-01-01"}, 6, 7),
+    "fidelity": ("networks:fidelity", {}, 9, 10),
+    "model": ("networks:model", {}, 15, 16),
     "wheel file": ("networks:export-wheel", {}, 10, 10),
     "durations file": ("networks:export-durations", {}, 8, 8),
     "fidelity file": ("networks:export-fidelity", {}, 9, 9),
