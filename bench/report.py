@@ -67,6 +67,7 @@ def _machine(m):
     return [
         f"- {m['date']}, commit `{m['commit']}`",
         f"- {m['cpus']} CPUs, {m['memory']} memory, Python {m['python']}, {m['database']}",
+        "- cache: " + m.get("cache", "each worker's own memory"),
     ]
 
 

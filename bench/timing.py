@@ -508,6 +508,9 @@ def machine():
         ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
     ).stdout.strip()
     return {
+        "cache": "Redis at CACHE_URL, shared by the workers"
+        if settings.CACHE_URL
+        else "each worker's own memory",
         "cpus": os.cpu_count(),
         "memory": memory,
         "python": platform.python_version(),

@@ -27,6 +27,7 @@ from assessments.services import evidence, sessions
 from attachments import services as files
 from networks import services as network_services
 from networks.models import PlatformAdministrator
+from notifications.tokens import make as unsubscribe_token
 from stages import people, services, teams
 from stages.models import Innovation, Membership, Move, Role, TeamRole
 from tests.factories import (
@@ -281,6 +282,8 @@ EXPECTED = {
     "sessions:add-attendee": post(acting(RUN, 422)),
     "sessions:remove-attendee": post(acting(RUN, 303)),
     "sessions:agenda": ("get", R),
+    "sessions:calendar": ("get", R),
+    "sessions:invite": [("get", RUN), post(acting(RUN, 422))],
     # Running a session opens its first part.
     "sessions:run": ("get", acting(RUN, 302)),
     "sessions:run-part": ("get", RUN),
@@ -344,6 +347,25 @@ EXPECTED = {
         post({**MANAGE, "outsider": 303, "manager": 303}),
     ],
     "accounts:organisation-sign-ins": ("get", {**MANAGE, "outsider": 200}),
+    # Notifications: everyone's own choices; managers' defaults and the emails not sent; the
+    # unsubscribe link works for anyone who holds it, signed in or not.
+    "notifications:preferences": [
+        ("get", MINE),
+        post(
+            {
+                **dict.fromkeys(PERSONAS, 422),
+                "anonymous": LOGIN,
+                "observer": 404,
+                "platform_admin": 404,
+            }
+        ),
+    ],
+    "notifications:organisation": [
+        ("get", {**MANAGE, "outsider": 200}),
+        post({**MANAGE, "outsider": 422, "manager": 422}),
+    ],
+    "notifications:failed": ("get", {**MANAGE, "outsider": 200}),
+    "notifications:unsubscribe": [("get", PUBLIC), post(PUBLIC)],
     # Networks: managing them.
     "networks:list": ("get", SIGNED_IN),
     "networks:create": [
@@ -435,6 +457,8 @@ STRANGERS = {
     "search:results": NO_ORGANISATION,
     # Eastmere has an innovation (its model's source), which its manager may share with guests.
     "people:invite-guest": {"member_manager": 200},
+    # Email choices belong to a person of an organisation.
+    "notifications:preferences": NO_ORGANISATION,
     **{
         f"dashboard:{name}": NO_ORGANISATION
         for name in (
@@ -596,6 +620,7 @@ def world(organisation, innovation, viewer, leader, facilitator, manager, outsid
         "invitation": invitation.pk,
         "token": token,
         "place": _extra_place(innovation, manager, team),
+        "unsubscribe": unsubscribe_token(viewer, ["review"]),
         "move": Move.objects.filter(part=part).order_by("seq").first().pk,
         "check": check.pk,
         "attachment": attachment.pk,
@@ -693,6 +718,8 @@ def kwargs_for(name, ids):
         return {"pk": ids["session"], "part_pk": ids["part"]}
     if name in {"sessions:complete-action", "sessions:reopen-action"}:
         return {"pk": ids["action"]}
+    if name == "notifications:unsubscribe":
+        return {"token": ids["unsubscribe"]}
     if name == "openid_connect_callback":
         return {"provider_id": "org-0"}
     if name == "people:accept":
