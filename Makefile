@@ -13,11 +13,13 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 ## run: make the virtual environment, migrate the embedded SQLite database, load the demo
-## data once and serve on http://127.0.0.1:8000
+## data once and serve on http://127.0.0.1:8000, with the worker that sends reminders beside
+## it (emails are printed here); Ctrl-C stops both
 run: $(STAMP)
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --no-input
 	DJANGO_DEBUG=1 $(BIN)/python manage.py seed_demo
-	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
+	DJANGO_DEBUG=1 $(BIN)/python manage.py schedule_jobs
+	DJANGO_DEBUG=1 $(BIN)/python scripts/dev
 
 # The node modules the tests use (the W3C HTML checker), from the lock file; without
 # their install scripts, which would download what the machine already has.

@@ -615,6 +615,13 @@ class ReflectionSession(models.Model):
         max_length=10, choices=SessionStatus.choices, default=SessionStatus.PLANNED
     )
     notes = models.TextField("Purpose and notes", blank=True)
+    # When and where, for the calendar: times are Europe/London on the session's date.
+    starts_at = models.TimeField("Start time", null=True, blank=True)
+    ends_at = models.TimeField("End time", null=True, blank=True)
+    place = models.CharField("Place", max_length=200, blank=True)
+    online_link = models.URLField("Online meeting link", max_length=500, blank=True)
+    # Raised each time the invitations change, so calendars replace what they hold.
+    calendar_sequence = models.PositiveIntegerField(default=0)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -629,6 +636,11 @@ class ReflectionSession(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=SessionStatus.values), name="reflection_session_status_known"
             ),
+            models.CheckConstraint(
+                condition=Q(ends_at__isnull=True)
+                | Q(starts_at__isnull=False, ends_at__gt=F("starts_at")),
+                name="reflection_session_ends_after_it_starts",
+            ),
         ]
         indexes = [
             models.Index(fields=["innovation", "held_on"], name="session_innovation_held_idx"),
@@ -639,6 +651,19 @@ class ReflectionSession(models.Model):
 
     def get_absolute_url(self):
         return reverse("sessions:detail", args=[self.pk])
+
+    def when(self):
+        """The date and times in words: "Tuesday 3 March 2026, 10:00 to 12:00"."""
+        day = f"{self.held_on:%A %-d %B %Y}"
+        if self.starts_at and self.ends_at:
+            return f"{day}, {self.starts_at:%H:%M} to {self.ends_at:%H:%M}"
+        if self.starts_at:
+            return f"{day}, from {self.starts_at:%H:%M}"
+        return day
+
+    def where(self):
+        """The place and the online link, as far as they are known."""
+        return " or ".join(value for value in (self.place, self.online_link) if value)
 
 
 class SessionPart(models.Model):
@@ -673,6 +698,14 @@ class Attendee(models.Model):
     part = models.ForeignKey(
         Part, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # A member or guest invited from the organisation: they receive the calendar invitation.
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -680,6 +713,11 @@ class Attendee(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(level__in=AttendeeLevel.values), name="attendee_level_known"
+            ),
+            models.UniqueConstraint(
+                fields=["session", "person"],
+                condition=Q(person__isnull=False),
+                name="attendee_person_once_per_session",
             ),
         ]
 

@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from innovate.access import current_membership, memberships
+from innovate.access import current_membership, memberships, observed_networks
 
 
 def organisation(request):
@@ -11,4 +11,6 @@ def organisation(request):
         "session_seconds": getattr(request, "session_remaining", settings.SESSION_COOKIE_AGE),
         "current_membership": getattr(request, "membership", None) or current_membership(request),
         "memberships": memberships(request),
+        # Read only for a person with no organisation (the header names what they observe).
+        "observed_networks": lambda: observed_networks(request),
     }

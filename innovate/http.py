@@ -25,6 +25,11 @@ NAV = {
     "people": "people",
     "tokens": "people",
     "people:accept": None,
+    "networks": "networks",
+    "networks:observe": None,
+    "networks:sharing": "innovations",
+    "networks:adopt": "innovations",
+    "networks:adoption": "innovations",
     "framework": "framework",
 }
 

@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "networks",
     "search",
     "signins",
+    "django_q",
+    "notifications",
     "apitokens",
     "attachments",
     "innovate",
@@ -406,6 +408,34 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_flag("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "innovate@localhost")
+# For EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend: the folder to write to.
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH") or None
+# The address emails link to (reminders, digests and invitations are sent outside a request).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Scheduled jobs (reminders, digests, calendar invitations): django-q2 with the database as
+# its broker, run by `manage.py qcluster`. A job that fails is tried again after `retry`
+# seconds, up to `max_attempts` times; the tests run each job at once, in the caller.
+Q_CLUSTER = {
+    "name": "innovate",
+    "orm": "default",
+    "workers": int(os.environ.get("Q_WORKERS", "2")),
+    "timeout": 300,
+    "retry": 360,
+    "max_attempts": 3,
+    "ack_failures": True,
+    "catch_up": False,
+    "sync": TESTING,
+    "save_limit": 1000,
+    "guard_cycle": float(os.environ.get("Q_GUARD_CYCLE", "0.5")),
+}
+# How often the daily reminder job runs while developing (minutes); it sends each person each
+# reminder once a day, so a run finds only what became due since the last one.
+REMINDERS_EVERY_MINUTES = int(os.environ.get("REMINDERS_EVERY_MINUTES", "2"))
+# Tries of one email before it is recorded as failed, and the first wait between them
+# (doubled each time).
+NOTIFY_SEND_TRIES = int(os.environ.get("NOTIFY_SEND_TRIES", "3"))
+NOTIFY_RETRY_SECONDS = float(os.environ.get("NOTIFY_RETRY_SECONDS", "0" if TESTING else "5"))
 
 LOGGING = {
     "version": 1,

@@ -19,7 +19,9 @@ urlpatterns = [
     path("", include("innovate.files.urls", namespace="files")),
     path("", include("innovate.people.urls", namespace="people")),
     path("", include("innovate.dashboard.urls", namespace="dashboard")),
+    path("", include("innovate.networks.urls", namespace="networks")),
     path("", include("innovate.accounts.urls", namespace="accounts")),
+    path("", include("innovate.notifications.urls", namespace="notifications")),
     path("", include("innovate.api.urls", namespace="tokens")),
     path("api/", api.urls),
     # Named as allauth names them: its sign-in steps send the person here.

@@ -307,7 +307,7 @@ def set_sharing(innovation, network, level, *, by):
             sharing, by=by, reason=reason, update_fields=["level", "set_by", "set_at"]
         )
     bump_network(network.pk)
-    bump_version(innovation.organisation_id)
+    bump_version(innovation.organisation_id, innovation_id=innovation.pk)
     return sharing
 
 
@@ -441,7 +441,7 @@ def link_adoption(model, innovation, *, by):
     )
     save_with_history(adoption, by=by, reason=f"Linked by {name_of(by)}")
     bump_network(model.network_id)
-    bump_version(innovation.organisation_id)
+    bump_version(innovation.organisation_id, innovation_id=innovation.pk)
     return adoption
 
 
@@ -456,7 +456,7 @@ def end_adoption(adoption, *, by):
         adoption, by=by, reason=f"Ended by {name_of(by)}", update_fields=["ended_by", "ended_at"]
     )
     bump_network(adoption.model.network_id)
-    bump_version(adoption.organisation_id)
+    bump_version(adoption.organisation_id, innovation_id=adoption.innovation_id)
     return adoption
 
 
@@ -507,7 +507,7 @@ def record_fidelity(adoption, component, *, by, state, how_why=""):
             update_fields=["state", "how_why", "recorded_by", "recorded_at"],
         )
     bump_network(adoption.model.network_id)
-    bump_version(adoption.organisation_id)
+    bump_version(adoption.organisation_id, innovation_id=adoption.innovation_id)
     return fidelity
 
 

@@ -81,6 +81,18 @@ def test_the_start_script_migrates_as_the_owner_and_grants_the_app_role():
     assert '--forwarded-allow-ips "${TRUSTED_PROXIES:-}"' in start
 
 
+def test_a_worker_sends_the_scheduled_emails_and_mailpit_catches_them():
+    assert '["bash", "scripts/worker"]' in service("worker")
+    assert environment("worker")["DATABASE_URL"].startswith("postgres://innovate_app:")
+    worker = (ROOT / "scripts/worker").read_text()
+    assert "manage.py schedule_jobs" in worker
+    assert "exec python manage.py qcluster" in worker
+    assert "axllent/mailpit" in service("mailpit")
+    assert '"8025:8025"' in service("mailpit")
+    for name in ("web", "worker"):
+        assert default(environment(name)["EMAIL_HOST"]) == "mailpit"
+
+
 # The parts of the Compose Specification this file uses, as a JSON schema: names and shapes
 # of keys, so a typo or a misplaced key is caught without the compose plugin.
 SERVICE = {

@@ -4,6 +4,7 @@ notes, decisions or actions, on PostgreSQL and SQLite alike."""
 
 from datetime import datetime, time, timedelta
 
+from django.contrib.auth import get_user_model
 from django.db.models import CharField, Count, F, Q, TextField, Value
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -20,7 +21,7 @@ from assessments.models import (
     SessionPart,
 )
 from assessments.queries.evidence import readiness_for_parts
-from stages.models import Move, Part
+from stages.models import Membership, Move, Part, Role, TeamMember
 
 
 def previous_session(session):
@@ -243,3 +244,25 @@ def removals(innovation_id):
         )
 
     return list(removed(Note, "text", "note").union(removed(Attendee, "name_or_role", "attendee")))
+
+
+def invitable(session):
+    """The people who may be invited to a session: members of its organisation who see its
+    innovation (every member for an open innovation; for a restricted one its managers, lead
+    and team) and the guests with a current place on it. A lazy queryset of users, by name."""
+    innovation = session.innovation
+    members = Membership.objects.active().filter(organisation_id=session.organisation_id)
+    places = TeamMember.objects.current().filter(innovation_id=innovation.pk).values("user_id")
+    staff = members.filter(is_guest=False)
+    if innovation.restricted:
+        staff = staff.filter(
+            Q(role=Role.MANAGER) | Q(user_id=innovation.lead_id) | Q(user_id__in=places)
+        )
+    guests = members.filter(is_guest=True, user_id__in=places)
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(Q(pk__in=staff.values("user_id")) | Q(pk__in=guests.values("user_id")))
+        .exclude(email="")
+        .order_by("first_name", "last_name", "username")
+    )

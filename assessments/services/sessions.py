@@ -39,6 +39,7 @@ __all__ = [
     "answer_check_in_session",
     "apply_decisions",
     "complete_action",
+    "invite_people",
     "plan_session",
     "record_decision",
     "remove_attendee",
@@ -128,9 +129,43 @@ def _set_scope(session, parts, *, by):
             save_with_history(scoped, by=by, reason="Put in scope")
 
 
+CALENDAR_FIELDS = ("held_on", "starts_at", "ends_at", "place", "online_link")
+
+
+def _when_and_where(session, starts_at, ends_at, place, online_link):
+    """Set the session's times, place and online link, checked."""
+    if ends_at is not None and starts_at is None:
+        raise ValidationError({"starts_at": "Enter the start time as well as the end time."})
+    if starts_at is not None and ends_at is not None and ends_at <= starts_at:
+        raise ValidationError({"ends_at": "The end time must be after the start time."})
+    link = _text(online_link, "online_link", "online meeting link", limit=500, required=False)
+    if link and not link.lower().startswith(("https://", "http://")):
+        raise ValidationError(
+            {"online_link": "Enter the online meeting link starting https://, or leave it empty."}
+        )
+    session.starts_at = starts_at
+    session.ends_at = ends_at
+    session.place = _text(place, "place", "place", limit=200, required=False)
+    session.online_link = link
+
+
 @transaction.atomic
-def plan_session(innovation, *, by, held_on, title, facilitator, parts, notes=""):
-    """A planned reflection session on `innovation` for `parts` (parts of it)."""
+def plan_session(
+    innovation,
+    *,
+    by,
+    held_on,
+    title,
+    facilitator,
+    parts,
+    notes="",
+    starts_at=None,
+    ends_at=None,
+    place="",
+    online_link="",
+):
+    """A planned reflection session on `innovation` for `parts` (parts of it), with its times,
+    place and online link when known."""
     session = ReflectionSession(
         organisation_id=innovation.organisation_id,
         innovation=innovation,
@@ -140,6 +175,7 @@ def plan_session(innovation, *, by, held_on, title, facilitator, parts, notes=""
         notes=_text(notes, "notes", "notes", required=False),
         created_by=by,
     )
+    _when_and_where(session, starts_at, ends_at, place, online_link)
     if innovation.is_closed:
         raise ValidationError(
             {"held_on": "This innovation is closed: reopen it to plan a session."}
@@ -153,10 +189,26 @@ def plan_session(innovation, *, by, held_on, title, facilitator, parts, notes=""
 
 
 @transaction.atomic
-def update_session(session, *, by, held_on, title, facilitator, parts, notes=""):
-    """Change a session's date, title, facilitator, scope or notes. Once any of its decisions
-    has been applied its date stays: the moves are dated on it."""
+def update_session(
+    session,
+    *,
+    by,
+    held_on,
+    title,
+    facilitator,
+    parts,
+    notes="",
+    starts_at=None,
+    ends_at=None,
+    place="",
+    online_link="",
+):
+    """Change a session's date, times, place, title, facilitator, scope or notes. Once any of
+    its decisions has been applied its date stays: the moves are dated on it. When the date,
+    times or place change, the calendar sequence rises (`session.calendar_changed`), so the
+    invitations sent again replace the ones calendars hold."""
     locked = ReflectionSession.objects.select_for_update().get(pk=session.pk)
+    before = [getattr(locked, name) for name in CALENDAR_FIELDS]
     held_on = check_date(held_on, "held_on", "date of the session")
     if held_on != locked.held_on and (
         Decision.objects.filter(session=locked, status=DecisionStatus.APPLIED).exists()
@@ -171,13 +223,58 @@ def update_session(session, *, by, held_on, title, facilitator, parts, notes="")
     locked.title = _text(title, "title", "title", limit=200)
     locked.facilitator = facilitator
     locked.notes = _text(notes, "notes", "notes", required=False)
+    _when_and_where(locked, starts_at, ends_at, place, online_link)
     _check_facilitator(locked)
     parts = _scope(session.innovation, parts)
+    changed = before != [getattr(locked, name) for name in CALENDAR_FIELDS]
+    if changed:
+        locked.calendar_sequence += 1
     save_with_history(locked, by=by, reason="Session edited")
     _set_scope(locked, parts, by=by)
     bump_version(locked.organisation_id)
     session.__dict__.update({k: v for k, v in locked.__dict__.items() if not k.startswith("_")})
+    session.calendar_changed = changed
     return session
+
+
+@transaction.atomic
+def invite_people(session, *, by, people, level):
+    """Add members and guests of the organisation who may see the innovation as attendees
+    by name; returns the attendees added (those already invited are left as they are)."""
+    from assessments.queries.sessions import invitable
+
+    if level not in AttendeeLevel.values:
+        raise ValidationError({"level": "Choose the level they work at."})
+    if not people:
+        raise ValidationError({"people": "Choose at least one person to invite."})
+    locked = ReflectionSession.objects.select_for_update().get(pk=session.pk)
+    if locked.status != SessionStatus.PLANNED:
+        raise ValidationError({"people": "Only a planned session's invitations can be sent."})
+    allowed = set(invitable(session).values_list("pk", flat=True))
+    if any(person.pk not in allowed for person in people):
+        raise ValidationError(
+            {"people": "Choose people of the organisation who may see this innovation."}
+        )
+    there = set(
+        Attendee.objects.filter(session=session, person__in=people).values_list(
+            "person_id", flat=True
+        )
+    )
+    added = []
+    for person in people:
+        if person.pk in there:
+            continue
+        attendee = Attendee(
+            organisation_id=session.organisation_id,
+            session=session,
+            name_or_role=(person.get_full_name() or person.get_username())[:120],
+            level=level,
+            person=person,
+        )
+        save_with_history(attendee, by=by, reason="Invited")
+        added.append(attendee)
+    bump_version(session.organisation_id)
+    return added
 
 
 @transaction.atomic

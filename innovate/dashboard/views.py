@@ -33,9 +33,9 @@ PARTS_PER_PAGE = 50
 REPORT_TIMELINE_WIDTH = 640
 REPORT_ATTENTION = 6
 REPORT_CHANGES = 6
-# An innovation's section of the report fits one printed page where it can: its latest three
+# An innovation's section of the report fits one printed page where it can: its latest two
 # decisions, each reason cut to about two printed lines.
-REPORT_DECISIONS = 3
+REPORT_DECISIONS = 2
 
 
 def _when(on, today):

@@ -9,7 +9,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from innovate.demo import evidence, journeys, people, sessions
+from innovate.demo import evidence, files, journeys, networks, people, sessions
 from innovate.demo.people import DEMO_PASSWORD, DEMO_SLUG
 from innovate.demo.story import Story, recorded_on
 from stages.models import Organisation
@@ -47,17 +47,20 @@ def load():
             # The evidence is chosen by where the parts stand now, so it is told second.
             evidence.load_evidence(story, organisation, members, today)
             story.run()
+            files.load_files(organisation, today)
+        networks.load_network(today)
     innovations, parts, moves = totals
     return (
         f"Loaded {len(ORGANISATIONS)} organisations, {innovations} innovations, {parts} parts "
-        f"and {moves} moves."
+        f"and {moves} moves, and the network {networks.NETWORK_NAME} with "
+        f"{len(networks.ADOPTERS)} member organisations."
     )
 
 
 def logins():
     """The lines that tell the demo logins, with the password, and where to sign in."""
     rows = [("Organisation", "Username", "Role", "Password")]
-    rows += [(*login, DEMO_PASSWORD) for login in people.logins()]
+    rows += [(*login, DEMO_PASSWORD) for login in [*people.logins(), *networks.logins()]]
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
     lines = ["", "Demo logins:"]
     for org, username, role, password in rows:

@@ -28,6 +28,7 @@ from innovate.innovations.forms import (
     ReopenForm,
 )
 from innovate.pictures.wheel import Marker, wheel_svg
+from networks import directory as network_directory
 from stages import services
 from stages.models import Move, MoveKind, Part, Role, Stage, State
 from stages.rules import MoveRefused
@@ -270,6 +271,7 @@ def innovation_detail(request: HttpRequest, pk: int):
         context["stages"] = list(Stage.objects.all())
         parts = [row["part"] for row in context["rows"]]
         context.update(innovation_evidence(innovation, membership, parts))
+        context["shared"] = network_directory.shared_lines(innovation)
         return context
 
     overview, evidence = fragments(
@@ -292,6 +294,7 @@ def innovation_detail(request: HttpRequest, pk: int):
         "may_write": membership.may(Role.LEADER) and not innovation.is_closed,
         "may_withdraw": membership.may(Role.LEADER),
         "may_reopen": membership.may(Role.LEADER),
+        "may_share": membership.may(Role.MANAGER) and not membership.is_guest,
         "overview_html": overview,
         "evidence_html": evidence,
     }

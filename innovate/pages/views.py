@@ -13,9 +13,16 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessments.queries import organisation as org_queries
-from innovate.access import SESSION_KEY, current_membership, memberships, visible_innovations
+from innovate.access import (
+    SESSION_KEY,
+    current_membership,
+    memberships,
+    observed_networks,
+    visible_innovations,
+)
 from innovate.accounts.forms import WorkAccountForm
 from innovate.http import HttpRequest, respond, see_other
+from innovate.networks.links import network_home
 from innovate.pages.forms import SignInForm
 from stages.models import Role, Stage, stage_names
 
@@ -41,7 +48,11 @@ def home(request: HttpRequest):
     innovations."""
     membership = current_membership(request)
     if membership is None:
-        return redirect("innovations:list")
+        # An observer belongs to no organisation: they start on the network they observe.
+        observed = observed_networks(request)
+        if len(observed) == 1:
+            return redirect(network_home(observed[0]))
+        return redirect("networks:list")
     if membership.role == Role.MANAGER:
         return redirect("dashboard:portfolio")
     if membership.role == Role.FACILITATOR:

@@ -3,6 +3,7 @@
 GovukForm.refuse."""
 
 from django import forms
+from django.contrib.auth import get_user_model
 
 from assessments.models import AttendeeLevel, DecisionKind
 from innovate.forms import (
@@ -27,6 +28,17 @@ def facilitator_choices(innovation):
 
 
 class SessionForm(GovukForm):
+    field_order = [
+        "title",
+        "held_on",
+        "starts_at",
+        "ends_at",
+        "place",
+        "online_link",
+        "facilitator",
+        "parts",
+        "notes",
+    ]
     title = NoNulCharField(
         max_length=200,
         help_text="For example: Spring review with the locality teams. " + NO_PERSONAL_DATA,
@@ -52,6 +64,34 @@ class SessionForm(GovukForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="What the session is for. Do not include a child's or family's personal details.",
+    )
+    starts_at = forms.TimeField(
+        label="Start time (optional)",
+        required=False,
+        input_formats=["%H:%M", "%H.%M"],
+        widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-5"}),
+        help_text="In the 24-hour clock, for example 09:30 or 14:00.",
+        error_messages={"invalid": "Enter the start time like 09:30 or 14:00."},
+    )
+    ends_at = forms.TimeField(
+        label="End time (optional)",
+        required=False,
+        input_formats=["%H:%M", "%H.%M"],
+        widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-5"}),
+        help_text="For example 11:30.",
+        error_messages={"invalid": "Enter the end time like 11:30 or 16:00."},
+    )
+    place = NoNulCharField(
+        label="Place (optional)",
+        max_length=200,
+        required=False,
+        help_text="For example: Room 2, County Hall. " + NO_PERSONAL_DATA,
+    )
+    online_link = NoNulCharField(
+        label="Online meeting link (optional)",
+        max_length=500,
+        required=False,
+        help_text="The address to join online, starting https://.",
     )
 
     def __init__(self, *args, innovation, **kwargs):
@@ -159,3 +199,30 @@ class ActionForm(GovukForm):
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = member_choices(organisation)
+
+
+class InviteForm(GovukForm):
+    people = forms.ModelMultipleChoiceField(
+        label="People to invite",
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Members and guests who may see this innovation. Each receives an email with "
+        "the session in a calendar file.",
+        error_messages={
+            "required": "Choose at least one person to invite.",
+            "invalid_choice": "Choose people from the list.",
+            "invalid_pk_value": "Choose people from the list.",
+        },
+    )
+    level = forms.ChoiceField(
+        label="The level they work at",
+        choices=[("", "Choose a level"), *AttendeeLevel.choices],
+        error_messages={"required": "Choose the level they work at."},
+    )
+
+    def __init__(self, *args, people=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["people"].queryset = (
+            people if people is not None else get_user_model().objects.none()
+        )
+        self.fields["people"].label_from_instance = lambda u: u.get_full_name() or u.username

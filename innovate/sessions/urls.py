@@ -18,6 +18,8 @@ urlpatterns = [
         name="remove-attendee",
     ),
     path("<int:pk>/agenda/", views.agenda, name="agenda"),
+    path("<int:pk>/invite/", views.invite, name="invite"),
+    path("<int:pk>/calendar.ics", views.calendar_file, name="calendar"),
     path("<int:pk>/run/", views.run, name="run"),
     path("<int:pk>/run/<int:part_pk>/", views.run_part, name="run-part"),
     path("<int:pk>/run/<int:part_pk>/notes/", views.note_add, name="add-note"),

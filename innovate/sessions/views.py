@@ -5,7 +5,7 @@ run sessions; every member reads them."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -32,16 +32,19 @@ from innovate.access import (
 from innovate.csv import csv_lines
 from innovate.forms import CheckForm, GovukForm
 from innovate.http import HttpRequest, closed, posted, respond, see_other
+from innovate.notifications import invitations
 from innovate.pdf import pdf_response
 from innovate.pictures.wheel import Marker, wheel_svg
 from innovate.sessions.forms import (
     ActionForm,
     AttendeeForm,
     DecisionForm,
+    InviteForm,
     NoteForm,
     SessionForm,
     prompt_choices,
 )
+from notifications.calendar import event_calendar
 from stages.models import Part, Role
 from stages.rules import MoveRefused
 
@@ -80,6 +83,10 @@ def _session_fields(data):
         "facilitator": data["facilitator"],
         "parts": list(data["parts"]),
         "notes": data["notes"],
+        "starts_at": data["starts_at"],
+        "ends_at": data["ends_at"],
+        "place": data["place"],
+        "online_link": data["online_link"],
     }
 
 
@@ -131,6 +138,10 @@ def session_edit(request: HttpRequest, pk: int):
                 SessionPart.objects.filter(session=session).values_list("part_id", flat=True)
             ),
             "notes": session.notes,
+            "starts_at": session.starts_at,
+            "ends_at": session.ends_at,
+            "place": session.place,
+            "online_link": session.online_link,
         },
     )
     context = {"form": form, "innovation": innovation, "session": session}
@@ -143,6 +154,8 @@ def session_edit(request: HttpRequest, pk: int):
             except ValidationError as refusal:
                 form.refuse(refusal)
             else:
+                if session.calendar_changed:
+                    invitations.send_later(session, invitations.invited(session), "REQUEST")
                 messages.success(request, "Changes saved.")
                 return see_other(session.get_absolute_url())
         return respond(request, "sessions/form.html", context, status=422)
@@ -214,8 +227,11 @@ def attendee_add(request: HttpRequest, pk: int):
 def attendee_remove(request: HttpRequest, pk: int, attendee_pk: int):
     session, membership = get_session_for(request, pk, need=RUNS)
     attendee = get_object_or_404(Attendee, pk=attendee_pk, session=session)
+    person_id = attendee.person_id
     try:
         session_services.remove_attendee(attendee, by=request.user)
+        if person_id:
+            invitations.send_later(session, [person_id], "CANCEL")
     except ValidationError as refusal:
         return _detail_answer(
             request,
@@ -632,4 +648,47 @@ def actions_csv(request: HttpRequest, pk: int):
         csv_lines(header, rows), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="session-{session.pk}-actions.csv"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def invite(request: HttpRequest, pk: int):
+    """Invite members and guests by name: each receives the session in a calendar file."""
+    session, membership = get_session_for(request, pk, need=RUNS)
+    people = session_queries.invitable(session)
+    form = InviteForm(posted(request), people=people)
+    context = {"session": session, "innovation": session.innovation, "form": form}
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                added = session_services.invite_people(
+                    session,
+                    by=request.user,
+                    people=list(form.cleaned_data["people"]),
+                    level=form.cleaned_data["level"],
+                )
+            except ValidationError as refusal:
+                form.refuse(refusal)
+            else:
+                invitations.send_later(session, [a.person_id for a in added], "REQUEST")
+                count = len(added)
+                messages.success(
+                    request,
+                    f"{count} invitation{'' if count == 1 else 's'} on the way."
+                    if count
+                    else "Everyone chosen was already invited.",
+                )
+                return see_other(session.get_absolute_url() + "#attendees")
+        return respond(request, "sessions/invite.html", context, status=422)
+    return respond(request, "sessions/invite.html", context)
+
+
+@require_GET
+@login_required
+def calendar_file(request: HttpRequest, pk: int):
+    """The session as an iCalendar file, to add to any calendar."""
+    session, membership = get_session_for(request, pk)
+    response = HttpResponse(event_calendar(session), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="session-{session.pk}.ics"'
     return response

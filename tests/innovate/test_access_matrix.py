@@ -6,7 +6,15 @@ The test innovation is restricted. Its lead and a contributor (both viewers in t
 organisation) are its team; it is shared with the viewer, the leader and the facilitator, who
 keep their own roles on it; two guests from a partner agency have a place on it (a viewer and
 a contributor) and a third had one that ended yesterday; the member shut out is a leader of the
-organisation who is neither on its team nor shared it, so it does not exist for them."""
+organisation who is neither on its team nor shared it, so it does not exist for them.
+
+The test organisation owns a network, "Family Safeguarding spread" (so its manager is the
+network owner's manager). Eastmere Council is a member (its manager and a leader are
+personas), Westvale Council was one and left (its manager is a persona); the outsider's
+organisation is invited and has not answered yet; an observer of the network and a platform
+administrator belong to no organisation. To every organisation's page they are strangers: the
+observer and the administrator find no such page. Eastmere published a model to the network
+and the test innovation adopts it."""
 
 from datetime import date, timedelta
 
@@ -17,9 +25,18 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from apitokens import services as apitokens
 from assessments.services import evidence, sessions
 from attachments import services as files
+from networks import services as network_services
+from networks.models import PlatformAdministrator
+from notifications.tokens import make as unsubscribe_token
 from stages import people, services, teams
-from stages.models import Membership, Move, Role, TeamRole
-from tests.factories import MembershipFactory, UserFactory, make_part
+from stages.models import Innovation, Membership, Move, Role, TeamRole
+from tests.factories import (
+    InnovationFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    UserFactory,
+    make_part,
+)
 
 PERSONAS = [
     "anonymous",
@@ -34,8 +51,14 @@ PERSONAS = [
     "guest_contributor",
     "guest_ended",
     "shut_out",
+    "platform_admin",
+    "member_manager",
+    "member_leader",
+    "observer",
+    "left_manager",
 ]
 LOGIN = 302
+NETWORK_PERSONAS = PERSONAS[-5:]
 
 # The new personas on pages of the innovation: its team and a contributing guest may do what a
 # facilitator may; a guest viewer reads; a guest whose access ended and the member shut out of
@@ -126,6 +149,43 @@ FORM = {
     "contributor": 422,
     "guest_contributor": 422,
 }
+
+
+# The network's pages. Who knows the network exists but may not do this gets a 403: the
+# platform administrator, the invited organisation's manager (the outsider); whoever does not
+# (a guest, the organisation that left) gets a 404.
+NETWORK = {
+    "anonymous": LOGIN,
+    "outsider": 403,
+    "viewer": 200,
+    "leader": 200,
+    "facilitator": 200,
+    "manager": 200,
+    "lead": 200,
+    "contributor": 200,
+    "guest_viewer": 404,
+    "guest_contributor": 404,
+    "guest_ended": 404,
+    "shut_out": 200,
+    "platform_admin": 403,
+    "member_manager": 200,
+    "member_leader": 200,
+    "observer": 200,
+    "left_manager": 404,
+}
+
+
+def only(expect, *personas, status=200):
+    """`expect` with every persona answered 200 there refused (403) but `personas`, which get
+    `status`."""
+    return {
+        persona: (status if persona in personas else 403) if answer == 200 else answer
+        for persona, answer in expect.items()
+    }
+
+
+NETWORK_MANAGE = only(NETWORK, "manager")
+SIGNED_IN = {**dict.fromkeys(PERSONAS, 200), "anonymous": LOGIN}
 
 
 def post(expect):
@@ -222,6 +282,8 @@ EXPECTED = {
     "sessions:add-attendee": post(acting(RUN, 422)),
     "sessions:remove-attendee": post(acting(RUN, 303)),
     "sessions:agenda": ("get", R),
+    "sessions:calendar": ("get", R),
+    "sessions:invite": [("get", RUN), post(acting(RUN, 422))],
     # Running a session opens its first part.
     "sessions:run": ("get", acting(RUN, 302)),
     "sessions:run-part": ("get", RUN),
@@ -285,6 +347,76 @@ EXPECTED = {
         post({**MANAGE, "outsider": 303, "manager": 303}),
     ],
     "accounts:organisation-sign-ins": ("get", {**MANAGE, "outsider": 200}),
+    # Notifications: everyone's own choices; managers' defaults and the emails not sent; the
+    # unsubscribe link works for anyone who holds it, signed in or not.
+    "notifications:preferences": [
+        ("get", MINE),
+        post(
+            {
+                **dict.fromkeys(PERSONAS, 422),
+                "anonymous": LOGIN,
+                "observer": 404,
+                "platform_admin": 404,
+            }
+        ),
+    ],
+    "notifications:organisation": [
+        ("get", {**MANAGE, "outsider": 200}),
+        post({**MANAGE, "outsider": 422, "manager": 422}),
+    ],
+    "notifications:failed": ("get", {**MANAGE, "outsider": 200}),
+    "notifications:unsubscribe": [("get", PUBLIC), post(PUBLIC)],
+    # Networks: managing them.
+    "networks:list": ("get", SIGNED_IN),
+    "networks:create": [
+        ("get", only(SIGNED_IN, "platform_admin")),
+        post(only(SIGNED_IN, "platform_admin", status=422)),
+    ],
+    "networks:members": ("get", NETWORK),
+    "networks:invite": post(only(NETWORK, "manager", status=422)),
+    "networks:withdraw-invitation": post(only(NETWORK, "manager", status=303)),
+    # The outsider's organisation is the one invited.
+    "networks:accept": post({**dict.fromkeys(PERSONAS, 404), "anonymous": LOGIN, "outsider": 303}),
+    "networks:decline": post({**dict.fromkeys(PERSONAS, 404), "anonymous": LOGIN, "outsider": 303}),
+    # A member's manager leaves; the owner cannot.
+    "networks:leave": ("get", only(NETWORK, "member_manager")),
+    "networks:observers": ("get", NETWORK_MANAGE),
+    "networks:invite-observer": post(only(NETWORK, "manager", status=422)),
+    "networks:end-observer": post(only(NETWORK, "manager", status=303)),
+    "networks:observe": ("get", PUBLIC),
+    "networks:summary": [("get", NETWORK_MANAGE), post(only(NETWORK, "manager", status=303))],
+    "networks:publish": [
+        ("get", only(NETWORK, "manager", "member_manager")),
+        post(only(NETWORK, "manager", "member_manager", status=422)),
+    ],
+    # The network's views and files: its member organisations' people (not their guests) and
+    # its observer read them; the platform administrator and the invited organisation's
+    # manager know the network but may not read it; an organisation that left finds nothing.
+    "networks:wheel": ("get", NETWORK),
+    "networks:durations": ("get", NETWORK),
+    "networks:changes": ("get", NETWORK),
+    "networks:fidelity": ("get", NETWORK),
+    "networks:model": ("get", NETWORK),
+    "networks:export-wheel": ("get", NETWORK),
+    "networks:export-durations": ("get", NETWORK),
+    "networks:export-fidelity": ("get", NETWORK),
+    # The public summary has not been approved: no such page, for anyone.
+    "networks:public-summary": ("get", dict.fromkeys(PERSONAS, 404)),
+    # An innovation's networks: its organisation's managers; those who may not see the
+    # restricted innovation find no such page.
+    "networks:sharing": [
+        ("get", {**MANAGE, "guest_ended": 404, "shut_out": 404}),
+        post({**MANAGE, "manager": 422, "guest_ended": 404, "shut_out": 404}),
+    ],
+    "networks:adopt": [
+        ("get", {**MANAGE, "guest_ended": 404, "shut_out": 404}),
+        post({**MANAGE, "manager": 422, "guest_ended": 404, "shut_out": 404}),
+    ],
+    # The test innovation's adoption of Eastmere's model: read by all who see the innovation,
+    # answered by those who may write on it (a POST of nothing changes nothing), ended by a
+    # manager.
+    "networks:adoption": [("get", R), post(acting(WRITE, 303))],
+    "networks:end-adoption": post({**MANAGE, "manager": 303, "guest_ended": 404, "shut_out": 404}),
     # API tokens: managers of the organisation (the outsider manages theirs). Revoking
     # another organisation's token is no such page.
     "tokens:list": ("get", {**MANAGE, "outsider": 200}),
@@ -314,6 +446,63 @@ EXPECTED = {
         )
     },
 }
+
+
+# The pages of the person's current organisation: one with none finds no such page.
+NO_ORGANISATION = {"observer": 404, "platform_admin": 404}
+# Where an organisation's page answers the new personas otherwise than the rule in
+# network_personas() says: {url name: {persona: status}}.
+STRANGERS = {
+    "innovations:list": NO_ORGANISATION,
+    "search:results": NO_ORGANISATION,
+    # Eastmere has an innovation (its model's source), which its manager may share with guests.
+    "people:invite-guest": {"member_manager": 200},
+    # Email choices belong to a person of an organisation.
+    "notifications:preferences": NO_ORGANISATION,
+    **{
+        f"dashboard:{name}": NO_ORGANISATION
+        for name in (
+            "portfolio",
+            "durations",
+            "flow",
+            "compare",
+            "report",
+            "report-pdf",
+            "export-portfolio",
+            "export-moves",
+            "export-durations",
+            "my-work",
+        )
+    },
+}
+
+
+def network_personas(name, expect):
+    """`expect` with the network's personas added. The member organisation's and the left
+    organisation's people are outsiders to the test organisation: they answer as the outsider
+    (a manager of another organisation) does, a leader where only a manager may; the
+    observer and the platform administrator, who belong to no organisation, find no such page
+    (404), except on the pages every signed-in person gets alike (STRANGERS lists the pages
+    of the current organisation, which they do not find either)."""
+    if all(p in expect for p in NETWORK_PERSONAS):
+        return expect
+    outsider = expect["outsider"]
+    leader_instead = expect["leader"] != expect["manager"] and outsider == expect["manager"]
+    others = {expect[p] for p in ("outsider", "viewer", "leader", "facilitator", "manager")}
+    stranger = others.pop() if len(others) == 1 else 404
+    added = {
+        "member_manager": outsider,
+        "left_manager": outsider,
+        "member_leader": expect["leader"] if leader_instead else outsider,
+        "observer": stranger,
+        "platform_admin": stranger,
+    }
+    return {**expect, **added, **STRANGERS.get(name, {})}
+
+
+def checks_of(name):
+    checks = EXPECTED[name] if isinstance(EXPECTED[name], list) else [EXPECTED[name]]
+    return [(method, network_personas(name, expected)) for method, expected in checks]
 
 
 def url_names():
@@ -431,6 +620,7 @@ def world(organisation, innovation, viewer, leader, facilitator, manager, outsid
         "invitation": invitation.pk,
         "token": token,
         "place": _extra_place(innovation, manager, team),
+        "unsubscribe": unsubscribe_token(viewer, ["review"]),
         "move": Move.objects.filter(part=part).order_by("seq").first().pk,
         "check": check.pk,
         "attachment": attachment.pk,
@@ -439,6 +629,63 @@ def world(organisation, innovation, viewer, leader, facilitator, manager, outsid
         )[0].pk,
     }
     return ids
+
+
+@pytest.fixture
+def network(organisation, other_organisation, manager, world):
+    """The network's personas (see the module's docstring); the network's ids go in `world`."""
+    eastmere = OrganisationFactory(name="Eastmere Council", slug="eastmere")
+    westvale = OrganisationFactory(name="Westvale Council", slug="westvale")
+    users = {
+        "platform_admin": UserFactory(username="platform-admin"),
+        "member_manager": _persona(eastmere, "member-manager", Role.MANAGER),
+        "member_leader": _persona(eastmere, "member-leader", Role.LEADER),
+        "observer": UserFactory(username="observer", email="observer@example.org"),
+        "left_manager": _persona(westvale, "left-manager", Role.MANAGER),
+    }
+    PlatformAdministrator.objects.create(user=users["platform_admin"])
+    found = network_services.create_network(
+        owner=organisation, name="Family Safeguarding spread", by=users["platform_admin"]
+    )
+    for joining, by in ((eastmere, "member_manager"), (westvale, "left_manager")):
+        place = network_services.invite_organisation(found, joining, by=manager)
+        network_services.accept_network_invitation(place, by=users[by])
+    network_services.leave_network(found, westvale, by=users["left_manager"])
+    _observer, token = network_services.invite_observer(
+        found, by=manager, email="observer@example.org"
+    )
+    network_services.accept_observer_invitation(token)
+    world["network"] = found.pk
+    _network_fresh(world, found, manager, other_organisation)
+    theirs = InnovationFactory(organisation=eastmere, title="Eastmere family safeguarding")
+    model = network_services.publish_model(
+        found,
+        theirs,
+        by=users["member_manager"],
+        name="Family Safeguarding",
+        components=[("core", "Group supervision", "")],
+    )
+    ours = Innovation.objects.get(pk=world["innovation"])
+    world["adoption"] = network_services.link_adoption(model, ours, by=manager).pk
+    world["network_model"] = model.pk
+    world["summary_token"] = found.summary_token
+    return users
+
+
+def _network_fresh(ids, network, manager, invited):
+    """An open invitation of `invited` (the outsider's organisation) and of an observer (a
+    new one replaces the older)."""
+    from networks.models import NetworkMember
+
+    for place in NetworkMember.objects.pending().filter(network=network):
+        network_services.withdraw_network_invitation(place, by=manager)
+    if NetworkMember.objects.current().filter(network=network, organisation=invited).exists():
+        network_services.leave_network(network, invited, by=manager)
+    ids["network_place"] = network_services.invite_organisation(network, invited, by=manager).pk
+    observer, ids["observer_token"] = network_services.invite_observer(
+        network, by=manager, email="new.observer@example.org"
+    )
+    ids["observer"] = observer.pk
 
 
 def _extra_place(innovation, manager, team):
@@ -471,10 +718,30 @@ def kwargs_for(name, ids):
         return {"pk": ids["session"], "part_pk": ids["part"]}
     if name in {"sessions:complete-action", "sessions:reopen-action"}:
         return {"pk": ids["action"]}
+    if name == "notifications:unsubscribe":
+        return {"token": ids["unsubscribe"]}
     if name == "openid_connect_callback":
         return {"provider_id": "org-0"}
     if name == "people:accept":
         return {"token": ids["token"]}
+    if name == "networks:observe":
+        return {"token": ids["observer_token"]}
+    if name == "networks:withdraw-invitation":
+        return {"pk": ids["network"], "place_pk": ids["network_place"]}
+    if name in {"networks:accept", "networks:decline"}:
+        return {"pk": ids["network_place"]}
+    if name == "networks:end-observer":
+        return {"pk": ids["network"], "observer_pk": ids["observer"]}
+    if name in {"networks:sharing", "networks:adopt"}:
+        return {"pk": ids["innovation"]}
+    if name in {"networks:adoption", "networks:end-adoption"}:
+        return {"pk": ids["adoption"]}
+    if name == "networks:model":
+        return {"pk": ids["network"], "model_pk": ids["network_model"]}
+    if name == "networks:public-summary":
+        return {"token": ids["summary_token"]}
+    if namespace == "networks" and short not in {"list", "create"}:
+        return {"pk": ids["network"]}
     if name == "people:password-reset-confirm":
         return {"uidb64": "MQ", "token": "set-password"}
     if name in {"people:resend", "people:revoke"}:
@@ -518,6 +785,10 @@ FRESH = {
     "innovations:reopen",
     "innovations:team",
     "innovations:remove-place",
+    "networks:withdraw-invitation",
+    "networks:accept",
+    "networks:decline",
+    "networks:end-observer",
     "tokens:revoke",
 }
 
@@ -555,6 +826,20 @@ def fresh(name, ids, users, innovation):
             users,
             [users["viewer"], users["leader"], users["facilitator"]],
         )
+    elif name in {
+        "networks:withdraw-invitation",
+        "networks:accept",
+        "networks:decline",
+        "networks:end-observer",
+    }:
+        from networks.models import Network
+
+        _network_fresh(
+            ids,
+            Network.objects.get(pk=ids["network"]),
+            users["manager"],
+            Organisation.objects.get(slug="southdale"),
+        )
     elif name == "tokens:revoke":
         ids["api_token"] = apitokens.create_token(
             Organisation.objects.get(pk=innovation.organisation_id),
@@ -574,7 +859,7 @@ def fresh(name, ids, users, innovation):
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_each_persona_gets_the_expected_answer(
-    name, world, team, client, innovation, viewer, leader, facilitator, manager, outsider
+    name, world, team, network, client, innovation, viewer, leader, facilitator, manager, outsider
 ):
     users = {
         "viewer": viewer,
@@ -584,8 +869,8 @@ def test_each_persona_gets_the_expected_answer(
         "outsider": outsider,
         **team,
     }
-    checks = EXPECTED[name] if isinstance(EXPECTED[name], list) else [EXPECTED[name]]
-    for method, expected in checks:
+    users.update(network)
+    for method, expected in checks_of(name):
         answers = {}
         for persona in PERSONAS:
             if name in FRESH:

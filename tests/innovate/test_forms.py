@@ -40,6 +40,7 @@ NOT_FREE_TEXT = {
     ("CurrentCodeForm", "code"): "a code from an authenticator app, never saved",
     ("ActivateForm", "code"): "a code from an authenticator app, never saved",
     ("SignInSettingsForm", "server_url"): "a web address",
+    ("SessionForm", "online_link"): "a web address",
     ("SignInSettingsForm", "client_id"): "an identifier the provider gave",
 }
 

@@ -43,7 +43,7 @@ def test_the_innovation_page_runs_the_same_queries_whatever_the_number_of_parts(
 ):
     innovation, names = many_parts
     client = client_for(viewer)
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(19):
         response = client.get(reverse("innovations:detail", args=[innovation.pk]))
     assert response.status_code == 200
     html = response.content.decode()
