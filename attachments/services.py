@@ -6,6 +6,7 @@ history with the acting user and a change reason, the organisation's version) or
 refusal raises ValidationError at the `file` (or `reason`) field."""
 
 import hashlib
+import math
 import unicodedata
 
 from django.conf import settings
@@ -26,10 +27,14 @@ DESCRIPTION_LIMIT = 300
 MB = 1024 * 1024
 
 
-def megabytes(size):
-    """A size in words: "20 MB", "1.5 MB", "0.1 MB"."""
+def size_words(size):
+    """A size in words: "20 MB", "1.5 MB", "12 KB" (a part of a kilobyte counts as one)."""
+    if size < MB:
+        return f"{max(1, math.ceil(size / 1024))} KB"
     value = size / MB
-    return f"{value:.0f} MB" if value >= 10 or value == int(value) else f"{value:.1f} MB"
+    if value >= 10:
+        return f"{value:.0f} MB"
+    return f"{value:.1f} MB".replace(".0 MB", " MB")
 
 
 def clean_name(name):
@@ -72,10 +77,7 @@ def check_upload(upload):
         raise ValidationError({"file": "The chosen file is empty: choose a file with content."})
     if upload.size > limit:
         raise ValidationError(
-            {
-                "file": f"The chosen file is {megabytes(upload.size)}: a file may be at most "
-                f"{megabytes(limit)}."
-            }
+            {"file": f"The chosen file is larger than {size_words(limit)}, the most a file may be."}
         )
     try:
         return detect(upload)
@@ -116,9 +118,9 @@ def add_attachment(innovation, upload, *, by, target=None, description=""):
     if used + upload.size > quota:
         raise ValidationError(
             {
-                "file": f"The chosen file ({megabytes(upload.size)}) would take your "
-                f"organisation's files over its {megabytes(quota)}: "
-                f"{megabytes(used)} is in use. Withdraw files no longer needed, or ask the "
+                "file": f"The chosen file ({size_words(upload.size)}) would take your "
+                f"organisation's files over its {size_words(quota)}: "
+                f"{size_words(used)} is in use. Withdraw files no longer needed, or ask the "
                 "service's administrators for more room."
             }
         )

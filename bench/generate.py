@@ -1,5 +1,6 @@
 """Build a national-scale database: organisations, people, innovations, parts and journeys,
-measures with readings, checks and reflection sessions.
+measures with readings, checks and reflection sessions, and networks over the organisations
+(each with its members' consent per innovation, a model, its adoptions and their fidelity).
 
 Journeys are generated in memory, each step validated by stages.rules (the same pure function
 the write path uses), then written in bulk; models with history get their history rows
@@ -8,6 +9,7 @@ stored moves and checked against the stored positions.
 
     python bench/generate.py                       # 150 organisations (about 900,000 moves)
     python bench/generate.py --organisations 1     # a small run
+    python bench/generate.py --networks-only       # networks over organisations already built
 """
 
 import argparse
@@ -44,6 +46,7 @@ from assessments.models import (  # noqa: E402
     Reading,
     Scale,
 )
+from search.indexing import rebuild as rebuild_search  # noqa: E402
 from stages import rules, visits  # noqa: E402
 from stages.models import (  # noqa: E402
     Innovation,
@@ -180,12 +183,187 @@ def generate(args):
     # them, as `manage.py rebuild_stage_visits` does.
     parts, written = visits.rebuild()
     progress(f"{written:,} visits of {parts:,} parts written from the log", started)
+    totals["networks"] = build_networks(args, started)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     checked = replay_sample(rng, args.sample)
     progress(f"done: {totals}; replayed {checked} parts and all matched", started)
     return totals
+
+
+def build_networks(args, started):
+    """`args.networks` networks of `args.network_size` bench organisations each (consecutive
+    runs of organisations, the first one the owner): every member shares about half of its
+    innovations at a level above nothing; the owner publishes its first innovation as a model
+    with three core components and two adaptable elements, and one innovation of every other
+    member adopts it, with an answer for each core component. An observer per network. Written
+    in bulk with history, as the rest of the bench data."""
+    from networks.models import (
+        Adoption,
+        Component,
+        Fidelity,
+        Network,
+        NetworkMember,
+        Observer,
+        SharedModel,
+        ShareLevel,
+        Sharing,
+    )
+
+    rng = random.Random(args.seed + 7)
+    User = get_user_model()
+    organisations = list(Organisation.objects.filter(slug__startswith="bench-").order_by("slug"))
+    size = max(2, min(args.network_size, len(organisations)))
+    made = 0
+    now = timezone.now()
+    levels = [ShareLevel.STAGES, ShareLevel.STATUSES, ShareLevel.REASONS]
+    password = make_password(PASSWORD)
+    for index in range(args.networks):
+        members = organisations[index * size : (index + 1) * size]
+        if len(members) < 2:
+            break
+        name = f"Bench network {index + 1:02d}"
+        if Network.objects.filter(name=name).exists():
+            continue
+        owner = members[0]
+        managers = {
+            m.organisation_id: m.user
+            for m in Membership.objects.filter(
+                organisation__in=members, role="manager"
+            ).select_related("user")
+        }
+        by = managers[owner.pk]
+        with transaction.atomic():
+            [network] = bulk_create_with_history(
+                [Network(name=name, owner=owner, created_by=by, created_at=now)],
+                Network,
+                default_user=by,
+                default_change_reason="Bench",
+            )
+            bulk_create_with_history(
+                [
+                    NetworkMember(
+                        network=network,
+                        organisation=org,
+                        invited_by=by,
+                        invited_at=now,
+                        joined_by=managers[org.pk],
+                        joined_at=now,
+                    )
+                    for org in members
+                ],
+                NetworkMember,
+                default_user=by,
+                default_change_reason="Bench",
+            )
+            innovations = {}
+            for innovation in Innovation.objects.filter(organisation__in=members).order_by("pk"):
+                innovations.setdefault(innovation.organisation_id, []).append(innovation)
+            sharings = [
+                Sharing(
+                    network=network,
+                    organisation_id=org_id,
+                    innovation=innovation,
+                    level=rng.choice(levels),
+                    set_by=managers[org_id],
+                    set_at=now,
+                )
+                for org_id, found in innovations.items()
+                for position, innovation in enumerate(found)
+                if position == 0 or rng.random() < 0.5
+            ]
+            bulk_create_with_history(
+                sharings, Sharing, batch_size=BATCH, default_user=by, default_change_reason="Bench"
+            )
+            [model] = bulk_create_with_history(
+                [
+                    SharedModel(
+                        network=network,
+                        organisation=owner,
+                        innovation=innovations[owner.pk][0],
+                        name=f"Bench model {index + 1:02d}",
+                        summary="A bench model.",
+                        published_by=by,
+                        published_at=now,
+                    )
+                ],
+                SharedModel,
+                default_user=by,
+                default_change_reason="Bench",
+            )
+            components = bulk_create_with_history(
+                [
+                    Component(model=model, kind=kind, name=f"{kind.capitalize()} {n}", position=n)
+                    for kind, count in (("core", 3), ("adaptable", 2))
+                    for n in range(1, count + 1)
+                ],
+                Component,
+                default_user=by,
+                default_change_reason="Bench",
+            )
+            adoptions = bulk_create_with_history(
+                [
+                    Adoption(
+                        model=model,
+                        organisation=org,
+                        innovation=innovations[org.pk][0],
+                        linked_by=managers[org.pk],
+                        linked_at=now,
+                    )
+                    for org in members[1:]
+                ],
+                Adoption,
+                default_user=by,
+                default_change_reason="Bench",
+            )
+            answers = []
+            for adoption in adoptions:
+                for component in components:
+                    if component.kind != "core":
+                        continue
+                    state = rng.choice(["in_place", "adapted", "not_yet"])
+                    answers.append(
+                        Fidelity(
+                            adoption=adoption,
+                            component=component,
+                            state=state,
+                            how_why="Adapted to local teams." if state == "adapted" else "",
+                            recorded_by=managers[adoption.organisation_id],
+                            recorded_at=now,
+                        )
+                    )
+            bulk_create_with_history(
+                answers, Fidelity, default_user=by, default_change_reason="Bench"
+            )
+            watcher = User.objects.create(
+                username=f"bench-observer{index + 1:02d}",
+                first_name="Observer",
+                last_name=f"{index + 1:02d}",
+                email=f"bench-observer{index + 1:02d}@example.org",
+                password=password,
+            )
+            bulk_create_with_history(
+                [
+                    Observer(
+                        network=network,
+                        user=watcher,
+                        email=watcher.email,
+                        name="Bench observer",
+                        invited_by=by,
+                        invited_at=now,
+                        token_hash=f"bench-{index}",
+                        expires_at=now + timedelta(days=7),
+                        accepted_at=now,
+                    )
+                ],
+                Observer,
+                default_user=by,
+                default_change_reason="Bench",
+            )
+        made += 1
+    progress(f"{made} networks of {size} organisations", started)
+    return made
 
 
 def build(indexes, args, started):
@@ -197,7 +375,15 @@ def build(indexes, args, started):
     names = {number: stage.name for number, stage in stages.items()}
     User = get_user_model()
     password = make_password(PASSWORD)
-    totals = dict(organisations=0, innovations=0, parts=0, moves=0, readings=0, checks=0)
+    totals = {
+        "organisations": 0,
+        "innovations": 0,
+        "parts": 0,
+        "moves": 0,
+        "readings": 0,
+        "checks": 0,
+        "search rows": 0,
+    }
     for done, index in enumerate(indexes, 1):
         with transaction.atomic():
             org = Organisation(name=f"Bench Borough {index + 1:03d}", slug=f"bench-{index + 1:03d}")
@@ -294,6 +480,8 @@ def build(indexes, args, started):
             Move.objects.bulk_create([v for v, _ in voids], batch_size=BATCH)
             n_readings, n_checks = _evidence(org, innovations, parts, stages, rng, leaders, today)
             _sessions(org, innovations, parts, rng, people, today)
+            # Bulk writes skip the signals that keep the search index: index this one now.
+            totals["search rows"] += rebuild_search(organisations=[org.pk])
         totals["organisations"] += 1
         totals["innovations"] += len(innovations)
         totals["parts"] += len(parts)
@@ -490,7 +678,14 @@ def main(argv=None):
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--append", action="store_true")
     parser.add_argument("--jobs", type=int, default=2, help="processes writing in parallel")
+    parser.add_argument("--networks", type=int, default=4, help="networks over the organisations")
+    parser.add_argument("--network-size", type=int, default=20, help="organisations a network")
+    parser.add_argument(
+        "--networks-only", action="store_true", help="only the networks, over organisations built"
+    )
     args = parser.parse_args(argv)
+    if args.networks_only:
+        return build_networks(args, time.monotonic())
     return generate(args)
 
 

@@ -267,6 +267,18 @@ def pick_organisation():
     return org
 
 
+def pick_network():
+    """The network with the most current members, or None before any is built."""
+    from networks.models import Network
+
+    return (
+        Network.objects.filter(members__joined_at__isnull=False, members__left_at__isnull=True)
+        .annotate(n=Count("members"))
+        .order_by("-n", "pk")
+        .first()
+    )
+
+
 def run(args):
     org = pick_organisation()
     manager = (
@@ -323,16 +335,42 @@ def run(args):
         "dashboard": "/dashboard/",
         "innovation page": f"/innovations/{innovation.pk}/",
         "timeline": f"/innovations/{timeline_of}/timeline/",
+        # Every part named "... locality" and whatever mentions one: a page of 20 of many.
+        "search": "/search/?q=locality",
     }
+    cookies = {}
+    network = pick_network()
+    if network is not None:
+        # A manager of one of the largest network's members, and its observer.
+        reader = (
+            Membership.objects.filter(
+                organisation__network_places__network=network,
+                organisation__network_places__left_at__isnull=True,
+                role=Role.MANAGER,
+                is_active=True,
+            )
+            .select_related("user")
+            .order_by("organisation__slug")
+            .first()
+            .user
+        )
+        observer = network.observers.select_related("user").first()
+        pages["network wheel"] = f"/networks/{network.pk}/"
+        pages["network durations"] = f"/networks/{network.pk}/durations/"
+        cookies["network wheel"] = cookies["network durations"] = session_cookie(reader)
+        if observer is not None:
+            pages["network wheel (observer)"] = f"/networks/{network.pk}/"
+            cookies["network wheel (observer)"] = session_cookie(observer.user)
     server = Server(args.port, args.workers)
     results = {"warm": [], "cold": [], "single": []}
     try:
         # Warm each page once, and read its size and queries from one request.
         shape = {}
         for name, path in pages.items():
-            request(args.port, "GET", path, cookie=cookie)
+            reader = cookies.get(name, cookie)
+            request(args.port, "GET", path, cookie=reader)
             status, _, queries, sql_ms, total_ms, size = request(
-                args.port, "GET", path, cookie=cookie
+                args.port, "GET", path, cookie=reader
             )
             shape[name] = {
                 "queries": queries,
@@ -345,7 +383,7 @@ def run(args):
             found = wrk(
                 args.port,
                 path,
-                cookie=cookie,
+                cookie=cookies.get(name, cookie),
                 seconds=args.seconds,
                 connections=args.clients,
             )
@@ -387,11 +425,11 @@ def run(args):
         # One client at a time: what a request costs when nothing queues in front of it.
         for name, path in [*pages.items(), ("move POST", None)]:
 
-            def make_single(index, n, path=path):
+            def make_single(index, n, path=path, reader=cookies.get(name, cookie)):  # noqa: B008
                 if path is None:
                     move = move_request(index)
                     return [move] if move else []
-                return [("GET", path, None, cookie, True)]
+                return [("GET", path, None, reader, True)]
 
             samples, errors, wall = load(
                 args.port,
@@ -446,12 +484,19 @@ def row_counts():
     counts = {}
     for model in (Organisation, Innovation, Part, Move, Measure, Reading, Check):
         counts[str(model._meta.verbose_name_plural)] = model.objects.count()
+    from networks.models import Network, Sharing
+
+    counts["networks"] = Network.objects.count()
+    counts["sharings"] = Sharing.objects.count()
     try:
         from assessments.models import ReflectionSession
 
         counts["reflection sessions"] = ReflectionSession.objects.count()
     except ImportError:
         pass
+    from search.models import Entry
+
+    counts["search rows"] = Entry.objects.count()
     return counts
 
 
@@ -468,6 +513,9 @@ def machine():
         ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
     ).stdout.strip()
     return {
+        "cache": "Redis at CACHE_URL, shared by the workers"
+        if settings.CACHE_URL
+        else "each worker's own memory",
         "cpus": os.cpu_count(),
         "memory": memory,
         "python": platform.python_version(),

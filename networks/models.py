@@ -87,7 +87,7 @@ class Network(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("networks:detail", args=[self.pk])
+        return reverse("networks:wheel", args=[self.pk])
 
     @property
     def summary_is_live(self):

@@ -54,10 +54,25 @@ def wanted(items, chosen, today):
     ]
 
 
+STALE_AFTER = timedelta(hours=1)
+
+
+def settle_stale():
+    """Items claimed over an hour ago and still not sent: the worker stopped between claiming
+    and sending. They are recorded as failed, so managers see them, never silently lost."""
+    return Delivery.objects.filter(
+        status=DeliveryStatus.SENDING, created_at__lt=clock.now() - STALE_AFTER
+    ).update(
+        status=DeliveryStatus.FAILED,
+        error="The worker stopped before this email was sent.",
+    )
+
+
 def send_reminders(today=None, *, seen):
     """The daily reminder to each person of what fell due for them; nothing when there is
     nothing to say. Returns the number of emails sent."""
     today = today or clock.localdate()
+    settle_stale()
     sent = 0
     for membership in recipients():
         items = rules.due_items(membership, today, seen=seen)

@@ -143,13 +143,24 @@ class PartTimes:
 def spans(organisation, on, *, innovation=None, part=None, counted=None):
     """Live moves dated on or before `on` with the date of the next one (None for the last),
     ordered by part and seq. One query."""
+    return spans_of(_moves(organisation, innovation=innovation, part=part, counted=counted), on)
+
+
+def spans_of(moves, on):
+    """As `spans`, for any queryset of live moves (a network's reads span organisations)."""
     return (
-        _moves(organisation, innovation=innovation, part=part, counted=counted)
-        .filter(effective_on__lte=on)
+        moves.filter(effective_on__lte=on)
         .annotate(next_on=Window(Lead("effective_on"), partition_by=[F("part_id")], order_by="seq"))
         .order_by("part_id", "seq")
         .values(
-            "part_id", "kind", "to_stage__number", "to_state", "cycle", "effective_on", "next_on"
+            "part_id",
+            "organisation_id",
+            "kind",
+            "to_stage__number",
+            "to_state",
+            "cycle",
+            "effective_on",
+            "next_on",
         )
     )
 
@@ -251,8 +262,16 @@ def fold_durations(organisation, on, *, innovation=None, part=None, counted=None
     Days run between consecutive moves' dates; the open span ends at `on`. A visit to a stage
     ends when the stage or the cycle changes (a pause does not end it); paused days are
     counted apart; stopped days belong to no stage. One query."""
+    rows = spans(organisation, on, innovation=innovation, part=part, counted=counted)
+    return fold_spans(rows, on)
+
+
+def fold_spans(rows, on):
+    """{part id: PartTimes} from `rows` as `spans` reads them, the open span ending at `on`:
+    the one fold of time in a stage, for an organisation's pages and a network's alike. No
+    query of its own."""
     result = defaultdict(PartTimes)
-    for row in spans(organisation, on, innovation=innovation, part=part, counted=counted):
+    for row in rows:
         times = result[row["part_id"]]
         stage, cycle, state = row["to_stage__number"], row["cycle"], row["to_state"]
         end = row["next_on"] or on

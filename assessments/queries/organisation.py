@@ -38,6 +38,12 @@ def _of_current_parts(*, whole=False):
     return current | Q(part__isnull=True) if whole else current
 
 
+def _of_organisation(organisation):
+    """Rows of the organisation; of any (organisation None) for a read across organisations
+    (a network's), which names its innovations and positions instead."""
+    return {} if organisation is None else {"organisation": organisation}
+
+
 class MeasureBook:
     """An organisation's measures in use on a date, each with its latest readings by then. A
     measure counts from the day it was defined, or from its first reading where the readings
@@ -47,7 +53,10 @@ class MeasureBook:
     `positions`: {innovation id: [Position]} of the parts at the end of `on` (see
     `positions_as_of`), which decide the parts that follow a measure of the whole innovation;
     each measure's status is decided once, by `assessments.queries.evidence
-    .status_of_measure`, and every part's line, the innovation's list and the counts use it."""
+    .status_of_measure`, and every part's line, the innovation's list and the counts use it.
+
+    With `organisation` None the book reads across organisations (a network's view): it then
+    needs `innovation_ids` and `positions`, and reads only those innovations' measures."""
 
     def __init__(self, organisation, on, *, innovation_ids=None, positions=None):
         self.on = on
@@ -55,7 +64,7 @@ class MeasureBook:
             positions = positions_as_of(organisation, on)
         measures = (
             Measure.objects.active()
-            .filter(organisation=organisation)
+            .filter(**_of_organisation(organisation))
             .filter(_of_current_innovations(), _of_current_parts(whole=True))
             .filter(
                 Q(created_at__date__lte=on)
@@ -74,7 +83,7 @@ class MeasureBook:
         )
         readings = (
             Reading.objects.current()
-            .filter(organisation=organisation, observed_on__lte=on)
+            .filter(observed_on__lte=on, **_of_organisation(organisation))
             .filter(_of_current_parts(whole=True))
         )
         if innovation_ids is not None:

@@ -9,7 +9,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from innovate.demo import evidence, journeys, networks, people, sessions
+from innovate.demo import evidence, files, journeys, networks, people, sessions
 from innovate.demo.people import DEMO_PASSWORD, DEMO_SLUG
 from innovate.demo.story import Story, recorded_on
 from stages.models import Organisation
@@ -47,6 +47,7 @@ def load():
             # The evidence is chosen by where the parts stand now, so it is told second.
             evidence.load_evidence(story, organisation, members, today)
             story.run()
+            files.load_files(organisation, today)
         networks.load_network(today)
     innovations, parts, moves = totals
     return (

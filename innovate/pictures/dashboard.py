@@ -39,21 +39,41 @@ def _plural(n, noun):
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
-def describe_counts(counts):
+def _as_is(count):
+    return count
+
+
+def _fewer(count):
+    return "fewer than 3" if 0 < count < 3 else count
+
+
+def describe_counts(counts, shown=_as_is):
     """ "Mobilising: 3 active, 1 paused, 0 stopped; Designing: ..." """
     names = stage_names()
     return "; ".join(
         f"{names[n]}: "
-        + ", ".join(f"{counts[n][s]} {State(s).label.lower()}" for s in State.values)
+        + ", ".join(f"{shown(counts[n][s])} {State(s).label.lower()}" for s in State.values)
         for n in STAGES
     )
 
 
-def aggregate_wheel_svg(counts, *, title, id_prefix="portfolio-wheel"):
+def aggregate_wheel_svg(counts, *, title, id_prefix="portfolio-wheel", suppress=False):
     """The wheel of many parts: in each of the six segments, clockwise from the top, the number
     of parts there and how many are active (circle), paused (square) and stopped (hatched
     diamond). `counts`: {stage number: {state: count}}. The markup is
-    templates/svg/portfolio_wheel.svg."""
+    templates/svg/portfolio_wheel.svg.
+
+    With `suppress` (a picture for a network's observers or the public), a count of 1 or 2 is
+    "fewer than 3" in words and "<3" in the picture, so that it singles out no part."""
+    shown = _fewer if suppress else _as_is
+
+    def short(count):
+        return "<3" if suppress and 0 < count < 3 else count
+
+    def parts(count):
+        text = shown(count)
+        return f"{text} parts" if isinstance(text, str) else _plural(count, "part")
+
     names = stage_names()
     stages = []
     total = 0
@@ -71,13 +91,13 @@ def aggregate_wheel_svg(counts, *, title, id_prefix="portfolio-wheel"):
             y = cy + 20
             states.append(
                 {
-                    "label": f"{names[stage]}: {here[state]} {State(state).label.lower()}",
+                    "label": f"{names[stage]}: {shown(here[state])} {State(state).label.lower()}",
                     "shape": marker_shape(
                         state, x, y - 4, square=9, corner=1, diamond=5.5, circle=4.5
                     ),
                     "x": f"{x + 8:.1f}",
                     "y": f"{y:.1f}",
-                    "count": here[state],
+                    "count": short(here[state]),
                 }
             )
         stages.append(
@@ -85,7 +105,7 @@ def aggregate_wheel_svg(counts, *, title, id_prefix="portfolio-wheel"):
                 "segment": segment(stage, names, (lx, ly + 4)),
                 "x": f"{cx:.1f}",
                 "y": f"{cy - 2:.1f}",
-                "total": _plural(in_stage, "part"),
+                "total": parts(in_stage),
                 "states": states,
             }
         )
@@ -96,9 +116,9 @@ def aggregate_wheel_svg(counts, *, title, id_prefix="portfolio-wheel"):
             "height": CY * 2,
             "uid": id_prefix,
             "title": title,
-            "description": describe_counts(counts),
+            "description": describe_counts(counts, shown),
             "stages": stages,
-            "centre": {"x": CX, "y": CY + 5, "text": _plural(total, "part")},
+            "centre": {"x": CX, "y": CY + 5, "text": parts(total)},
         },
     )
 

@@ -68,7 +68,7 @@ def test_no_file_an_empty_file_and_one_over_the_limit_are_refused(stored, innova
     cases = [
         (None, "Choose a file to attach."),
         (samples.upload("empty.pdf", b""), "The chosen file is empty: choose a file with content."),
-        (big, "The chosen file is 20 MB: a file may be at most 20 MB."),
+        (big, "The chosen file is larger than 20 MB, the most a file may be."),
     ]
     for upload, message in cases:
         assert refusal(lambda u=upload: services.add_attachment(innovation, u, by=leader)) == {
@@ -85,7 +85,7 @@ def test_a_file_of_exactly_the_limit_is_taken(stored, innovation, leader, settin
         lambda: services.add_attachment(
             innovation, samples.upload("b.pdf", content + b" "), by=leader
         )
-    ) == {"file": ["The chosen file is 0.0 MB: a file may be at most 0.0 MB."]}
+    ) == {"file": ["The chosen file is larger than 1 KB, the most a file may be."]}
 
 
 def test_the_quota_counts_the_organisations_files_in_use(
@@ -104,7 +104,7 @@ def test_the_quota_counts_the_organisations_files_in_use(
     )
     assert errors == {
         "file": [
-            "The chosen file (0.0 MB) would take your organisation's files over its 2 MB: 2 MB "
+            "The chosen file (1 KB) would take your organisation's files over its 2 MB: 2 MB "
             "is in use. Withdraw files no longer needed, or ask the service's administrators "
             "for more room."
         ]
@@ -217,3 +217,19 @@ def test_two_uploads_at_once_cannot_both_overrun_the_quota(
     assert Attachment.objects.count() == 1
     assert len(stored()) == 1
     assert Organisation.objects.get(pk=innovation.organisation_id).version >= 1
+
+
+@pytest.mark.parametrize(
+    ("size", "words"),
+    [
+        (1, "1 KB"),
+        (1024, "1 KB"),
+        (1025, "2 KB"),
+        (MB, "1 MB"),
+        (MB * 3 // 2, "1.5 MB"),
+        (20 * MB, "20 MB"),
+        (200 * MB, "200 MB"),
+    ],
+)
+def test_sizes_in_words(size, words):
+    assert services.size_words(size) == words

@@ -1,5 +1,5 @@
-"""The benchmark scripts on one small organisation, so they cannot rot. The national-scale
-run is `make bench`, not part of the test suite."""
+"""The benchmark scripts on two small organisations in one network, so they cannot rot. The
+national-scale run is `make bench`, not part of the test suite."""
 
 import json
 import os
@@ -40,15 +40,14 @@ def run(args, env):
     return result.stdout
 
 
-def test_the_generator_timing_and_load_scripts_run_on_a_small_organisation(
-    bench_database, tmp_path
-):
+def test_the_generator_timing_and_load_scripts_run_on_small_organisations(bench_database, tmp_path):
     env = bench_database
     run(["manage.py", "migrate", "--no-input", "-v0"], env)
     out = run(
         [
             "bench/generate.py",
-            "--organisations=1",
+            "--organisations=2",
+            "--network-size=2",
             "--innovations=3",
             "--parts=3",
             "--jobs=1",
@@ -68,11 +67,16 @@ def test_the_generator_timing_and_load_scripts_run_on_a_small_organisation(
         "timeline",
         "moves CSV",
         "move POST",
+        "search",
+        "network wheel",
+        "network durations",
+        "network wheel (observer)",
     }
     for row in [*timing["results"]["warm"], *timing["results"]["cold"]]:
         assert row["errors"] == 0, row
         assert row["requests"] > 0, row
     assert timing["rows"]["moves"] > 0
+    assert timing["rows"]["networks"] == 1
 
     run(
         [

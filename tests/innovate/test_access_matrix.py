@@ -389,6 +389,19 @@ EXPECTED = {
         ("get", only(NETWORK, "manager", "member_manager")),
         post(only(NETWORK, "manager", "member_manager", status=422)),
     ],
+    # The network's views and files: its member organisations' people (not their guests) and
+    # its observer read them; the platform administrator and the invited organisation's
+    # manager know the network but may not read it; an organisation that left finds nothing.
+    "networks:wheel": ("get", NETWORK),
+    "networks:durations": ("get", NETWORK),
+    "networks:changes": ("get", NETWORK),
+    "networks:fidelity": ("get", NETWORK),
+    "networks:model": ("get", NETWORK),
+    "networks:export-wheel": ("get", NETWORK),
+    "networks:export-durations": ("get", NETWORK),
+    "networks:export-fidelity": ("get", NETWORK),
+    # The public summary has not been approved: no such page, for anyone.
+    "networks:public-summary": ("get", dict.fromkeys(PERSONAS, 404)),
     # An innovation's networks: its organisation's managers; those who may not see the
     # restricted innovation find no such page.
     "networks:sharing": [
@@ -654,6 +667,8 @@ def network(organisation, other_organisation, manager, world):
     )
     ours = Innovation.objects.get(pk=world["innovation"])
     world["adoption"] = network_services.link_adoption(model, ours, by=manager).pk
+    world["network_model"] = model.pk
+    world["summary_token"] = found.summary_token
     return users
 
 
@@ -721,6 +736,10 @@ def kwargs_for(name, ids):
         return {"pk": ids["innovation"]}
     if name in {"networks:adoption", "networks:end-adoption"}:
         return {"pk": ids["adoption"]}
+    if name == "networks:model":
+        return {"pk": ids["network"], "model_pk": ids["network_model"]}
+    if name == "networks:public-summary":
+        return {"token": ids["summary_token"]}
     if namespace == "networks" and short not in {"list", "create"}:
         return {"pk": ids["network"]}
     if name == "people:password-reset-confirm":

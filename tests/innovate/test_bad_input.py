@@ -67,6 +67,7 @@ FORMS = [
     ("sessions:add-note", "sessions:run-part", "facilitator"),
     ("sessions:answer-check", "sessions:run-part", "facilitator"),
     ("sessions:decide", "sessions:run-part", "facilitator"),
+    ("sessions:invite", None, "facilitator"),
     # After the forms of the part in scope: a valid edit may take that part out of scope.
     ("sessions:edit", None, "facilitator"),
     # After the forms of the part: a valid reason withdraws it.
@@ -74,6 +75,8 @@ FORMS = [
     ("people:invite", None, "manager"),
     ("people:role", None, "manager"),
     ("switch-organisation", None, "leader"),
+    ("notifications:preferences", None, "leader"),
+    ("notifications:organisation", None, "manager"),
     # Last: closing the innovation turns its other forms away.
     ("innovations:close", None, "leader"),
     # Last of all: a valid reason withdraws the innovation.
@@ -109,6 +112,8 @@ COUNTED = [
     "assessments.Note",
     "assessments.Decision",
     "assessments.Action",
+    "notifications.Preference",
+    "notifications.OrganisationDefault",
 ]
 
 
@@ -204,7 +209,7 @@ class HostileInputTests(TestCase):
         namespace, _, short = name.rpartition(":")
         if (
             name in {"innovations:create", "innovations:list", "switch-organisation"}
-            or namespace in {"dashboard", "search"}
+            or namespace in {"dashboard", "search", "notifications"}
             or name == "people:invite"
         ):
             return reverse(name)

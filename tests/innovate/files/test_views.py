@@ -68,7 +68,10 @@ def test_refused_files_are_answered_422_at_the_field_with_nothing_stored(
     [
         (None, "Choose a file to attach."),
         (b"", "The chosen file is empty: choose a file with content."),
-        (b"%PDF-" + bytes(20 * MB), "The chosen file is 20 MB: a file may be at most 20 MB."),
+        (
+            b"%PDF-" + bytes(20 * MB),
+            "The chosen file is larger than 20 MB, the most a file may be.",
+        ),
     ],
 )
 def test_no_file_an_empty_file_and_one_over_the_limit_are_refused(

@@ -227,3 +227,31 @@ def test_the_choice_pages_count_the_same_queries(
     with django_assert_num_queries(4):
         page = client.get(reverse("notifications:organisation"))
     assert "Email defaults" in page.content.decode()
+
+
+def test_items_a_stopped_worker_left_unsent_are_recorded_as_failed(organisation, leader):
+    claimed = Delivery.objects.create(
+        user=leader,
+        organisation=organisation,
+        kind="review",
+        item="part:1",
+        day=date(2026, 1, 5),
+        subject="North team",
+        created_at=clock.now() - timedelta(hours=2),
+    )
+    recent = Delivery.objects.create(
+        user=leader,
+        organisation=organisation,
+        kind="review",
+        item="part:2",
+        day=date(2026, 1, 5),
+        subject="South team",
+    )
+    sending.send_reminders(seen=visible_innovations)
+    claimed.refresh_from_db()
+    recent.refresh_from_db()
+    assert (claimed.status, claimed.error) == (
+        DeliveryStatus.FAILED,
+        "The worker stopped before this email was sent.",
+    )
+    assert recent.status == DeliveryStatus.SENDING

@@ -1,0 +1,288 @@
+"""The network's views: what each sharing level lets a network page show (a literal table),
+that withdrawing consent takes an innovation out of every page, file, count and cache at once,
+the small-number suppression for observers, the public summary, and the same number of
+queries for a network of 2 organisations and of 20."""
+
+from datetime import date
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from assessments.services import evidence
+from stages import services
+from tests.factories import InnovationFactory, make_move, make_part
+from tests.networks.network_data import (
+    adopt,
+    leave,
+    member_of,
+    model_of,
+    network_of,
+    observer_of,
+    organisation,
+    share,
+)
+
+TODAY = date(2025, 6, 30)
+
+# Each thing a network page shows of one innovation, and the level from which it shows it.
+THINGS = [
+    "wheel: its part",
+    "wheel file: its part",
+    "wheel: counted",
+    "time in stage: its stay",
+    "what moved: its move",
+    "what moved: the reason",
+    "wheel: its measure's status",
+    "fidelity: its adoption",
+    "model page: its part",
+]
+# level: [shown?] in the order of THINGS. "unset" is an innovation with no sharing row.
+CONSENT = {
+    "unset": [False, False, False, False, False, False, False, False, False],
+    "nothing": [False, False, False, False, False, False, False, False, False],
+    "stages": [True, True, True, True, True, False, False, True, True],
+    "statuses": [True, True, True, True, True, False, True, True, True],
+    "reasons": [True, True, True, True, True, True, True, True, True],
+}
+
+
+@pytest.fixture
+def spread(db):
+    """The owner (Hertfordshire) publishes a model; Leeds adopts it with one innovation whose
+    one part started in Mobilising, advanced to Designing and was paused with a reason, and
+    whose measure has a reading."""
+    owner = organisation("Hertfordshire County Council")
+    adopter = organisation("Leeds City Council")
+    owner_leader = member_of(owner, "manager", "herts-manager")
+    adopter_leader = member_of(adopter, "manager", "leeds-manager")
+    network = network_of(owner, adopter, by=owner_leader)
+    source = InnovationFactory(organisation=owner, title="Family Safeguarding in Herts")
+    adopted = InnovationFactory(organisation=adopter, title="Family Safeguarding in Leeds")
+    part = make_part(adopted, by=adopter_leader, name="Armley hub", on=date(2025, 1, 6))
+    make_move(part, "advance", by=adopter_leader, on=date(2025, 3, 3))
+    make_move(
+        part,
+        "pause",
+        by=adopter_leader,
+        on=date(2025, 5, 5),
+        rationale="Waiting for the new practice lead.",
+        review_on=date(2025, 8, 1),
+    )
+    measure = evidence.define_measure(
+        adopted, by=adopter_leader, stage=2, name="Families with a whole-family plan"
+    )
+    evidence.record_reading(measure, by=adopter_leader, observed_on=date(2025, 4, 1), value=12)
+    model = model_of(network, source, by=owner_leader)
+    adopt(model, adopted, by=adopter_leader, states=[("adapted", "Fortnightly, not weekly.")])
+    return {
+        "network": network,
+        "model": model,
+        "adopted": adopted,
+        "adopter_leader": adopter_leader,
+        "viewer": member_of(owner, "viewer", "herts-viewer"),
+        "owner_leader": owner_leader,
+    }
+
+
+def _pages(client, spread):
+    network = spread["network"]
+    since = {"since": "2025-01-01"}
+    return {
+        "wheel": client.get(reverse("networks:wheel", args=[network.pk])),
+        "wheel file": client.get(reverse("networks:export-wheel", args=[network.pk])),
+        "time in stage": client.get(reverse("networks:durations", args=[network.pk])),
+        "what moved": client.get(reverse("networks:changes", args=[network.pk]), since),
+        "fidelity": client.get(reverse("networks:fidelity", args=[network.pk])),
+        "model page": client.get(reverse("networks:model", args=[network.pk, spread["model"].pk])),
+    }
+
+
+def _text(response):
+    if hasattr(response, "streaming_content"):
+        return b"".join(response.streaming_content).decode()
+    return response.content.decode()
+
+
+def _seen(client, spread):
+    pages = {name: _text(response) for name, response in _pages(client, spread).items()}
+    # The rationale's words are the organisation's own, at every level.
+    assert not any("Waiting for the new practice lead." in page for page in pages.values())
+    return [
+        "Armley hub" in pages["wheel"],
+        "Armley hub" in pages["wheel file"],
+        "1 shared part," in pages["wheel"],
+        "1 stay" in pages["time in stage"],
+        "Armley hub" in pages["what moved"],
+        "Planned pause" in pages["what moved"],
+        "Families with a whole-family plan" in pages["wheel"] and "no target" in pages["wheel"],
+        "Family Safeguarding in Leeds" in pages["fidelity"],
+        "Armley hub" in pages["model page"],
+    ]
+
+
+@pytest.mark.parametrize("level", list(CONSENT))
+@time_machine.travel(TODAY, tick=False)
+def test_each_sharing_level_shows_what_it_says_and_nothing_more(client, spread, level):
+    if level != "unset":
+        share(spread["network"], spread["adopted"], level, by=spread["adopter_leader"])
+    client.force_login(spread["viewer"])
+    assert dict(zip(THINGS, _seen(client, spread), strict=True)) == dict(
+        zip(THINGS, CONSENT[level], strict=True)
+    )
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_an_organisation_that_left_is_seen_nowhere(client, spread):
+    share(spread["network"], spread["adopted"], "reasons", by=spread["adopter_leader"])
+    leave(spread["network"], spread["adopted"].organisation, by=spread["adopter_leader"])
+    client.force_login(spread["viewer"])
+    assert _seen(client, spread) == [False] * len(THINGS)
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_a_withdrawn_innovation_is_seen_nowhere(client, spread):
+    share(spread["network"], spread["adopted"], "reasons", by=spread["adopter_leader"])
+    services.withdraw_innovation(
+        spread["adopted"], by=spread["adopter_leader"], reason="Entered twice."
+    )
+    client.force_login(spread["viewer"])
+    assert _seen(client, spread) == [False] * len(THINGS)
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_the_picture_as_of_a_date_shows_where_the_parts_stood_then(client, spread):
+    share(spread["network"], spread["adopted"], "stages", by=spread["adopter_leader"])
+    client.force_login(spread["viewer"])
+    url = reverse("networks:wheel", args=[spread["network"].pk])
+    then = _text(client.get(url, {"on": "2025-02-01"}))
+    now = _text(client.get(url))
+    before = _text(client.get(url, {"on": "2025-01-05"}))
+    assert "1. Mobilising" in then and "Active" in then
+    assert "2. Designing" in now and "Paused" in now
+    assert "Armley hub" not in before
+    assert "As of 1 February 2025" in then
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_a_date_in_the_future_is_refused_by_name_and_the_page_shows_today(client, spread):
+    share(spread["network"], spread["adopted"], "stages", by=spread["adopter_leader"])
+    client.force_login(spread["viewer"])
+    response = client.get(
+        reverse("networks:wheel", args=[spread["network"].pk]), {"on": "2030-01-01"}
+    )
+    text = _text(response)
+    assert response.status_code == 200
+    assert "The date must be today or in the past" in text
+    assert "Armley hub" in text and "2. Designing" in text
+
+
+def _live_summary(network, by):
+    from networks import services as network_services
+
+    network_services.change_summary(network, "request", by=by)
+    network_services.change_summary(network, "approve", by=by)
+    network.refresh_from_db()
+    return reverse("networks:public-summary", args=[network.summary_token])
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_withdrawing_consent_removes_the_innovation_from_every_page_file_count_and_cache_at_once(
+    client, spread
+):
+    from networks import services as network_services
+
+    network, adopted = spread["network"], spread["adopted"]
+    network_services.set_sharing(adopted, network, "reasons", by=spread["adopter_leader"])
+    summary = _live_summary(network, spread["owner_leader"])
+    client.force_login(spread["viewer"])
+    # Read every page once, so that what can be cached is.
+    assert _seen(client, spread) == [True] * len(THINGS)
+    assert "fewer than 3 shared parts" in client.get(summary).content.decode()
+
+    network_services.set_sharing(adopted, network, "nothing", by=spread["adopter_leader"])
+
+    assert _seen(client, spread) == [False] * len(THINGS)
+    assert "0 shared parts" in client.get(summary).content.decode()
+
+
+@pytest.fixture
+def counted(db):
+    """Two member organisations: Small shares 2 parts, Large shares 3, each with a completed
+    stay in Mobilising; an observer of the network."""
+    small, large = organisation("Small Borough"), organisation("Large Borough")
+    manager = member_of(small, "manager", "small-manager")
+    viewer = member_of(large, "viewer", "large-viewer")
+    network = network_of(small, large, by=manager)
+    for org, names in ((small, ["S1", "S2"]), (large, ["L1", "L2", "L3"])):
+        leader = member_of(org, "leader")
+        innovation = InnovationFactory(organisation=org, title=f"{org.name} hubs")
+        share(network, innovation, "reasons", by=leader)
+        for name in names:
+            part = make_part(innovation, by=leader, name=f"Hub {name}", on=date(2025, 1, 1))
+            make_move(part, "advance", by=leader, on=date(2025, 2, 1))
+    return network, viewer, observer_of(network, by=manager)
+
+
+def _organisation_row(text, name):
+    row = text.split(f'<th scope="row" class="govuk-table__header">{name}</th>')[1]
+    return [cell.split(">")[1] for cell in row.split("</tr>")[0].split("</td>")[:-1]]
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_observers_see_counts_under_three_as_fewer_than_three_and_no_part(client, counted):
+    network, viewer, observer = counted
+    url = reverse("networks:wheel", args=[network.pk])
+    client.force_login(observer)
+    text = client.get(url).content.decode()
+    assert _organisation_row(text, "Small Borough") == [
+        "0",
+        "fewer than 3",
+        "0",
+        "0",
+        "0",
+        "0",
+        "fewer than 3",
+    ]
+    assert _organisation_row(text, "Large Borough") == ["0", "3", "0", "0", "0", "0", "3"]
+    assert "Hub S1" not in text and "Hub L1" not in text
+    assert "5 shared parts" in text
+    durations = client.get(reverse("networks:durations", args=[network.pk])).content.decode()
+    assert "fewer than 3 stays" in durations and "31 days, 3 stays" in durations
+    csv = b"".join(
+        client.get(reverse("networks:export-wheel", args=[network.pk])).streaming_content
+    ).decode()
+    assert "Small Borough,0,fewer than 3,0,0,0,0,fewer than 3" in csv
+    assert "Hub S1" not in csv
+
+    client.force_login(viewer)
+    text = client.get(url).content.decode()
+    assert _organisation_row(text, "Small Borough") == ["0", "2", "0", "0", "0", "0", "2"]
+    assert "Hub S1" in text and "Hub L3" in text
+    durations = client.get(reverse("networks:durations", args=[network.pk])).content.decode()
+    assert "31 days, 2 stays" in durations
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_the_public_summary_is_anonymous_and_live_only_once_approved(client, spread):
+    network = spread["network"]
+    share(network, spread["adopted"], "reasons", by=spread["adopter_leader"])
+    draft = client.get(reverse("networks:public-summary", args=[network.summary_token]))
+    assert draft.status_code == 404
+    summary = _live_summary(network, spread["owner_leader"])
+    response = client.get(summary)
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert response["X-Robots-Tag"] == "noindex, nofollow"
+    assert '<meta name="robots" content="noindex, nofollow">' in text
+    assert "Organisation A" in text and "Organisation B" in text
+    for private in (
+        "Leeds",
+        "Hertfordshire",
+        "Armley hub",
+        "Waiting for the new practice lead.",
+        spread["adopter_leader"].get_full_name(),
+        spread["owner_leader"].get_full_name(),
+    ):
+        assert private not in text
+    assert client.get(reverse("networks:public-summary", args=["not-a-token"])).status_code == 404
