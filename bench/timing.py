@@ -335,6 +335,8 @@ def run(args):
         "dashboard": "/dashboard/",
         "innovation page": f"/innovations/{innovation.pk}/",
         "timeline": f"/innovations/{timeline_of}/timeline/",
+        # Every part named "... locality" and whatever mentions one: a page of 20 of many.
+        "search": "/search/?q=locality",
     }
     cookies = {}
     network = pick_network()
@@ -492,6 +494,9 @@ def row_counts():
         counts["reflection sessions"] = ReflectionSession.objects.count()
     except ImportError:
         pass
+    from search.models import Entry
+
+    counts["search rows"] = Entry.objects.count()
     return counts
 
 

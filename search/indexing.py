@@ -5,6 +5,8 @@ has nothing to find (no words, withdrawn, voided): its row is then removed. Desc
 only fields and the ids of related rows (a reading's measure is read once), so the same
 functions rebuild the index from the historical models of a migration."""
 
+import re
+
 from django.apps import apps as global_apps
 from django.db import transaction
 
@@ -241,6 +243,29 @@ def action(record):
     return _of_session(Kind.ACTION, record, "Action", record.text)
 
 
+def attachment(record):
+    """An evidence file, found by its name and description while it is in use."""
+    if record.withdrawn_at is not None:
+        return [(Kind.FILE, None)]
+    return [
+        (
+            Kind.FILE,
+            _fields(
+                record,
+                innovation_id=record.innovation_id,
+                page_id=record.innovation_id,
+                title=record.original_name,
+                # Its name's words apart too: full-text search reads "feedback.pdf" as one.
+                body=_words(
+                    re.sub(r"[._\-]+", " ", record.original_name),
+                    record.description,
+                    record.kind,
+                ),
+            ),
+        )
+    ]
+
+
 # model label: (describer, what the rebuild selects with it, the rows the rebuild reads)
 DESCRIBERS = {
     "stages.Innovation": (innovation, (), None),
@@ -255,6 +280,7 @@ DESCRIBERS = {
     "assessments.Note": (note, ("session",), None),
     "assessments.Decision": (decision, ("session",), None),
     "assessments.Action": (action, ("session",), None),
+    "attachments.Attachment": (attachment, (), None),
 }
 
 
@@ -290,21 +316,25 @@ def unindex(record):
     Entry.objects.filter(kind__in=kinds, object_id=record.pk).delete()
 
 
-def rebuild(apps=global_apps, entry_model=Entry, labels=None):
-    """Make the whole index again from the records, in batches; `apps` may be a migration's.
-    Answers the number of rows written."""
+def rebuild(apps=global_apps, entry_model=Entry, organisations=None):
+    """Make the index again from the records, in batches: the whole of it, or the rows of
+    `organisations` (ids) alone. `apps` may be a migration's. Answers the number of rows
+    written."""
     written = 0
     with transaction.atomic():
-        entry_model.objects.all().delete()
+        if organisations is None:
+            entry_model.objects.all().delete()
+        else:
+            entry_model.objects.filter(organisation_id__in=organisations).delete()
         for label, (describer, select, leave_out) in DESCRIBERS.items():
-            if labels is not None and label not in labels:
-                continue
             app_label, model_name = label.split(".")
             try:
                 model = apps.get_model(app_label, model_name)
             except LookupError:
                 continue
             records = model._base_manager.select_related(*select).order_by("pk")
+            if organisations is not None:
+                records = records.filter(organisation_id__in=organisations)
             if leave_out:
                 records = records.exclude(**leave_out)
             if label == "stages.Move":

@@ -17,7 +17,10 @@ def _deleted(sender, instance, **kwargs):
 
 
 def follow(label):
-    model = apps.get_model(label)
+    try:
+        model = apps.get_model(label)
+    except LookupError:  # an app not installed here
+        return
     post_save.connect(_saved, sender=model, dispatch_uid=f"search.saved.{label}")
     post_delete.connect(_deleted, sender=model, dispatch_uid=f"search.deleted.{label}")
 

@@ -32,6 +32,7 @@ PAGES = {
     Kind.NOTE: ("sessions:detail", "page", ""),
     Kind.DECISION: ("sessions:detail", "page", ""),
     Kind.ACTION: ("sessions:detail", "page", "actions"),
+    Kind.FILE: ("files:list", "page", ""),
 }
 
 
@@ -46,8 +47,8 @@ class Result:
 
 
 def marked(text):
-    """The text escaped, with the words found marked."""
-    return mark_safe(escape(text or "").replace(START, "<mark>").replace(STOP, "</mark>"))  # noqa: S308 – escaped first; only the marks are markup
+    """The text escaped, then the words found marked: the marks are the only markup."""
+    return mark_safe(escape(text or "").replace(START, "<mark>").replace(STOP, "</mark>"))
 
 
 def link(entry):

@@ -9,7 +9,10 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
+from attachments import services as attachments
 from stages.models import Innovation
+from tests.attachments import samples
+from tests.attachments.conftest import stored  # noqa: F401
 from tests.factories import make_part
 from tests.innovate.test_valid_html import _checker_or_skip, check
 
@@ -261,3 +264,21 @@ def test_the_results_and_a_refused_search_are_valid_html(client, world, tmp_path
         (tmp_path / f"{name}.html").write_text(client.get(SEARCH, data).content.decode())
     messages = check(java, sorted(tmp_path.glob("*.html")))
     assert [m["message"] for m in messages if m.get("type") == "error"] == []
+
+
+def test_an_evidence_file_is_found_by_its_name_and_opens_its_list(
+    client,
+    world,
+    innovation,
+    leader,
+    stored,  # noqa: F811
+):
+    attachments.add_attachment(
+        innovation, samples.upload("Eastfield feedback.pdf", samples.pdf()), by=leader
+    )
+    client.force_login(world["viewer"])
+    response = client.get(SEARCH, {"q": "feedback"})
+    assert shown(response) == [("file", "Eastfield feedback.pdf")]
+    (row,) = response.context["rows"]
+    assert row.url == reverse("files:list", args=[innovation.pk])
+    assert client.get(row.url).status_code == 200
