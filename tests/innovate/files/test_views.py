@@ -361,3 +361,34 @@ def test_the_files_of_a_move_a_reading_a_check_answer_or_a_session_cost_the_same
     page = response.content.decode()
     for n in range(size):
         assert f"file-{n:02}.pdf" in page
+
+
+@pytest.mark.parametrize("description", ["x" * 301, "a\x00b"])
+def test_a_hostile_description_is_refused_with_nothing_stored(
+    stored, client_for, leader, files_url, description
+):
+    response = attach(
+        client_for(leader), files_url, "report.pdf", samples.pdf(), description=description
+    )
+    assert response.status_code == 422
+    assert 'href="#id_description"' in response.content.decode()
+    assert (Attachment.objects.count(), stored()) == (0, [])
+
+
+def test_a_file_of_a_restricted_innovation_is_a_404_to_a_member_shut_out(
+    stored, client_for, leader, manager, innovation
+):
+    from stages import teams
+
+    attachment = services.add_attachment(
+        innovation, samples.upload("report.pdf", samples.pdf()), by=leader
+    )
+    teams.set_team(
+        innovation, by=manager, lead=manager, contributors=[], viewers=[], restricted=True
+    )
+    client = client_for(leader)
+    assert client.get(reverse("files:download", args=[attachment.pk])).status_code == 404
+    assert client.get(reverse("files:list", args=[innovation.pk])).status_code == 404
+    assert (
+        client_for(manager).get(reverse("files:download", args=[attachment.pk])).status_code == 200
+    )
