@@ -1,6 +1,6 @@
 from django import forms
 
-from innovate.forms import GovukForm, NoNulCharField
+from innovate.forms import NO_PERSONAL_DATA, GovukForm, NoNulCharField
 
 ACCEPT = ".pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.odt,.ods,.odp,.csv,.png,.jpg,.jpeg"
 
@@ -19,7 +19,8 @@ class AttachForm(GovukForm):
         label="What is it? (optional)",
         max_length=300,
         required=False,
-        help_text="For example: the evaluation report for the board, March 2025.",
+        help_text="For example: the evaluation report for the board, March 2025. "
+        + NO_PERSONAL_DATA,
     )
 
     def __init__(self, *args, **kwargs):

@@ -6,7 +6,7 @@ from datetime import timedelta
 from django import forms
 from django.utils import timezone
 
-from innovate.forms import GovukForm, NoNulCharField, PastDateField
+from innovate.forms import NO_PERSONAL_DATA, GovukForm, NoNulCharField, PastDateField
 from networks.models import ComponentKind, FidelityState, ShareLevel
 from networks.services import OBSERVER_INVITATION_DAYS
 
@@ -229,6 +229,7 @@ class FidelityForm(GovukForm):
             self.fields[f"how_why_{component.pk}"] = NoNulCharField(
                 label=f"How and why {component.name} was adapted",
                 required=False,
+                help_text=NO_PERSONAL_DATA,
                 widget=forms.Textarea(attrs={"rows": 2, "class": "govuk-textarea"}),
                 initial=fidelity.how_why if fidelity else "",
             )

@@ -665,6 +665,13 @@ def network(organisation, other_organisation, manager, world):
         name="Family Safeguarding",
         components=[("core", "Group supervision", "")],
     )
+    network_services.publish_model(
+        found,
+        theirs,
+        by=users["member_manager"],
+        name="Family Group Conferencing",
+        components=[("core", "A family plan", "")],
+    )
     ours = Innovation.objects.get(pk=world["innovation"])
     world["adoption"] = network_services.link_adoption(model, ours, by=manager).pk
     world["network_model"] = model.pk

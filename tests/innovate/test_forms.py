@@ -5,6 +5,7 @@ shows a refusal from the domain, and the one range of dates it takes."""
 
 import inspect
 import re
+from types import SimpleNamespace
 
 import pytest
 from django import forms
@@ -14,8 +15,9 @@ from django.urls import reverse
 
 import innovate.urls  # noqa: F401  (imports every view, so every form class is defined)
 from innovate.forms import GovukForm, NoNulCharField
+from networks.models import SharedModel
 from stages.dates import EARLIEST, LATEST
-from stages.models import Innovation, Part, Stage
+from stages.models import Innovation, Organisation, Part, Stage
 from stages.rules import MoveRefused
 from tests.assessments.factories import make_measure
 from tests.factories import make_part
@@ -42,6 +44,11 @@ NOT_FREE_TEXT = {
     ("SignInSettingsForm", "server_url"): "a web address",
     ("SessionForm", "online_link"): "a web address",
     ("SignInSettingsForm", "client_id"): "an identifier the provider gave",
+    ("TokenForm", "name"): "what an API token is for: Power BI, the performance team",
+    ("NetworkForm", "name"): "the name of a network of organisations",
+    ("ObserverForm", "name"): "the observer's own name",
+    ("PublishForm", "name"): "the name of a published model: Family Safeguarding",
+    ("SearchForm", "q"): "a search, never saved",
 }
 
 # Fields shared by forms, never shown on their own: the forms that use them are checked.
@@ -78,6 +85,11 @@ def arguments(innovation, leader):
         "stage": Stage.objects.get(number=1),
         "kinds": ["advance", "pause"],
         "innovations": Innovation.objects.filter(pk=innovation.pk),
+        "organisations": Organisation.objects.all(),
+        "networks": [],
+        "sharings": {},
+        "models": SharedModel.objects.none(),
+        "components": [SimpleNamespace(pk=1, name="Group supervision", fidelity=None)],
     }
 
 
