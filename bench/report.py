@@ -47,6 +47,9 @@ TARGETS = [
         lambda r: (r.get("rps_vs_bare") or 0) >= 0.10,
     ),
     ("single", "search", "one client: median ≤ 60 ms", lambda r: r["median_ms"] <= 60),
+    # Not cached: each request reads its page of 500 parts afresh, as a page right after a
+    # write does, so it is held to the same target as the dashboard right after a write.
+    ("single", "API parts", "one client: median ≤ 60 ms a page", lambda r: r["median_ms"] <= 60),
 ]
 MIXED_TARGET_RPS = 3 * 13.5
 

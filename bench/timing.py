@@ -62,6 +62,8 @@ class Server:
         self.port = port
         env = dict(os.environ, INNOVATE_BENCH="1", DJANGO_DEBUG="0")
         env.setdefault("SECRET_KEY", "bench-only-not-secret")
+        # The clients here are the load, not a misbehaving program: no per-token limit.
+        env.setdefault("API_REQUESTS_PER_MINUTE", str(10**9))
         subprocess.run(
             [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
             cwd=ROOT,
@@ -113,9 +115,14 @@ class Server:
         self.process.wait(timeout=20)
 
 
+def headers_of(cookie):
+    """`cookie`: the session cookie, or a dict of headers (an API token's Authorization)."""
+    return cookie if isinstance(cookie, dict) else {"Cookie": cookie}
+
+
 def request(port, method, path, *, cookie="", body=None):
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    headers = {"Host": "localhost", "Cookie": cookie}
+    headers = {"Host": "localhost", **headers_of(cookie)}
     if body is not None:
         headers["Content-Type"] = "application/x-www-form-urlencoded"
         headers["X-CSRFToken"] = CSRF
@@ -136,6 +143,22 @@ def request(port, method, path, *, cookie="", body=None):
     )
     conn.close()
     return result
+
+
+def api_secret(organisation, manager):
+    """A day's API token of `organisation` that reads every innovation."""
+    from datetime import timedelta
+
+    from apitokens.services import create_token
+    from stages import clock
+
+    return create_token(
+        organisation,
+        by=manager,
+        name="Bench",
+        expires_on=clock.localdate() + timedelta(days=1),
+        reads_restricted=True,
+    )[1]
 
 
 def session_cookie(user):
@@ -178,8 +201,7 @@ def wrk(port, path, *, cookie, seconds, connections, threads=2):
             "30s",
             "-s",
             script.name,
-            "-H",
-            f"Cookie: {cookie}",
+            *[arg for k, v in headers_of(cookie).items() for arg in ("-H", f"{k}: {v}")],
             "-H",
             "Host: localhost",
             f"http://127.0.0.1:{port}{path}",
@@ -296,6 +318,7 @@ def run(args):
     innovation = Innovation.objects.filter(organisation=org).order_by("pk").first()
     cookie = session_cookie(manager)
     leader_cookie = session_cookie(leader)
+    api_headers = {"Authorization": f"Bearer {api_secret(org, manager)}"}
     movable = list(
         Part.objects.filter(organisation=org, state__in=[State.ACTIVE, State.PAUSED])
         .order_by("pk")
@@ -337,8 +360,12 @@ def run(args):
         "timeline": f"/innovations/{timeline_of}/timeline/",
         # Every part named "... locality" and whatever mentions one: a page of 20 of many.
         "search": "/search/?q=locality",
+        # The API's busiest list: a page of parts with their positions and durations.
+        "API parts": "/api/parts?limit=500",
     }
-    cookies = {}
+    # Each page is read as the manager unless named here (an API token's header, a network's
+    # reader).
+    cookies = {"API parts": api_headers}
     network = pick_network()
     if network is not None:
         # A manager of one of the largest network's members, and its observer.

@@ -67,6 +67,7 @@ def test_the_generator_timing_and_load_scripts_run_on_small_organisations(bench_
         "timeline",
         "moves CSV",
         "move POST",
+        "API parts",
         "search",
         "network wheel",
         "network durations",

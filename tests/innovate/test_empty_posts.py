@@ -202,6 +202,11 @@ FORMS = {
         },
     ),
     "people:password-reset": (None, "form", {"email": "Enter your email address"}),
+    "tokens:create": (
+        "manager",
+        "form",
+        {"name": "Enter a name for the token", "expires_on": "Enter the date the token expires"},
+    ),
     "people:password-reset-confirm": (
         None,
         "form",
@@ -227,6 +232,8 @@ NOT_FORMS = {
     "sessions:apply": "a button: applying the decisions asks for nothing more",
     "people:resend": "a button: sending the invitation again asks for nothing more",
     "people:revoke": "a button: withdrawing the invitation asks for nothing more",
+    "tokens:revoke": "a button: revoking an API token asks for nothing more",
+    "api:api-root": "the API's root address answers nothing of its own, whatever the method",
     "people:deactivate": "a confirmation page: the POST is the confirmation",
     "people:reactivate": "a confirmation page: the POST is the confirmation",
     "mfa_authenticate": "the second step of signing in: without a first step, back to sign in",
@@ -239,7 +246,7 @@ NOT_FORMS = {
     "no provider (tests/innovate/accounts names each field's problem)",
 }
 
-COUNTED_APPS = ["stages", "assessments", "attachments", "auth"]
+COUNTED_APPS = ["stages", "assessments", "attachments", "apitokens", "auth"]
 
 
 def row_counts():

@@ -12,6 +12,7 @@ from django.utils import timezone
 from openapi_spec_validator import validate
 
 from apitokens.models import ApiToken
+from apitokens.services import revoke_token
 from tests.innovate.api.helpers import ENDPOINTS, api_get, make_token
 from tests.innovate.helpers import csrf_post, error_at
 
@@ -137,3 +138,24 @@ def test_the_documentation_page_runs_from_the_products_own_files(client_for, vie
     csp = response["Content-Security-Policy"]
     assert "'unsafe-inline'" not in csp.split("script-src")[1].split(";")[0]
     assert "'unsafe-inline'" in csp.split("style-src")[1].split(";")[0]
+
+
+def test_revoking_answers_only_a_post(client_for, organisation, manager):
+    token, _secret = make_token(organisation, manager)
+    assert client_for(manager).get(reverse("tokens:revoke", args=[token.pk])).status_code == 405
+
+
+@pytest.mark.parametrize("n", [2, 20])
+def test_the_list_runs_a_fixed_number_of_queries(
+    n, client_for, organisation, manager, django_assert_num_queries
+):
+    made = [make_token(organisation, manager, name=f"Token {i}")[0] for i in range(n)]
+    for token in made[: n // 2]:
+        revoke_token(token, by=manager)
+    client = client_for(manager)
+    client.get(reverse("tokens:list"))
+    with django_assert_num_queries(4):  # session, person, memberships, tokens
+        response = client.get(reverse("tokens:list"))
+    html = response.content.decode()
+    assert all(f"Token {i}" in html for i in range(n))
+    assert f"Tokens in use ({n - n // 2})" in html
