@@ -278,6 +278,11 @@ def model(request: HttpRequest, pk, model_pk):
             for number, part in enumerate(parts, start=1)
         ],
         total=shown(len(parts), observer=observer),
+        # What an observer reads in place of the wheel on a narrow screen: the counts.
+        stage_counts=[
+            (number, name, *(shown(subset.counts[number][s], observer=True) for s in State.values))
+            for number, name in stage_names().items()
+        ],
     )
     return respond(request, "networks/model.html", context)
 

@@ -230,6 +230,30 @@ def _organisation_row(text, name):
 
 
 @time_machine.travel(TODAY, tick=False)
+def test_the_model_page_has_a_table_for_the_narrow_screen_where_its_wheel_gives_way(client, spread):
+    """Members read each part in the table; an observer reads the counts in each stage, with
+    1 or 2 as "fewer than 3", and no part."""
+    share(spread["network"], spread["adopted"], "stages", by=spread["adopter_leader"])
+    url = reverse("networks:model", args=[spread["network"].pk, spread["model"].pk])
+    client.force_login(spread["viewer"])
+    text = client.get(url).content.decode()
+    assert 'class="app-picture-wide"' in text
+    assert "The parts on the wheel," in text and "Armley hub" in text
+    assert "Parts in each stage," not in text
+
+    client.force_login(observer_of(spread["network"], by=spread["owner_leader"]))
+    text = client.get(url).content.decode()
+    assert 'class="app-picture-wide"' in text
+    assert "Parts in each stage," in text and "Armley hub" not in text
+    designing = text.split("2. Designing</th>")[1].split("</tr>")[0]
+    assert [cell.split(">")[-1] for cell in designing.split("</td>")[:-1]] == [
+        "0",
+        "fewer than 3",
+        "0",
+    ]
+
+
+@time_machine.travel(TODAY, tick=False)
 def test_observers_see_counts_under_three_as_fewer_than_three_and_no_part(client, counted):
     network, viewer, observer = counted
     url = reverse("networks:wheel", args=[network.pk])
