@@ -138,12 +138,12 @@ def test_the_demo_manager_reads_the_dashboards(page, live_server, demo, tmp_path
     page.get_by_role("link", name="Board report").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Board report")
     # Open innovations by default; the closed one only when asked for.
-    expect(page.locator("article.app-report__page")).to_have_count(6)
+    expect(page.locator("article.app-report__page")).to_have_count(7)
     axe_page(page)
     with page.expect_response(lambda r: "status=all" in r.url):
-        page.get_by_label("Innovations").select_option(label="Open and closed")
+        page.get_by_label("Innovations", exact=True).select_option(label="Open and closed")
         page.get_by_role("button", name="Show").click()
-    expect(page.locator("article.app-report__page")).to_have_count(7)
+    expect(page.locator("article.app-report__page")).to_have_count(8)
     axe(page)
     page.emulate_media(media="print")
     expect(page.locator(".app-subnav")).to_be_hidden()
