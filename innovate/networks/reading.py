@@ -287,6 +287,28 @@ def model(request: HttpRequest, pk, model_pk):
     return respond(request, "networks/model.html", context)
 
 
+def transition_rows(moved, observer):
+    """[(from, to, moves)]: how many moves went from each stage to each stage and state, in
+    words ("Started" for a part's first move). For observers a count of 1 or 2 is "fewer than
+    3": it would single out an organisation's part."""
+    names = stage_names()
+    states = {state: index for index, state in enumerate(State.values)}
+    counted = {}
+    for move in moved:
+        key = (move.from_stage or 0, move.to_stage, states[move.to_state])
+        counted[key] = counted.get(key, 0) + 1
+    rows = []
+    for (start, stage, state), count in sorted(counted.items()):
+        rows.append(
+            (
+                f"{start}. {names[start]}" if start else "Started",
+                f"{stage}. {names[stage]}, {State.labels[state].lower()}",
+                shown(count, observer=observer),
+            )
+        )
+    return rows
+
+
 @require_GET
 @login_required
 def changes(request: HttpRequest, pk):
@@ -307,6 +329,7 @@ def changes(request: HttpRequest, pk):
         by_organisation=[
             (name, shown(n, observer=observer)) for name, n in by_organisation.items()
         ],
+        transitions=transition_rows(moved, observer),
         total=shown(len(moved), observer=observer),
         stage_names=stage_names(),
     )

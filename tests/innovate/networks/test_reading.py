@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from assessments.services import evidence
 from stages import services
+from stages.models import Part
 from tests.factories import InnovationFactory, make_move, make_part
 from tests.networks.network_data import (
     adopt,
@@ -310,3 +311,56 @@ def test_the_public_summary_is_anonymous_and_live_only_once_approved(client, spr
     ):
         assert private not in text
     assert client.get(reverse("networks:public-summary", args=["not-a-token"])).status_code == 404
+
+
+def _moves_by_stage(text):
+    table = text.split("Moves by stage</caption>")[1].split("</tbody>")[0]
+    rows = []
+    for row in table.split('<tr class="govuk-table__row">')[2:]:
+        cells = [c.split(">")[-1] for c in row.replace("</th>", "</td>").split("</td>")[:-1]]
+        rows.append(tuple(cells))
+    return rows
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_what_moved_counts_each_stage_transition_and_observers_read_under_three_as_fewer(
+    client, counted
+):
+    """Small's Hub S1 pauses in Designing; Large's Hubs L1 and L2 advance to Developing. An
+    observer reads the moves by stage and by organisation, each count of 1 or 2 as "fewer than
+    3", and no part's own move; a member reads the numbers and each move."""
+    network, viewer, observer = counted
+    parts = {p.name: p for p in Part.objects.filter(name__in=["Hub S1", "Hub L1", "Hub L2"])}
+    pause = {"review_on": date(2025, 9, 1)}
+    make_move(parts["Hub S1"], "pause", by=viewer, on=date(2025, 3, 1), **pause)
+    make_move(parts["Hub L1"], "advance", by=viewer, on=date(2025, 3, 1))
+    make_move(parts["Hub L2"], "advance", by=viewer, on=date(2025, 3, 2))
+    url = reverse("networks:changes", args=[network.pk])
+
+    client.force_login(observer)
+    text = client.get(url, {"since": "2024-12-31"}).content.decode()
+    assert _moves_by_stage(text) == [
+        ("Started", "1. Mobilising, active", "5"),
+        ("1. Mobilising", "2. Designing, active", "5"),
+        ("2. Designing", "2. Designing, paused", "fewer than 3"),
+        ("2. Designing", "3. Developing, active", "fewer than 3"),
+    ]
+    assert "13 moves." in text
+    assert "Hub S1" not in text and "Hub L1" not in text
+    later = client.get(url, {"since": "2025-02-15"}).content.decode()
+    assert "3 moves." in later
+    assert _organisation_row(later, "Small Borough") == ["fewer than 3"]
+    assert _organisation_row(later, "Large Borough") == ["fewer than 3"]
+    assert _moves_by_stage(later) == [
+        ("2. Designing", "2. Designing, paused", "fewer than 3"),
+        ("2. Designing", "3. Developing, active", "fewer than 3"),
+    ]
+
+    client.force_login(viewer)
+    text = client.get(url, {"since": "2025-02-15"}).content.decode()
+    assert _moves_by_stage(text) == [
+        ("2. Designing", "2. Designing, paused", "1"),
+        ("2. Designing", "3. Developing, active", "2"),
+    ]
+    assert _organisation_row(text, "Small Borough") == ["1"]
+    assert "Hub S1" in text and "Hub L2" in text
