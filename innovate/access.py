@@ -619,6 +619,28 @@ def get_shared_model_for(request, network_pk, pk, need=NETWORK_VIEW):
     return model, network, standing
 
 
+def may_manage_model(standing, model):
+    """Whether the person manages the organisation that published `model`, as a current
+    member of its network. No query."""
+    return any(m.organisation_id == model.organisation_id for m in standing.managed_memberships)
+
+
+def get_shared_model_to_manage(request, network_pk, pk):
+    """(model, network, NetworkStanding) for a published model that the person may change
+    (add components to, withdraw): they manage the organisation that published it. Who may
+    see the network but not this gets a 403; a withdrawn model, or one of another network, is
+    a 404."""
+    model, network, standing = get_shared_model_for(request, network_pk, pk)
+    if model.withdrawn_at is not None:
+        raise Http404("No such page")
+    if not may_manage_model(standing, model):
+        raise PermissionDenied(
+            f"Only a manager of {model.organisation.name}, which published {model.name}, "
+            "may do this."
+        )
+    return model, network, standing
+
+
 def get_adoption_for(request, pk, need=Role.LEADER):
     """(adoption, membership) for an adoption by one of the person's organisations, as
     get_innovation_for finds its innovation: a 404 when the person may not see the

@@ -187,6 +187,31 @@ class PublishForm(GovukForm):
         ]
 
 
+class ComponentForm(GovukForm):
+    """One more core component or adaptable element of a published model."""
+
+    kind = forms.ChoiceField(
+        label="Is it a core component or an adaptable element?",
+        widget=forms.RadioSelect,
+        choices=ComponentKind.choices,
+        error_messages={
+            "required": "Choose whether it is a core component or an adaptable element",
+            "invalid_choice": "Choose whether it is a core component or an adaptable element",
+        },
+    )
+    name = NoNulCharField(
+        label="Name",
+        max_length=200,
+        help_text="For example, Group case supervision.",
+        error_messages={"required": "Enter the component's name"},
+    )
+    description = NoNulCharField(
+        label="What it is (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
 class AdoptForm(GovukForm):
     model = ModelChoiceByName(
         label="Model this innovation adopts",

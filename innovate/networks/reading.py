@@ -15,11 +15,11 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from innovate.access import NETWORK_VIEW, get_network_for, get_shared_model_for
+from innovate.access import NETWORK_VIEW, get_network_for, get_shared_model_for, may_manage_model
 from innovate.caching import TIMEOUT
 from innovate.csv import csv_lines
 from innovate.http import HttpRequest, respond
-from innovate.networks.forms import ChangesForm, NetworkDateForm
+from innovate.networks.forms import ChangesForm, ComponentForm, NetworkDateForm
 from innovate.pictures.dashboard import aggregate_wheel_svg
 from innovate.pictures.wheel import Marker, wheel_svg
 from networks import queries
@@ -263,6 +263,7 @@ def model(request: HttpRequest, pk, model_pk):
     title = f"Parts of the innovations adopting {shared_model.name}, " + _when(
         form.on_date, form.today
     )
+    manages = may_manage_model(standing, shared_model)
     subset = queries.Picture(found.on, found.innovations, parts)
     for part in parts:
         subset.counts[part.stage][part.state] += 1
@@ -278,6 +279,9 @@ def model(request: HttpRequest, pk, model_pk):
             for number, part in enumerate(parts, start=1)
         ],
         total=shown(len(parts), observer=observer),
+        # The publishing organisation's managers add components and withdraw it here.
+        may_manage=manages,
+        component_form=ComponentForm() if manages else None,
         # What an observer reads in place of the wheel on a narrow screen: the counts.
         stage_counts=[
             (number, name, *(shown(subset.counts[number][s], observer=True) for s in State.values))

@@ -14,6 +14,16 @@ urlpatterns = [
     path("networks/<int:pk>/changes/", reading.changes, name="changes"),
     path("networks/<int:pk>/fidelity/", reading.fidelity, name="fidelity"),
     path("networks/<int:pk>/models/<int:model_pk>/", reading.model, name="model"),
+    path(
+        "networks/<int:pk>/models/<int:model_pk>/components/",
+        views.add_component,
+        name="add-component",
+    ),
+    path(
+        "networks/<int:pk>/models/<int:model_pk>/withdraw/",
+        views.withdraw_model,
+        name="withdraw-model",
+    ),
     path("networks/<int:pk>/export/wheel.csv", reading.export_wheel, name="export-wheel"),
     path(
         "networks/<int:pk>/export/durations.csv", reading.export_durations, name="export-durations"

@@ -26,6 +26,7 @@ from innovate.access import (
     get_innovation_for,
     get_network_for,
     get_network_invitation_for,
+    get_shared_model_to_manage,
     is_platform_administrator,
     memberships,
     observed_networks,
@@ -36,6 +37,7 @@ from innovate.http import HttpRequest, posted, respond, see_other
 from innovate.networks.forms import (
     LEVEL_HINTS,
     AdoptForm,
+    ComponentForm,
     FidelityForm,
     InviteOrganisationForm,
     NetworkForm,
@@ -524,6 +526,58 @@ def publish(request: HttpRequest, pk: int):
                     return see_other(network_home(network))
         return respond(request, "networks/publish.html", context, status=422)
     return respond(request, "networks/publish.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def add_component(request: HttpRequest, pk: int, model_pk: int):
+    """One more core component or adaptable element of a published model, by a manager of the
+    organisation that published it. The model's page holds the same form."""
+    model, network, standing = get_shared_model_to_manage(request, pk, model_pk)
+    form = ComponentForm(posted(request))
+    context = {
+        "network": network,
+        "model": model,
+        "form": form,
+        "components": directory.components_of(model),
+    }
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                component = services.add_component(
+                    model,
+                    by=request.user,
+                    kind=data["kind"],
+                    name=data["name"],
+                    description=data["description"],
+                )
+            except ValidationError as refusal:
+                form.refuse(refusal)
+            else:
+                kind = "core component" if component.is_core else "adaptable element"
+                messages.success(request, f"{component.name} is added to {model.name} as a {kind}.")
+                return see_other(model.get_absolute_url())
+        return respond(request, "networks/add_component.html", context, status=422)
+    return respond(request, "networks/add_component.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def withdraw_model(request: HttpRequest, pk: int, model_pk: int):
+    """Withdraw a published model, by a manager of the organisation that published it: a
+    confirmation page, the POST is the confirmation."""
+    model, network, standing = get_shared_model_to_manage(request, pk, model_pk)
+    if request.method == "POST":
+        services.withdraw_model(model, by=request.user)
+        messages.success(
+            request,
+            f"{model.name} is withdrawn from {network.name}. Its adoptions and their answers "
+            "are kept.",
+        )
+        return see_other("networks:fidelity", network.pk)
+    context = {"network": network, "model": model, "adoptions": directory.adoption_count(model)}
+    return respond(request, "networks/withdraw_model.html", context)
 
 
 @require_http_methods(["GET", "POST"])

@@ -397,6 +397,16 @@ EXPECTED = {
     "networks:changes": ("get", NETWORK),
     "networks:fidelity": ("get", NETWORK),
     "networks:model": ("get", NETWORK),
+    # Eastmere published the model: only its managers add to it or withdraw it (a POST of
+    # nothing names the missing fields; withdrawing is the POST itself).
+    "networks:add-component": [
+        ("get", only(NETWORK, "member_manager")),
+        post(only(NETWORK, "member_manager", status=422)),
+    ],
+    "networks:withdraw-model": [
+        ("get", only(NETWORK, "member_manager")),
+        post(only(NETWORK, "member_manager", status=303)),
+    ],
     "networks:export-wheel": ("get", NETWORK),
     "networks:export-durations": ("get", NETWORK),
     "networks:export-fidelity": ("get", NETWORK),
@@ -665,18 +675,22 @@ def network(organisation, other_organisation, manager, world):
         name="Family Safeguarding",
         components=[("core", "Group supervision", "")],
     )
-    network_services.publish_model(
-        found,
-        theirs,
-        by=users["member_manager"],
-        name="Family Group Conferencing",
-        components=[("core", "A family plan", "")],
-    )
+    world["withdrawable_model"] = _withdrawable_model(found, theirs, users["member_manager"])
     ours = Innovation.objects.get(pk=world["innovation"])
     world["adoption"] = network_services.link_adoption(model, ours, by=manager).pk
     world["network_model"] = model.pk
     world["summary_token"] = found.summary_token
     return users
+
+
+def _withdrawable_model(network, innovation, by):
+    return network_services.publish_model(
+        network,
+        innovation,
+        by=by,
+        name="Family Group Conferencing",
+        components=[("core", "A family plan", "")],
+    ).pk
 
 
 def _network_fresh(ids, network, manager, invited):
@@ -743,8 +757,10 @@ def kwargs_for(name, ids):
         return {"pk": ids["innovation"]}
     if name in {"networks:adoption", "networks:end-adoption"}:
         return {"pk": ids["adoption"]}
-    if name == "networks:model":
+    if name in {"networks:model", "networks:add-component"}:
         return {"pk": ids["network"], "model_pk": ids["network_model"]}
+    if name == "networks:withdraw-model":
+        return {"pk": ids["network"], "model_pk": ids["withdrawable_model"]}
     if name == "networks:public-summary":
         return {"token": ids["summary_token"]}
     if namespace == "networks" and short not in {"list", "create"}:
@@ -796,6 +812,7 @@ FRESH = {
     "networks:accept",
     "networks:decline",
     "networks:end-observer",
+    "networks:withdraw-model",
     "tokens:revoke",
 }
 
@@ -847,6 +864,14 @@ def fresh(name, ids, users, innovation):
             users["manager"],
             Organisation.objects.get(slug="southdale"),
         )
+    elif name == "networks:withdraw-model":
+        from networks.models import SharedModel
+
+        model = SharedModel.objects.get(pk=ids["withdrawable_model"])
+        if model.withdrawn_at is not None:
+            ids["withdrawable_model"] = _withdrawable_model(
+                model.network, model.innovation, model.published_by
+            )
     elif name == "tokens:revoke":
         ids["api_token"] = apitokens.create_token(
             Organisation.objects.get(pk=innovation.organisation_id),

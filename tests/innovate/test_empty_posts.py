@@ -250,6 +250,14 @@ FORMS = {
         {"network_{network}": "Choose what Family Safeguarding spread may see"},
     ),
     "networks:adopt": ("manager", "form", {"model": "Choose the model this innovation adopts"}),
+    "networks:add-component": (
+        "member_manager",
+        "form",
+        {
+            "kind": "Choose whether it is a core component or an adaptable element",
+            "name": "Enter the component's name",
+        },
+    ),
     "networks:observe": (
         None,
         "form",
@@ -296,6 +304,7 @@ NOT_FORMS = {
     "networks:summary": "buttons: each names the change to the public summary it asks for; "
     "any other is refused (tests/networks checks each state and verb)",
     "networks:end-adoption": "a confirmation page: the POST is the confirmation",
+    "networks:withdraw-model": "a confirmation page: the POST is the confirmation",
     "networks:adoption": "every field may be left empty: a component not answered keeps what "
     "was recorded (tests/innovate/networks checks an adapted one needs how and why)",
     "keepalive": "keeps the session open",

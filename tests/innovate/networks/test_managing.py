@@ -273,3 +273,168 @@ def test_the_platform_administrators_list_offers_to_create(client, world):
     someone = UserFactory(username="someone")
     page = as_(client, someone).get(reverse("networks:list"))
     assert "Create a network" not in page.content.decode()
+
+
+@pytest.fixture
+def published(world):
+    """Southdale (a member) publishes a model with one core component; Northshire (the
+    network's owner) adopts it."""
+    source = InnovationFactory(organisation=world.member, title="Southdale safeguarding")
+    model = services.publish_model(
+        world.network,
+        source,
+        by=world.people["member_manager"],
+        name="Family Safeguarding",
+        components=[(ComponentKind.CORE, "Group supervision", "Weekly")],
+    )
+    ours = InnovationFactory(organisation=world.owner, title="Northshire safeguarding")
+    services.link_adoption(model, ours, by=world.people["network_owner_manager"])
+    return model
+
+
+def _model_urls(world, model):
+    args = [world.network.pk, model.pk]
+    return {
+        "page": reverse("networks:model", args=args),
+        "add": reverse("networks:add-component", args=args),
+        "withdraw": reverse("networks:withdraw-model", args=args),
+    }
+
+
+def test_the_publishing_organisations_manager_adds_a_component_from_the_model_page(
+    client, world, published
+):
+    urls = _model_urls(world, published)
+    manager = as_(client, world.people["member_manager"])
+    page = manager.get(urls["page"]).content.decode()
+    assert f'action="{urls["add"]}"' in page
+    assert f'href="{urls["withdraw"]}"' in page and "Withdraw this model" in page
+
+    response = manager.post(
+        urls["add"],
+        {"kind": "adaptable", "name": "  Team   names ", "description": "To fit the local teams"},
+    )
+    assert response.status_code == 303
+    assert response["Location"] == urls["page"]
+    response = manager.post(urls["add"], {"kind": "core", "name": "Motivational interviewing"})
+    assert response.status_code == 303
+    assert [(c.kind, c.name, c.description, c.position) for c in published.components.all()] == [
+        ("adaptable", "Team names", "To fit the local teams", 2),
+        ("core", "Group supervision", "Weekly", 1),
+        ("core", "Motivational interviewing", "", 3),
+    ]
+    page = manager.get(urls["page"]).content.decode()
+    assert "Team names: To fit the local teams" in page
+    assert "Motivational interviewing" in page
+    # The new core component is one the adoption now answers "not yet" for.
+    fidelity = manager.get(reverse("networks:fidelity", args=[world.network.pk]))
+    assert "Motivational interviewing" in fidelity.content.decode()
+
+
+@pytest.mark.parametrize(
+    "posted, field, message",
+    [
+        ({"kind": "core", "name": "  "}, "name", "Enter the component&#x27;s name"),
+        ({"kind": "", "name": "Team names"}, "kind", "Choose whether it is a core component"),
+        ({"kind": "central", "name": "Team names"}, "kind", "Choose whether it is a core"),
+        ({"kind": "core", "name": "x" * 201}, "name", "200 characters"),
+        (
+            {"kind": "adaptable", "name": "group SUPERVISION"},
+            "name",
+            "Family Safeguarding already has group SUPERVISION",
+        ),
+    ],
+)
+def test_adding_a_component_with_bad_input_names_the_field_and_saves_nothing(
+    client, world, published, posted, field, message
+):
+    urls = _model_urls(world, published)
+    response = as_(client, world.people["member_manager"]).post(urls["add"], posted)
+    assert response.status_code == 422
+    text = response.content.decode()
+    assert message in text
+    assert field in response.context["form"].errors
+    assert "govuk-error-summary" in text
+    assert published.components.count() == 1
+
+
+# Who gets what on the model's management pages. Only the managers of the organisation that
+# published the model (Southdale) may; the network's owner's manager is another
+# organisation's manager.
+MANAGING_A_MODEL = {
+    "member_manager": (True, 200, 200),
+    "member_leader": (False, 403, 403),
+    "network_owner_manager": (False, 403, 403),
+    "owner_leader": (False, 403, 403),
+    "observer": (False, 403, 403),
+    "platform_admin": (None, 403, 403),
+    "invited_manager": (None, 403, 403),
+    "member_guest": (None, 404, 404),
+    "left_manager": (None, 404, 404),
+    "ended_observer": (None, 404, 404),
+}
+
+
+@pytest.mark.parametrize("persona", MANAGING_A_MODEL)
+def test_only_the_publishing_organisations_managers_may_add_components_or_withdraw(
+    client, world, published, persona
+):
+    """(the model page offers the form and the withdrawal, the add page's answer to GET and
+    POST, the withdrawal's answer to GET and POST); None where the model page is not theirs."""
+    offers, add, withdraw = MANAGING_A_MODEL[persona]
+    urls = _model_urls(world, published)
+    person = as_(client, world.people[persona])
+    page = person.get(urls["page"])
+    if offers is None:
+        assert page.status_code in {403, 404}
+    else:
+        text = page.content.decode()
+        assert page.status_code == 200
+        assert (urls["add"] in text, urls["withdraw"] in text) == (offers, offers)
+    assert person.get(urls["add"]).status_code == add
+    expected_post = 422 if add == 200 else add
+    assert person.post(urls["add"], {"kind": "core", "name": ""}).status_code == expected_post
+    assert person.get(urls["withdraw"]).status_code == withdraw
+    if withdraw != 200:
+        assert person.post(urls["withdraw"]).status_code == withdraw
+    published.refresh_from_db()
+    assert published.withdrawn_at is None
+    assert published.components.count() == 1
+
+
+def test_a_model_of_another_network_is_not_found(client, world, published):
+    other = services.create_network(
+        owner=world.member, name="Another network", by=world.people["platform_admin"]
+    )
+    manager = as_(client, world.people["member_manager"])
+    for name in ("networks:add-component", "networks:withdraw-model"):
+        url = reverse(name, args=[other.pk, published.pk])
+        assert manager.get(url).status_code == 404
+        assert manager.post(url).status_code == 404
+
+
+def test_withdrawing_a_model_explains_what_happens_and_takes_it_off_the_network(
+    client, world, published
+):
+    urls = _model_urls(world, published)
+    manager = as_(client, world.people["member_manager"])
+    text = manager.get(urls["withdraw"]).content.decode()
+    assert "Withdraw Family Safeguarding" in text
+    assert "the 1 innovation that adopts it stays linked to it" in text
+    assert "no organisation can adopt it from now" in text
+
+    response = manager.post(urls["withdraw"])
+    assert response.status_code == 303
+    assert response["Location"] == reverse("networks:fidelity", args=[world.network.pk])
+    fidelity = manager.get(response["Location"]).content.decode()
+    assert "Family Safeguarding is withdrawn from Family Safeguarding spread" in fidelity
+    assert "Group supervision" not in fidelity
+    published.refresh_from_db()
+    assert published.withdrawn_at is not None
+    assert published.withdrawn_by == world.people["member_manager"]
+    assert published.history.first().history_change_reason.startswith("Withdrawn by")
+    # Its pages are gone, its adoption is kept.
+    for url in urls.values():
+        assert manager.get(url).status_code == 404
+    assert manager.post(urls["withdraw"]).status_code == 404
+    assert published.adoptions.current().count() == 1
