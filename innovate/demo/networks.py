@@ -8,6 +8,8 @@ from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 
+from assessments.models import Scale, ValueKind
+from assessments.services import evidence
 from innovate.demo.people import DEMO_PASSWORD
 from innovate.demo.story import Story
 from networks import services as networks
@@ -124,6 +126,48 @@ ADOPTERS = {
     ),
 }
 
+# The measures of the innovations shared with their measures' statuses: slug: [(stage, name,
+# numeric fields or None for a rated judgement, [(days ago, value or rating)])]. Numeric
+# fields: (unit, direction, baseline, its days ago, target, its days ago (negative: ahead)).
+# Each innovation's latest reading is recent, so the network reads a status for each.
+PERCENT = "per cent"
+MEASURES = {
+    "northshire": [
+        (
+            5,
+            "Children who stay safely at home",
+            (PERCENT, "higher", 78, 700, 90, 100),
+            [(540, 80), (360, 84), (180, 88), (25, 91)],
+        ),
+        (4, "Group case supervision held every week", None, [(210, "on_track"), (30, "on_track")]),
+    ],
+    "southdale": [
+        (2, "Whole-family working in practice", None, [(150, "some_concern"), (15, "on_track")]),
+        (
+            3,
+            "Families with a whole-family plan",
+            (PERCENT, "higher", 20, 240, 70, -120),
+            [(180, 28), (90, 35), (10, 38)],
+        ),
+    ],
+    "eastbrook": [
+        (
+            1,
+            "Multi-disciplinary team in place",
+            None,
+            [(100, "off_track"), (25, "some_concern")],
+        ),
+    ],
+    "riverford": [
+        (
+            3,
+            "Caseloads at a safe level",
+            None,
+            [(200, "on_track"), (80, "off_track"), (35, "off_track")],
+        ),
+    ],
+}
+
 NETWORK_CREATED = 560  # days ago
 SUMMARY = (
     "Multi-disciplinary teams of social workers and adult specialists working with the whole "
@@ -171,6 +215,12 @@ def load_network(today):
         for name, kind, steps in parts:
             for days, step in steps:
                 story.on(today - timedelta(days=days), _step, made, slug, name, kind, step)
+    for slug, measures in MEASURES.items():
+        for stage, name, numeric, readings in measures:
+            first = today - timedelta(days=max(days for days, _value in readings))
+            story.on(first, _measure, made, slug, stage, name, numeric, today)
+            for days, value in readings:
+                story.on(today - timedelta(days=days), _reading, made, slug, name, value)
     created = today - timedelta(days=NETWORK_CREATED)
     story.on(created, _network, made)
     for n, slug in enumerate(s for s in ADOPTERS if s != "northshire"):
@@ -244,6 +294,33 @@ def _step(made, slug, name, kind, step):
             "review_on": on + timedelta(days=90),
         }
     services.move_part(mine[name], kind=step, by=mine["by"], effective_on=on, **fields)
+
+
+def _measure(made, slug, stage, name, numeric, today):
+    mine = made[slug]
+    fields = {"scale": Scale.RATED}
+    if numeric is not None:
+        unit, direction, baseline, baseline_ago, target, target_ago = numeric
+        fields = {
+            "scale": Scale.NUMERIC,
+            "value_kind": ValueKind.PERCENTAGE,
+            "unit": unit,
+            "direction": direction,
+            "baseline_value": baseline,
+            "baseline_on": today - timedelta(days=baseline_ago),
+            "target_value": target,
+            "target_on": today - timedelta(days=target_ago),
+        }
+    mine.setdefault("measures", {})[name] = evidence.define_measure(
+        mine["innovation"], by=mine["by"], stage=stage, name=name, **fields
+    )
+
+
+def _reading(made, slug, name, value):
+    mine = made[slug]
+    measure = mine["measures"][name]
+    number = {"rating": value} if measure.scale == Scale.RATED else {"value": value}
+    evidence.record_reading(measure, by=mine["by"], observed_on=clock.localdate(), **number)
 
 
 def _network(made):
