@@ -26,6 +26,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "innovate.settings")
 os.environ.setdefault("INNOVATE_ALLOW_HTTP", "1")
 os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
+# The writers are forked processes: each opens its own connection, which a pool of
+# connections made before the fork would share between them.
+os.environ.setdefault("DATABASE_POOL", "0")
 
 import django  # noqa: E402
 
