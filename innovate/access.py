@@ -445,6 +445,7 @@ def get_attachment_for(request, pk, need=Role.VIEWER):
 # the members of its current member organisations and the managers of an organisation it has
 # invited. Anyone else gets a 404; of those, whoever lacks the need gets a 403.
 NETWORK_VIEW = "view"  # members of a current member organisation (any role), observers
+NETWORK_PARTS = "parts"  # members of a current member organisation (any role): the parts
 NETWORK_MANAGE = "manage"  # the owner organisation's managers
 NETWORK_MEMBER_MANAGER = "member_manager"  # a current member organisation's manager
 NETWORK_PLATFORM = "platform"  # platform administrators
@@ -453,6 +454,10 @@ NETWORK_REFUSED = {
     NETWORK_VIEW: (
         "Only the people of the network's member organisations and its observers may see "
         "the network's pages."
+    ),
+    NETWORK_PARTS: (
+        "Only the people of the network's member organisations may see the shared parts "
+        "themselves; observers see how many parts are in each stage."
     ),
     NETWORK_MANAGE: "Only a manager of {owner}, which owns the network, may do this.",
     NETWORK_MEMBER_MANAGER: (
@@ -502,6 +507,8 @@ class NetworkStanding:
     def may(self, need):
         if need == NETWORK_VIEW:
             return self.is_member or self.observer is not None
+        if need == NETWORK_PARTS:
+            return self.is_member
         if need == NETWORK_MANAGE:
             return self.is_owner_manager
         if need == NETWORK_MEMBER_MANAGER:

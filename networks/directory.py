@@ -102,11 +102,6 @@ def components_of(model):
     return list(Component.objects.filter(model=model).order_by("kind", "position", "pk"))
 
 
-def adoption_count(model):
-    """How many innovations adopt the model now, whatever each shares. One query."""
-    return Adoption.objects.current().filter(model=model).count()
-
-
 def adoptions_of(innovation):
     """The innovation's current adoptions, with their models and networks. One query."""
     return list(

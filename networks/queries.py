@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import F, OuterRef, Subquery, Window
+from django.db.models import Count, Exists, F, OuterRef, Subquery, Window
 from django.db.models.functions import RowNumber
 
 from assessments.queries.evidence import Position
@@ -32,8 +32,9 @@ from networks.models import (
     levels_from,
 )
 from networks.pooling import pool
+from stages import clock
 from stages import queries as journey
-from stages.models import Innovation, Move, State, stage_names
+from stages.models import Innovation, Move, MoveKind, Part, State, stage_names
 
 SHOWN = levels_from(ShareLevel.STAGES)
 
@@ -101,9 +102,65 @@ class Picture:
         return next(i for i in self.innovations if i.pk == pk)
 
 
-def picture(network, on):
-    """Picture of the network at the end of `on`. Two queries."""
+@dataclass
+class Counts:
+    """How many shared parts of the network stood in each stage and state at the end of `on`,
+    by organisation: `by_organisation` {organisation id: {stage: {state: count}}}, with every
+    stage and state of an organisation that has a part there, and the network's `counts`
+    {stage: {state: count}}."""
+
+    on: date
+    by_organisation: dict = field(default_factory=dict)
+    counts: dict = field(default_factory=journey.empty_counts)
+    total: int = 0
+
+    def in_stages(self, organisation_id):
+        """{stage: count} of the organisation's parts, every stage present."""
+        found = self.by_organisation.get(organisation_id, {})
+        return {n: sum(found.get(n, {}).values()) for n in journey.STAGES}
+
+
+def stage_counts(network, on):
+    """Counts of the network's shared parts at the end of `on`, counted in the database: a part
+    stands where its latest live move dated on or before `on` put it (a part that started
+    later is not counted), as `picture` reads it. One query, whatever the number of parts or
+    moves: each part's latest move is found by walking its moves back from the last one. For
+    today (no move is dated later) that is the part's own position, kept by the write path."""
+    parts = Part.objects.filter(innovation__in=shared_innovations(network).values("pk"))
+    if on >= clock.localdate():
+        parts = parts.annotate(at_stage=F("stage__number"), at_state=F("state"))
+    else:
+        voided = Move.all_objects.filter(voids=OuterRef("pk"))
+        latest = (
+            Move.all_objects.filter(part=OuterRef("pk"), effective_on__lte=on)
+            .exclude(kind=MoveKind.VOID)
+            .filter(~Exists(voided))
+            .order_by("-seq")
+        )
+        parts = parts.annotate(
+            at_stage=Subquery(latest.values("to_stage__number")[:1]),
+            at_state=Subquery(latest.values("to_state")[:1]),
+        ).filter(at_stage__isnull=False)
+    rows = (
+        parts.order_by()
+        .values_list("organisation_id", "at_stage", "at_state")
+        .annotate(parts=Count("pk"))
+    )
+    found = Counts(on)
+    for organisation_id, stage, state, count in rows:
+        mine = found.by_organisation.setdefault(organisation_id, journey.empty_counts())
+        mine[stage][state] += count
+        found.counts[stage][state] += count
+        found.total += count
+    return found
+
+
+def picture(network, on, *, organisation=None):
+    """Picture of the network at the end of `on`: of one member `organisation` (an id) alone
+    where it is given. Two queries."""
     shared = shared_innovations(network)
+    if organisation is not None:
+        shared = shared.filter(organisation_id=organisation)
     innovations = list(
         shared.select_related("organisation").order_by("organisation__name", "title", "pk")
     )

@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
 
-from django.db.models import F, Q, Window
+from django.db.models import Exists, F, OuterRef, Q, Subquery, Sum, Window
 from django.db.models.functions import Lead, RowNumber
 
-from stages.models import Innovation, InnovationStatus, Move, Part, StageVisit, State
+from stages.models import Innovation, InnovationStatus, Move, MoveKind, Part, StageVisit, State
 
 # The innovations whose parts are counted: open ones unless closed ones are asked for.
 COUNTED = {
@@ -254,6 +254,110 @@ def durations_from_visits(organisation, on, *, counted=None):
         times.rewinds += row.rewinds
         times.pauses += row.pauses
     return dict(result)
+
+
+class Standing(NamedTuple):
+    """Where a part stands at the end of a date and its time so far, read from its visits."""
+
+    stage: int
+    state: str
+    cycle: int
+    last_move: str
+    last_move_on: date
+    review_on: date | None
+    days_in_stage: int
+    paused_days: int
+    stopped_days: int
+    rewinds: int
+    pauses: int
+
+
+def with_standing(parts):
+    """The parts (a queryset) annotated with what `standing` reads: their latest visit (from
+    stages.visits, kept by the write path), the sums over all their visits, and the kind and
+    review date of their latest live move. Correlated subqueries on the visits' and the
+    moves' (part, number) and (part, seq) keys: no query of its own, no row per move read."""
+    visits = StageVisit.objects.filter(part=OuterRef("pk"))
+    latest = visits.order_by("-number")
+    # The latest live move, found by walking the part's moves back from its last one (its
+    # (part, seq) key) and stopping at the first that is neither a void nor voided. The parts
+    # are given, so the moves' own filter of withdrawn parts is left out: its joins, and a
+    # join for "voided", would make the planner sort each part's moves, and estimate the query
+    # costly enough to compile it first, which takes longer than running it.
+    voided = Move.all_objects.filter(voids=OuterRef("pk"))
+    move = (
+        Move.all_objects.filter(part=OuterRef("pk"))
+        .exclude(kind=MoveKind.VOID)
+        .filter(~Exists(voided))
+        .order_by("-seq")
+    )
+
+    def total(name):
+        return Subquery(
+            visits.order_by().values("part").annotate(total=Sum(name)).values("total")[:1]
+        )
+
+    return parts.annotate(
+        visit_stage=Subquery(latest.values("stage")[:1]),
+        visit_cycle=Subquery(latest.values("cycle")[:1]),
+        visit_started_on=Subquery(latest.values("started_on")[:1]),
+        visit_last_on=Subquery(latest.values("last_on")[:1]),
+        visit_last_state=Subquery(latest.values("last_state")[:1]),
+        visit_current=Subquery(latest.values("current")[:1]),
+        visits_paused=total("paused_days"),
+        visits_stopped=total("stopped_days"),
+        visits_rewinds=total("rewinds"),
+        visits_pauses=total("pauses"),
+        move_kind=Subquery(move.values("kind")[:1]),
+        move_review_on=Subquery(move.values("review_on")[:1]),
+    )
+
+
+STANDING_FIELDS = [
+    "visit_stage",
+    "visit_cycle",
+    "visit_started_on",
+    "visit_last_on",
+    "visit_last_state",
+    "visit_current",
+    "visits_paused",
+    "visits_stopped",
+    "visits_rewinds",
+    "visits_pauses",
+    "move_kind",
+    "move_review_on",
+]
+
+
+def standing(row, on):
+    """The Standing at the end of `on` of a part read through `with_standing` (a dict of
+    `STANDING_FIELDS`), as `durations` and `latest_moves` would give it; None for a part with
+    no visit, and for one whose latest move is dated after `on`: the visits answer only from
+    a part's latest move on (read the log then). No query."""
+    last_on = row["visit_last_on"]
+    if last_on is None or last_on > on:
+        return None
+    state = row["visit_last_state"]
+    paused, stopped = row["visits_paused"] or 0, row["visits_stopped"] or 0
+    if row["visit_current"]:
+        days = (on - last_on).days
+        if state == State.PAUSED:
+            paused += days
+        elif state != State.ACTIVE:
+            stopped += days
+    return Standing(
+        row["visit_stage"],
+        state,
+        row["visit_cycle"],
+        row["move_kind"],
+        last_on,
+        row["move_review_on"] if state == State.PAUSED else None,
+        (on - row["visit_started_on"]).days,
+        paused,
+        stopped,
+        row["visits_rewinds"] or 0,
+        row["visits_pauses"] or 0,
+    )
 
 
 def fold_durations(organisation, on, *, innovation=None, part=None, counted=None):

@@ -125,16 +125,17 @@ def _decode(cursor):
 
 
 def _page(request, queryset, paging):
-    """(rows of this page, the next page's address or None): `limit` rows with ids after the
-    cursor's, in id order. One query: a row more than the page is read to know whether
-    another page follows."""
+    """(rows of this page, the next page's address or None): `limit` rows (objects, or dicts
+    with "pk") with ids after the cursor's, in id order. One query: a row more than the page
+    is read to know whether another page follows."""
     limit = paging.limit
     rows = list(queryset.filter(pk__gt=_decode(paging.cursor)).order_by("pk")[: limit + 1])
     if len(rows) <= limit:
         return rows, None
     rows = rows[:limit]
+    last = rows[-1]
     params = {k: v for k, v in request.GET.items() if k != "cursor"}
-    params["cursor"] = _encode(rows[-1].pk)
+    params["cursor"] = _encode(last["pk"] if isinstance(last, dict) else last.pk)
     return rows, request.build_absolute_uri(f"{request.path}?{urlencode(params)}")
 
 
@@ -241,18 +242,66 @@ class AsOfPaging(Paging):
 
 
 def _parts_page(request, paging):
-    """(parts of this page with their innovation and lead, the next page's address, the
-    as-of date, {part id: latest live Move}, {part id: PartTimes}). Three queries."""
+    """(parts of this page with their innovation, the next page's address, the as-of date,
+    {part id: PartTimes}). Two queries."""
     token = request.auth
     on = _on(paging.on)
     parts = Part.objects.filter(innovation__in=token_innovations(token).values("pk"))
-    rows, following = _page(request, parts.select_related("innovation", "lead"), paging)
-    # The page's parts as a range of ids, not a list: the database checks a range per move
+    rows, following = _page(request, parts, paging)
+    # The page's parts as a range of ids, not a list: the database checks a range per visit
     # cheaply where it would search a list of hundreds for each.
     page = parts.filter(pk__gte=rows[0].pk, pk__lte=rows[-1].pk) if rows else parts.none()
-    latest = queries.latest_moves(token.organisation_id, on, counted=page) if rows else {}
     times = queries.durations(token.organisation_id, on, counted=page) if rows else {}
-    return rows, following, on, latest, times
+    return rows, following, on, times
+
+
+# A part's own columns on a page of /parts, read as plain values with where it stands.
+PART_VALUES = [
+    "pk",
+    "innovation_id",
+    "innovation__title",
+    "name",
+    "kind",
+    "lead__first_name",
+    "lead__last_name",
+    "lead__username",
+    "next_review_on",
+]
+
+
+def _lead(row):
+    full = f"{row['lead__first_name'] or ''} {row['lead__last_name'] or ''}".strip()
+    return full or row["lead__username"] or ""
+
+
+def _standings_from_log(token, on, rows):
+    """{part id: Standing} of the page's parts at the end of `on`, from the latest moves and
+    the durations folded from the log: for a date before some part's latest move, which the
+    visits cannot answer. Two queries."""
+    parts = Part.objects.filter(
+        innovation__in=token_innovations(token).values("pk"),
+        pk__gte=rows[0]["pk"],
+        pk__lte=rows[-1]["pk"],
+    )
+    latest = queries.latest_moves(token.organisation_id, on, counted=parts)
+    times = queries.fold_durations(token.organisation_id, on, counted=parts)
+    found = {}
+    for pk, move in latest.items():
+        t = times.get(pk)
+        found[pk] = queries.Standing(
+            move.to_stage.number,
+            move.to_state,
+            move.cycle,
+            move.kind,
+            move.effective_on,
+            move.review_on if move.to_state == "paused" else None,
+            queries.days_in_stage(t, on) or 0,
+            sum(s.paused_days for s in t.stages.values()) if t else 0,
+            t.stopped_days if t else 0,
+            t.rewinds if t else 0,
+            t.pauses if t else 0,
+        )
+    return found
 
 
 @api.get("/parts", response=PartPage, url_name="parts", tags=["parts"])
@@ -260,38 +309,55 @@ def parts(request: HttpRequest, paging: Query[AsOfPaging]):
     """Each part with its position at the end of `on` (today when not given): stage, state,
     round (cycle), the days since its current stay in the stage began, and its time paused,
     stopped, rewound and paused in all. A part that started after `on` is left out."""
-    rows, following, on, latest, times = _parts_page(request, paging)
+    # Two queries: the token, and the page's parts with where each stands, read from their
+    # visits; two more for a date before some part's latest move (read from the log). The rows
+    # are built here in the shape of PartRow and sent as they are: validating 500 rows that
+    # this code built would take longer than reading them.
+    token = request.auth
+    on = _on(paging.on)
+    seen = Part.objects.filter(innovation__in=token_innovations(token).values("pk"))
+    rows, following = _page(
+        request,
+        queries.with_standing(seen).values(*PART_VALUES, *queries.STANDING_FIELDS),
+        paging,
+    )
+    standings = {row["pk"]: queries.standing(row, on) for row in rows}
+    if any(
+        found is None and row["visit_last_on"] is not None
+        for row, found in zip(rows, standings.values(), strict=True)
+    ):
+        standings = _standings_from_log(token, on, rows)
+    names = stage_names()
     items = []
-    for part in rows:
-        move = latest.get(part.pk)
-        if move is None:
+    for row in rows:
+        now = standings.get(row["pk"])
+        if now is None:
             continue
-        t = times.get(part.pk)
         items.append(
             {
-                "id": part.pk,
-                "innovation_id": part.innovation_id,
-                "innovation": part.innovation.title,
-                "name": part.name,
-                "kind": part.kind,
-                "lead": _name(part.lead),
+                "id": row["pk"],
+                "innovation_id": row["innovation_id"],
+                "innovation": row["innovation__title"],
+                "name": row["name"],
+                "kind": row["kind"],
+                "lead": _lead(row),
                 "as_of": on,
-                "stage_number": move.to_stage.number,
-                "stage": move.to_stage.name,
-                "state": move.to_state,
-                "cycle": move.cycle,
-                "days_in_stage": queries.days_in_stage(t, on) or 0,
-                "review_on": move.review_on if move.to_state == "paused" else None,
-                "next_review_on": part.next_review_on,
-                "last_move": move.kind,
-                "last_move_on": move.effective_on,
-                "paused_days": sum(s.paused_days for s in t.stages.values()) if t else 0,
-                "stopped_days": t.stopped_days if t else 0,
-                "rewinds": t.rewinds if t else 0,
-                "pauses": t.pauses if t else 0,
+                "stage_number": now.stage,
+                "stage": names[now.stage],
+                "state": now.state,
+                "cycle": now.cycle,
+                "days_in_stage": now.days_in_stage,
+                "review_on": now.review_on,
+                "next_review_on": row["next_review_on"],
+                "last_move": now.last_move,
+                "last_move_on": now.last_move_on,
+                "paused_days": now.paused_days,
+                "stopped_days": now.stopped_days,
+                "rewinds": now.rewinds,
+                "pauses": now.pauses,
             }
         )
-    return {"items": items, "next": following}
+    return api.create_response(request, {"items": items, "next": following}, status=200)
 
 
 # --- Durations ----------------------------------------------------------------------------
@@ -321,7 +387,7 @@ def durations(request: HttpRequest, paging: Query[AsOfPaging]):
     and the stays (a stay ends when the stage or the round changes; a pause does not end it).
     Stopped days belong to no stage: they are on each part's row of /parts. The page holds
     `limit` parts, so it may hold more rows than that."""
-    rows, following, on, _latest, times = _parts_page(request, paging)
+    rows, following, on, times = _parts_page(request, paging)
     names = stage_names()
     items = []
     for part in rows:

@@ -1,9 +1,10 @@
-"""A network's views, read across its member organisations: the wheel with every shared part
-(as of any date), time in each stage pooled across the network, the adoptions' fidelity, what
-moved since a date, a model's page, the CSV files of each, and the anonymised public summary.
-Every read goes through networks.queries.shared_innovations; observers see counts, never a
-part, and every count under 3 that would single out an organisation's part is "fewer than 3"
-for them."""
+"""A network's views, read across its member organisations: the wheel with how many shared
+parts are in each stage and state, by organisation, and each member organisation's page with
+its shared parts (as of any date), time in each stage pooled across the network, the
+adoptions' fidelity, what moved since a date, a model's page, the CSV files of each, and the
+anonymised public summary. Every read goes through networks.queries.shared_innovations;
+observers see counts, never a part, and every count under 3 that would single out an
+organisation's part is "fewer than 3" for them."""
 
 import hashlib
 from datetime import timedelta
@@ -12,10 +13,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
-from innovate.access import NETWORK_VIEW, get_network_for, get_shared_model_for, may_manage_model
+from innovate.access import (
+    NETWORK_PARTS,
+    NETWORK_VIEW,
+    get_network_for,
+    get_shared_model_for,
+    may_manage_model,
+)
 from innovate.caching import TIMEOUT
 from innovate.csv import csv_lines
 from innovate.http import HttpRequest, respond
@@ -42,13 +51,32 @@ def _key(network, name, members, *parts):
 
 
 def _picture(network, members, on):
-    """The network's Picture at the end of `on` with its measures' statuses, cached."""
+    """The network's Picture at the end of `on`: every shared part, cached."""
+    return cache.get_or_set(
+        _key(network, "picture", members, on),
+        lambda: queries.picture(network, on),
+        TIMEOUT,
+    )
 
-    def compute():
-        found = queries.picture(network, on)
-        return found, queries.measure_statuses(found)
 
-    return cache.get_or_set(_key(network, "picture", members, on), compute, TIMEOUT)
+def _counts(network, members, on):
+    """The network's Counts at the end of `on`, cached."""
+    return cache.get_or_set(
+        _key(network, "counts", members, on),
+        lambda: queries.stage_counts(network, on),
+        TIMEOUT,
+    )
+
+
+def _html(request, key, template, context):
+    """The HTML of `template` rendered with `context()`, kept under `key` (a `_key`, which
+    changes with every change the network's pages show). It must hold nothing of the visitor's
+    own: no form, no CSRF token, no message."""
+    found = cache.get(key)
+    if found is None:
+        found = render_to_string(template, context(), request)
+        cache.set(key, found, TIMEOUT)
+    return mark_safe(found)  # rendered by the template engine, which escaped it
 
 
 def _durations(network, members, on):
@@ -78,21 +106,49 @@ def _common(network, standing, form, **context):
     }
 
 
-def organisation_rows(found, members, observer):
-    """[(organisation name, [count in each stage], total)], every current member's, counts
-    suppressed for observers."""
+def organisation_rows(counts, members, observer):
+    """[(organisation id, name, [(count in each stage, [(count, state) paused or stopped])],
+    total)], every current member's, counts suppressed for observers."""
     rows = []
     for member in members:
-        counts = found.by_organisation.get(member.organisation_id, {})
-        cells = [shown(counts.get(n, 0), observer=observer) for n in range(1, 7)]
-        total = sum(counts.values())
-        rows.append((member.organisation.name, cells, shown(total, observer=observer)))
+        mine = counts.by_organisation.get(member.organisation_id)
+        cells = []
+        for n in range(1, 7):
+            here = mine[n] if mine else {}
+            others = [
+                (shown(here.get(state, 0), observer=observer), State(state).label.lower())
+                for state in (State.PAUSED, State.STOPPED)
+                if here.get(state, 0)
+            ]
+            cells.append((shown(sum(here.values()), observer=observer), others))
+        total = sum(counts.in_stages(member.organisation_id).values())
+        rows.append(
+            (
+                member.organisation_id,
+                member.organisation.name,
+                cells,
+                shown(total, observer=observer),
+            )
+        )
     return rows
 
 
+def stage_state_rows(counts, observer):
+    """[(stage number, name, [count in each state], total)] of the whole network."""
+    return [
+        (
+            number,
+            name,
+            [shown(counts.counts[number][s], observer=observer) for s in State.values],
+            shown(sum(counts.counts[number].values()), observer=observer),
+        )
+        for number, name in stage_names().items()
+    ]
+
+
 def network_wheel(found, title, observer):
-    """The wheel: a numbered marker per part for members; for observers the number of parts
-    in each stage and state, with counts under 3 shown as fewer than 3."""
+    """The wheel of a few parts: a numbered marker per part for members; for observers the
+    number of parts in each stage and state, with counts under 3 shown as fewer than 3."""
     if observer:
         return aggregate_wheel_svg(
             found.counts, title=title, id_prefix="network-wheel", suppress=True
@@ -107,28 +163,74 @@ def network_wheel(found, title, observer):
 @require_GET
 @login_required
 def wheel(request: HttpRequest, pk):
+    """The network's wheel: how many shared parts are in each stage and state, and a table
+    of them by organisation. The parts themselves are on each organisation's page (for
+    members): a network of twenty organisations shares thousands."""
     network, standing = get_network_for(request, pk, NETWORK_VIEW)
     form = NetworkDateForm(request.GET)
     on = form.on_date
     members = queries.members(network)
-    found, statuses = _picture(network, members, on)
     observer = standing.is_observer
-    names = _names(members)
-    title = f"Shared parts of {network.name}'s member organisations on the wheel, " + _when(
-        on, form.today
+    context = _common(network, standing, form)
+
+    def body():
+        counts = _counts(network, members, on)
+        title = f"Shared parts of {network.name}'s member organisations on the wheel, " + _when(
+            on, form.today
+        )
+        return {
+            **context,
+            "wheel": aggregate_wheel_svg(
+                counts.counts, title=title, id_prefix="network-wheel", suppress=observer
+            ),
+            "stage_names": stage_names(),
+            "states": State.labels,
+            "organisations": organisation_rows(counts, members, observer),
+            "stages": stage_state_rows(counts, observer),
+            "total": shown(counts.total, observer=observer),
+        }
+
+    context["body"] = _html(
+        request,
+        _key(network, "wheel-html", members, on, observer),
+        "networks/wheel.html#body",
+        body,
     )
-    numbered = list(enumerate(found.parts, start=1))
+    return respond(request, "networks/wheel.html", context, partial="results")
+
+
+@require_GET
+@login_required
+def organisation(request: HttpRequest, pk, organisation_pk):
+    """One member organisation's shared innovations and their parts, on a wheel and in a
+    table, with their measures' statuses where it shares them: for members, as of any date."""
+    network, standing = get_network_for(request, pk, NETWORK_PARTS)
+    form = NetworkDateForm(request.GET)
+    on = form.on_date
+    members = queries.members(network)
+    member = next((m for m in members if m.organisation_id == organisation_pk), None)
+    if member is None:
+        raise Http404("No such page")
+
+    def compute():
+        found = queries.picture(network, on, organisation=organisation_pk)
+        return found, queries.measure_statuses(found)
+
+    found, statuses = cache.get_or_set(
+        _key(network, "organisation", members, on, organisation_pk), compute, TIMEOUT
+    )
+    title = f"Shared parts of {member.organisation.name} on the wheel, " + _when(on, form.today)
     names_of_stages = stage_names()
+    by_innovation = {}
+    for number, part in enumerate(found.parts, start=1):
+        by_innovation.setdefault(part.innovation_id, []).append(
+            (number, part, names_of_stages[part.stage])
+        )
     innovations = [
         {
             "innovation": innovation,
-            "organisation": names.get(innovation.organisation_id, ""),
             "level": ShareLevel(innovation.share_level).label,
-            "parts": [
-                (number, p, names_of_stages[p.stage])
-                for number, p in numbered
-                if p.innovation_id == innovation.pk
-            ],
+            "parts": by_innovation.get(innovation.pk, []),
             "statuses": statuses.get(innovation.pk, []),
         }
         for innovation in found.innovations
@@ -137,13 +239,12 @@ def wheel(request: HttpRequest, pk):
         network,
         standing,
         form,
-        wheel=network_wheel(found, title, observer),
-        stage_names=stage_names(),
-        organisations=organisation_rows(found, members, observer),
-        innovations=[] if observer else innovations,
-        total=shown(len(found.parts), observer=observer),
+        member=member,
+        wheel=network_wheel(found, title, False),
+        innovations=innovations,
+        total=len(found.parts),
     )
-    return respond(request, "networks/wheel.html", context, partial="results")
+    return respond(request, "networks/organisation.html", context, partial="results")
 
 
 def _days(value):
@@ -256,7 +357,7 @@ def model(request: HttpRequest, pk, model_pk):
     form = NetworkDateForm(request.GET)
     members = queries.members(network)
     (model_fidelity,) = queries.fidelity(network, model=shared_model)
-    found, _statuses = _picture(network, members, form.on_date)
+    found = _picture(network, members, form.on_date)
     parts = queries.model_parts(found, model_fidelity)
     observer = standing.is_observer
     organisations = _names(members)
@@ -361,14 +462,17 @@ def export_wheel(request: HttpRequest, pk):
     form = NetworkDateForm(request.GET)
     on = form.on_date
     members = queries.members(network)
-    found, statuses = _picture(network, members, on)
     names = stage_names()
     if standing.is_observer:
         header = ["Organisation", *(f"{n}. {name}" for n, name in names.items()), "Parts"]
         rows = [
-            [name, *cells, total] for name, cells, total in organisation_rows(found, members, True)
+            [name, *(count for count, _states in cells), total]
+            for _pk, name, cells, total in organisation_rows(
+                _counts(network, members, on), members, True
+            )
         ]
         return _csv(network, "wheel", on, header, rows)
+    found = _picture(network, members, on)
     organisations = _names(members)
     levels = {i.pk: ShareLevel(i.share_level).label for i in found.innovations}
     header = [
@@ -495,16 +599,16 @@ def public_summary(request: HttpRequest, token):
     )
     today = timezone.localdate()
     members = queries.members(network)
-    found, _statuses = _picture(network, members, today)
+    found = _counts(network, members, today)
     pooled = _durations(network, members, today)
     labels = anonymous_labels(m.organisation_id for m in members)
     organisations = []
     for member in sorted(members, key=lambda m: labels[m.organisation_id]):
-        counts = found.by_organisation.get(member.organisation_id, {})
+        counts = found.in_stages(member.organisation_id)
         organisations.append(
             (
                 labels[member.organisation_id],
-                [shown(counts.get(n, 0), observer=True) for n in range(1, 7)],
+                [shown(counts[n], observer=True) for n in range(1, 7)],
                 shown(sum(counts.values()), observer=True),
             )
         )
@@ -527,7 +631,7 @@ def public_summary(request: HttpRequest, token):
         "stage_names": names,
         "medians": medians,
         "models": models,
-        "total": shown(len(found.parts), observer=True),
+        "total": shown(found.total, observer=True),
         "member_count": len(members),
         "today": today,
     }

@@ -10,6 +10,11 @@ urlpatterns = [
     path("networks/", views.network_list, name="list"),
     path("networks/new/", views.network_create, name="create"),
     path("networks/<int:pk>/", reading.wheel, name="wheel"),
+    path(
+        "networks/<int:pk>/organisations/<int:organisation_pk>/",
+        reading.organisation,
+        name="organisation",
+    ),
     path("networks/<int:pk>/durations/", reading.durations, name="durations"),
     path("networks/<int:pk>/changes/", reading.changes, name="changes"),
     path("networks/<int:pk>/fidelity/", reading.fidelity, name="fidelity"),

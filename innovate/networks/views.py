@@ -47,7 +47,7 @@ from innovate.networks.forms import (
 )
 from innovate.networks.links import network_home
 from innovate.people.forms import AcceptForm
-from networks import directory, services
+from networks import directory, queries, services
 from networks.models import NetworkMember, Observer, SummaryState
 from stages.models import Organisation, Role
 from stages.people import name_of
@@ -576,7 +576,10 @@ def withdraw_model(request: HttpRequest, pk: int, model_pk: int):
             "are kept.",
         )
         return see_other("networks:fidelity", network.pk)
-    context = {"network": network, "model": model, "adoptions": directory.adoption_count(model)}
+    # Only the adoptions the network may see are counted: the others are their own
+    # organisations' business.
+    (found,) = queries.fidelity(network, model=model)
+    context = {"network": network, "model": model, "adoptions": len(found.adoptions)}
     return respond(request, "networks/withdraw_model.html", context)
 
 

@@ -394,6 +394,8 @@ EXPECTED = {
     # its observer read them; the platform administrator and the invited organisation's
     # manager know the network but may not read it; an organisation that left finds nothing.
     "networks:wheel": ("get", NETWORK),
+    # One member organisation's shared parts: observers read counts, never a part.
+    "networks:organisation": ("get", {**NETWORK, "observer": 403}),
     "networks:durations": ("get", NETWORK),
     "networks:changes": ("get", NETWORK),
     "networks:fidelity": ("get", NETWORK),
@@ -668,6 +670,7 @@ def network(organisation, other_organisation, manager, world):
     )
     network_services.accept_observer_invitation(token)
     world["network"] = found.pk
+    world["network_organisation"] = organisation.pk
     _network_fresh(world, found, manager, other_organisation)
     theirs = InnovationFactory(organisation=eastmere, title="Eastmere family safeguarding")
     model = network_services.publish_model(
@@ -763,6 +766,8 @@ def kwargs_for(name, ids):
         return {"pk": ids["network"], "model_pk": ids["network_model"]}
     if name == "networks:withdraw-model":
         return {"pk": ids["network"], "model_pk": ids["withdrawable_model"]}
+    if name == "networks:organisation":
+        return {"pk": ids["network"], "organisation_pk": ids["network_organisation"]}
     if name == "networks:public-summary":
         return {"token": ids["summary_token"]}
     if namespace == "networks" and short not in {"list", "create"}:

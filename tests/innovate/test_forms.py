@@ -48,6 +48,7 @@ NOT_FREE_TEXT = {
     ("NetworkForm", "name"): "the name of a network of organisations",
     ("ObserverForm", "name"): "the observer's own name",
     ("PublishForm", "name"): "the name of a published model: Family Safeguarding",
+    ("ComponentForm", "name"): "the name of a model's component: Group case supervision",
     ("SearchForm", "q"): "a search, never saved",
 }
 

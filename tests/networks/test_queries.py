@@ -6,6 +6,7 @@ from collections import defaultdict
 from datetime import date
 
 import pytest
+import time_machine
 
 from networks import queries
 from networks.pooling import Spread
@@ -152,3 +153,45 @@ def test_only_shared_innovations_of_current_members_are_read(hand_built):
         "B hub innovation",
         "C only innovation",
     ]
+
+
+def plain_positions(names, on):
+    """{part name: (stage, state)} at the end of `on`, by hand: its last live move dated on or
+    before it; a part that had not started is absent."""
+    found = {}
+    for name in names:
+        moves = [
+            m
+            for m in Move.objects.filter(part__name=name, effective_on__lte=on).order_by("seq")
+            if m.kind != "void" and not Move.objects.filter(voids=m).exists()
+        ]
+        if moves:
+            found[name] = (moves[-1].to_stage.number, moves[-1].to_state)
+    return found
+
+
+@pytest.mark.parametrize(
+    "on", [date(2023, 12, 31), date(2024, 1, 1), date(2024, 2, 10), date(2024, 4, 1), ON]
+)
+def test_the_counts_in_each_stage_and_state_agree_with_a_plain_fold(hand_built, on):
+    """Counted in the database, by organisation: today from the parts' own positions, on an
+    earlier date from their moves (B hub's voided advance of 10 February is not counted)."""
+    network, orgs = hand_built
+    seen = {name: key for key, level, name, _ in JOURNEYS if level != "nothing" and key != "D"}
+    expected = {}
+    for name, (stage, state) in plain_positions(seen, on).items():
+        mine = expected.setdefault(orgs[seen[name]].pk, {})
+        mine[(stage, state)] = mine.get((stage, state), 0) + 1
+    with time_machine.travel(ON, tick=False):
+        counts = queries.stage_counts(network, on)
+    found = {
+        organisation_id: {
+            (stage, state): n
+            for stage, states in by_stage.items()
+            for state, n in states.items()
+            if n
+        }
+        for organisation_id, by_stage in counts.by_organisation.items()
+    }
+    assert found == expected
+    assert counts.total == sum(sum(mine.values()) for mine in expected.values())

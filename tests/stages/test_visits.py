@@ -144,6 +144,42 @@ class RandomJourneyTests(TestCase):
             )
             assert part.review_on == (last.review_on if last.to_state == "paused" else None)
 
+    @settings(max_examples=30, deadline=None, database=None)
+    @given(journeys, st.integers(0, 60))
+    def test_where_a_part_stands_read_from_its_visits_is_what_the_log_gives(self, parts, later):
+        last = max(self.walk(journey, f"Part {n}") for n, journey in enumerate(parts))
+        for on in (last, last + timedelta(days=later)):
+            rows = queries.with_standing(Part.objects.filter(organisation=self.organisation))
+            found = {
+                row["pk"]: queries.standing(row, on)
+                for row in rows.values("pk", *queries.STANDING_FIELDS)
+            }
+            folded = queries.fold_durations(self.organisation, on)
+            expected = {}
+            for pk, move in queries.latest_moves(self.organisation, on).items():
+                times = folded[pk]
+                expected[pk] = (
+                    move.to_stage.number,
+                    move.to_state,
+                    move.cycle,
+                    move.kind,
+                    move.effective_on,
+                    move.review_on if move.to_state == "paused" else None,
+                    (on - times.visits[-1].started_on).days,
+                    sum(s.paused_days for s in times.stages.values()),
+                    times.stopped_days,
+                    times.rewinds,
+                    times.pauses,
+                )
+            assert {pk: tuple(s) for pk, s in found.items()} == expected
+
+
+def test_a_date_before_a_parts_latest_move_is_not_read_from_its_visits(organisation, journey):
+    rows = queries.with_standing(Part.objects.filter(pk=journey.pk))
+    (row,) = rows.values("pk", *queries.STANDING_FIELDS)
+    assert queries.standing(row, date(2024, 3, 31)) is None
+    assert queries.standing(row, date(2024, 4, 1)).last_move == "rewind"
+
 
 @pytest.fixture
 def journey(organisation, innovation, leader):

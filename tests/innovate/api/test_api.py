@@ -106,6 +106,26 @@ def test_parts_carry_their_position_now_and_as_of_a_date(world, secret):
     assert (then["last_move"], then["review_on"]) == ("advance", None)
 
 
+def test_a_part_whose_latest_move_was_voided_stands_where_the_move_before_put_it(
+    world, secret, leader
+):
+    make_move(world["north"], "void", by=leader, on=D(2024, 3, 2))
+    with time_machine.travel(datetime.datetime(2024, 4, 1, 12, tzinfo=datetime.UTC)):
+        (now,) = every_row("parts", secret)
+    assert (now["stage_number"], now["state"], now["last_move"], now["last_move_on"]) == (
+        2,
+        "active",
+        "advance",
+        "2024-02-01",
+    )
+    assert (now["days_in_stage"], now["paused_days"], now["pauses"], now["review_on"]) == (
+        60,
+        0,
+        0,
+        None,
+    )
+
+
 def test_a_part_that_started_after_the_date_is_absent(world, secret):
     assert every_row("parts", secret, on="2023-12-31") == []
 
@@ -369,12 +389,12 @@ def _grow(innovation, leader, facilitator, n):
     return parts
 
 
-# Authenticating the token is one query; the page's rows one more; positions and durations
-# one each.
+# Authenticating the token is one query; the page's rows one more (a part's position and
+# durations read with it, from its visits); the durations of a page's parts one more.
 QUERIES = {
     "innovations": 2,
-    "parts": 4,
-    "durations": 4,
+    "parts": 2,
+    "durations": 3,
     "moves": 2,
     "measures": 2,
     "readings": 2,
@@ -400,3 +420,7 @@ def test_each_page_runs_a_fixed_number_of_queries(
         if endpoint in {"parts", "measures"}:
             text = response.content.decode()
             assert all(part.name in text for part in parts), endpoint
+    # A date before the parts' latest moves is read from the log: two queries more.
+    with django_assert_num_queries(QUERIES["parts"] + 2):
+        response = api_get("parts", secret, on="2024-03-15")
+    assert [row["state"] for row in response.json()["items"]] == ["paused"] * n

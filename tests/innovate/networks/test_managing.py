@@ -420,7 +420,12 @@ def test_withdrawing_a_model_explains_what_happens_and_takes_it_off_the_network(
     manager = as_(client, world.people["member_manager"])
     text = manager.get(urls["withdraw"]).content.decode()
     assert "Withdraw Family Safeguarding" in text
-    assert "the 1 innovation that adopts it stays linked to it" in text
+    # Northshire's adoption is counted once Northshire shares its innovation.
+    assert "every innovation that adopts it (none shared with the network now)" in text
+    adopter = published.adoptions.get().innovation
+    services.set_sharing(adopter, world.network, "stages", by=world.people["network_owner_manager"])
+    text = manager.get(urls["withdraw"]).content.decode()
+    assert "every innovation that adopts it (1 shared with the network now) stays linked" in text
     assert "no organisation can adopt it from now" in text
 
     response = manager.post(urls["withdraw"])

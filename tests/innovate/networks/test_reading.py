@@ -3,6 +3,7 @@ that withdrawing consent takes an innovation out of every page, file, count and 
 the small-number suppression for observers, the public summary, and the same number of
 queries for a network of 2 organisations and of 20."""
 
+import re
 from datetime import date
 
 import pytest
@@ -28,13 +29,13 @@ TODAY = date(2025, 6, 30)
 
 # Each thing a network page shows of one innovation, and the level from which it shows it.
 THINGS = [
-    "wheel: its part",
+    "organisation page: its part",
     "wheel file: its part",
     "wheel: counted",
     "time in stage: its stay",
     "what moved: its move",
     "what moved: the reason",
-    "wheel: its measure's status",
+    "organisation page: its measure's status",
     "fidelity: its adoption",
     "model page: its part",
 ]
@@ -89,8 +90,10 @@ def spread(db):
 def _pages(client, spread):
     network = spread["network"]
     since = {"since": "2025-01-01"}
+    organisation = [network.pk, spread["adopted"].organisation_id]
     return {
         "wheel": client.get(reverse("networks:wheel", args=[network.pk])),
+        "organisation page": client.get(reverse("networks:organisation", args=organisation)),
         "wheel file": client.get(reverse("networks:export-wheel", args=[network.pk])),
         "time in stage": client.get(reverse("networks:durations", args=[network.pk])),
         "what moved": client.get(reverse("networks:changes", args=[network.pk]), since),
@@ -109,14 +112,17 @@ def _seen(client, spread):
     pages = {name: _text(response) for name, response in _pages(client, spread).items()}
     # The rationale's words are the organisation's own, at every level.
     assert not any("Waiting for the new practice lead." in page for page in pages.values())
+    # The network's wheel counts the parts; each organisation's page shows them.
+    assert "Armley hub" not in pages["wheel"]
+    shown = pages["organisation page"]
     return [
-        "Armley hub" in pages["wheel"],
+        "Armley hub" in shown,
         "Armley hub" in pages["wheel file"],
         "1 shared part," in pages["wheel"],
         "1 stay" in pages["time in stage"],
         "Armley hub" in pages["what moved"],
         "Planned pause" in pages["what moved"],
-        "Families with a whole-family plan" in pages["wheel"] and "no target" in pages["wheel"],
+        "Families with a whole-family plan" in shown and "no target" in shown,
         "Family Safeguarding in Leeds" in pages["fidelity"],
         "Armley hub" in pages["model page"],
     ]
@@ -155,7 +161,9 @@ def test_a_withdrawn_innovation_is_seen_nowhere(client, spread):
 def test_the_picture_as_of_a_date_shows_where_the_parts_stood_then(client, spread):
     share(spread["network"], spread["adopted"], "stages", by=spread["adopter_leader"])
     client.force_login(spread["viewer"])
-    url = reverse("networks:wheel", args=[spread["network"].pk])
+    url = reverse(
+        "networks:organisation", args=[spread["network"].pk, spread["adopted"].organisation_id]
+    )
     then = _text(client.get(url, {"on": "2025-02-01"}))
     now = _text(client.get(url))
     before = _text(client.get(url, {"on": "2025-01-05"}))
@@ -163,18 +171,24 @@ def test_the_picture_as_of_a_date_shows_where_the_parts_stood_then(client, sprea
     assert "2. Designing" in now and "Paused" in now
     assert "Armley hub" not in before
     assert "As of 1 February 2025" in then
+    wheel = reverse("networks:wheel", args=[spread["network"].pk])
+    assert "0 shared parts" in _text(client.get(wheel, {"on": "2025-01-05"}))
+    assert "1 shared part," in _text(client.get(wheel, {"on": "2025-02-01"}))
 
 
 @time_machine.travel(TODAY, tick=False)
 def test_a_date_in_the_future_is_refused_by_name_and_the_page_shows_today(client, spread):
     share(spread["network"], spread["adopted"], "stages", by=spread["adopter_leader"])
     client.force_login(spread["viewer"])
-    response = client.get(
-        reverse("networks:wheel", args=[spread["network"].pk]), {"on": "2030-01-01"}
-    )
-    text = _text(response)
-    assert response.status_code == 200
-    assert "The date must be today or in the past" in text
+    for name, args in (
+        ("networks:wheel", [spread["network"].pk]),
+        ("networks:organisation", [spread["network"].pk, spread["adopted"].organisation_id]),
+    ):
+        response = client.get(reverse(name, args=args), {"on": "2030-01-01"})
+        text = _text(response)
+        assert response.status_code == 200
+        assert "The date must be today or in the past" in text
+        assert "1 shared part, today" in text
     assert "Armley hub" in text and "2. Designing" in text
 
 
@@ -225,9 +239,19 @@ def counted(db):
     return network, viewer, observer_of(network, by=manager)
 
 
+def viewer_small(network):
+    return network.members.get(organisation__name="Small Borough").organisation_id
+
+
 def _organisation_row(text, name):
-    row = text.split(f'<th scope="row" class="govuk-table__header">{name}</th>')[1]
-    return [cell.split(">")[1] for cell in row.split("</tr>")[0].split("</td>")[:-1]]
+    """The cells of the organisation's row (its name a link or not), each cell's first words."""
+    row = re.search(
+        rf'<th scope="row" class="govuk-table__header">(?:<a [^>]*>)?{name}(?:</a>)?</th>'
+        r"(.*?)</tr>",
+        text,
+        re.S,
+    )
+    return [cell.split("<")[0] for cell in re.findall(r"<td[^>]*>(.*?)</td>", row.group(1))]
 
 
 @time_machine.travel(TODAY, tick=False)
@@ -280,10 +304,16 @@ def test_observers_see_counts_under_three_as_fewer_than_three_and_no_part(client
     assert "Small Borough,0,fewer than 3,0,0,0,0,fewer than 3" in csv
     assert "Hub S1" not in csv
 
+    small = reverse("networks:organisation", args=[network.pk, viewer_small(network)])
+    assert client.get(small).status_code == 403
+
     client.force_login(viewer)
     text = client.get(url).content.decode()
     assert _organisation_row(text, "Small Borough") == ["0", "2", "0", "0", "0", "0", "2"]
-    assert "Hub S1" in text and "Hub L3" in text
+    assert "Hub S1" not in text
+    assert f'href="{small}"' in text
+    text = client.get(small).content.decode()
+    assert "Hub S1" in text and "Hub S2" in text and "Hub L3" not in text
     durations = client.get(reverse("networks:durations", args=[network.pk])).content.decode()
     assert "31 days, 2 stays" in durations
 
@@ -364,3 +394,40 @@ def test_what_moved_counts_each_stage_transition_and_observers_read_under_three_
     ]
     assert _organisation_row(text, "Small Borough") == ["1"]
     assert "Hub S1" in text and "Hub L2" in text
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_an_organisations_page_is_only_of_a_current_member(client, spread):
+    """Another organisation's id, one that left and one that does not exist find no page."""
+    network = spread["network"]
+    share(network, spread["adopted"], "stages", by=spread["adopter_leader"])
+    stranger = organisation("Nowhere Council")
+    client.force_login(spread["viewer"])
+    for organisation_id in (stranger.pk, 999_999):
+        url = reverse("networks:organisation", args=[network.pk, organisation_id])
+        assert client.get(url).status_code == 404
+    mine = reverse("networks:organisation", args=[network.pk, spread["adopted"].organisation_id])
+    assert client.get(mine).status_code == 200
+    leave(network, spread["adopted"].organisation, by=spread["adopter_leader"])
+    assert client.get(mine).status_code == 404
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_a_move_of_any_members_part_is_on_the_wheel_and_its_organisations_page_at_once(
+    client, spread
+):
+    """The wheel is kept rendered under every member's version: a move rebuilds it."""
+    network = spread["network"]
+    share(network, spread["adopted"], "stages", by=spread["adopter_leader"])
+    client.force_login(spread["viewer"])
+    wheel = reverse("networks:wheel", args=[network.pk])
+    page = reverse("networks:organisation", args=[network.pk, spread["adopted"].organisation_id])
+    assert _organisation_row(_text(client.get(wheel)), "Leeds City Council")[:3] == ["0", "1", "0"]
+    paused = '<td class="govuk-table__cell">Paused</td>'
+    assert paused in _text(client.get(page))
+    part = Part.objects.get(name="Armley hub")
+    make_move(part, "resume", by=spread["adopter_leader"], on=TODAY)
+    make_move(part, "advance", by=spread["adopter_leader"], on=TODAY)
+    assert _organisation_row(_text(client.get(wheel)), "Leeds City Council")[:3] == ["0", "0", "1"]
+    text = _text(client.get(page))
+    assert "3. Developing" in text and paused not in text
