@@ -50,6 +50,27 @@ TARGETS = [
     # Not cached: each request reads its page of 500 parts afresh, as a page right after a
     # write does, so it is held to the same target as the dashboard right after a write.
     ("single", "API parts", "one client: median ≤ 60 ms a page", lambda r: r["median_ms"] <= 60),
+    # The network's pages, read by a member organisation's manager and by an observer: within
+    # the targets of the pages.
+    *[
+        target
+        for page in (
+            "network wheel",
+            "network wheel (observer)",
+            "network durations",
+            "network organisation",
+        )
+        for target in (
+            (
+                "warm",
+                page,
+                "throughput ≥ 0.10 of the bare view's (wrk)",
+                lambda r: (r.get("rps_vs_bare") or 0) >= 0.10,
+            ),
+            ("warm", page, "HTML ≤ 100 KB", lambda r: r["bytes"] <= 100 * 1024),
+            ("single", page, "one client: median ≤ 60 ms", lambda r: r["median_ms"] <= 60),
+        )
+    ],
 ]
 MIXED_TARGET_RPS = 3 * 13.5
 

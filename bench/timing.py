@@ -369,7 +369,7 @@ def run(args):
     network = pick_network()
     if network is not None:
         # A manager of one of the largest network's members, and its observer.
-        reader = (
+        place = (
             Membership.objects.filter(
                 organisation__network_places__network=network,
                 organisation__network_places__left_at__isnull=True,
@@ -379,12 +379,18 @@ def run(args):
             .select_related("user")
             .order_by("organisation__slug")
             .first()
-            .user
         )
+        reader = place.user
         observer = network.observers.select_related("user").first()
         pages["network wheel"] = f"/networks/{network.pk}/"
         pages["network durations"] = f"/networks/{network.pk}/durations/"
-        cookies["network wheel"] = cookies["network durations"] = session_cookie(reader)
+        # One organisation's shared parts: where a member reads the parts themselves.
+        pages["network organisation"] = (
+            f"/networks/{network.pk}/organisations/{place.organisation_id}/"
+        )
+        reader_cookie = session_cookie(reader)
+        for name in ("network wheel", "network durations", "network organisation"):
+            cookies[name] = reader_cookie
         if observer is not None:
             pages["network wheel (observer)"] = f"/networks/{network.pk}/"
             cookies["network wheel (observer)"] = session_cookie(observer.user)

@@ -72,6 +72,7 @@ def test_the_generator_timing_and_load_scripts_run_on_small_organisations(bench_
         "network wheel",
         "network durations",
         "network wheel (observer)",
+        "network organisation",
     }
     for row in [*timing["results"]["warm"], *timing["results"]["cold"]]:
         assert row["errors"] == 0, row
