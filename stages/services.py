@@ -532,94 +532,106 @@ def move_part(
     today = today or clock.localdate()
     effective_on = effective_on or today
     rationale = (rationale or "").strip()
-    with transaction.atomic():
-        locked = Part.objects.select_for_update(of=("self",)).get(pk=part.pk)
-        if expected_version is not None and locked.version != expected_version:
-            raise MoveConflict(locked, latest_move(locked))
-        # A part's version counts its moves.
-        if locked.version >= settings.MAX_MOVES_PER_PART:
-            raise MoveRefused(
-                f"{locked.name} has {locked.version:,} moves, the most a part may have: no more "
-                "can be recorded. Add a new part to carry its journey on.",
-                "kind",
-            )
-        live = list(
-            Move.objects.live()
-            .filter(part=locked)
-            .select_related("from_stage", "to_stage")
-            .order_by("seq")
-        )
-        latest = live[-1] if live else None
-        current = locked.position
-        stages = stages_by_number()
-        voided = None
-        if kind == MoveKind.VOID:
-            if latest is None or latest.kind == MoveKind.START:
+    inserting = False
+    try:
+        with transaction.atomic():
+            # The stage is not joined here: a join would be judged again against the stage
+            # the part had before a concurrent move, and find no row.
+            locked = Part.objects.select_for_update(of=("self",)).get(pk=part.pk)
+            if expected_version is not None and locked.version != expected_version:
+                raise MoveConflict(locked, latest_move(locked))
+            # A part's version counts its moves.
+            if locked.version >= settings.MAX_MOVES_PER_PART:
                 raise MoveRefused(
-                    "There is no move to void: a part's start cannot be voided.", "kind"
+                    f"{locked.name} has {locked.version:,} moves, the most a part may have: no "
+                    "more can be recorded. Add a new part to carry its journey on.",
+                    "kind",
                 )
-            rules.check_reason(kind, reason, rationale)
-            if review_on is not None:
-                raise MoveRefused("A date to revisit belongs only to a pause.", "review_on")
-            voided = latest
-            new = Position(voided.from_stage.number, voided.from_state, voided.from_cycle)
-        else:
-            new = rules.next_position(
-                current,
-                kind,
-                to_stage,
-                names=names_of(stages),
-                reason=reason,
-                rationale=rationale,
-                review_on=review_on,
-                effective_on=effective_on,
+            live = list(
+                Move.objects.live()
+                .filter(part=locked)
+                .select_related("from_stage", "to_stage")
+                .order_by("seq")
             )
-        rules.check_effective_on(
-            effective_on,
-            today=today,
-            latest=(latest.get_kind_display(), latest.effective_on) if latest else None,
-        )
-        seq = locked.version + 1
-        try:
-            with transaction.atomic():
-                move = Move.objects.create(
-                    organisation_id=locked.organisation_id,
-                    part=locked,
-                    seq=seq,
-                    kind=kind,
-                    from_stage=locked.stage,
-                    to_stage=stages[new.stage],
-                    from_state=current.state,
-                    to_state=new.state,
-                    from_cycle=current.cycle,
-                    cycle=new.cycle,
+            latest = live[-1] if live else None
+            stages = stages_by_number()
+            locked.stage = next(s for s in stages.values() if s.pk == locked.stage_id)
+            current = locked.position
+            voided = None
+            if kind == MoveKind.VOID:
+                if latest is None or latest.kind == MoveKind.START:
+                    raise MoveRefused(
+                        "There is no move to void: a part's start cannot be voided.", "kind"
+                    )
+                rules.check_reason(kind, reason, rationale)
+                if review_on is not None:
+                    raise MoveRefused("A date to revisit belongs only to a pause.", "review_on")
+                voided = latest
+                new = Position(voided.from_stage.number, voided.from_state, voided.from_cycle)
+            else:
+                new = rules.next_position(
+                    current,
+                    kind,
+                    to_stage,
+                    names=names_of(stages),
                     reason=reason,
                     rationale=rationale,
-                    evidence=evidence,
-                    effective_on=effective_on,
                     review_on=review_on,
-                    recorded_by=by,
-                    voids=voided,
+                    effective_on=effective_on,
                 )
-        except IntegrityError:
-            locked.refresh_from_db()
-            raise MoveConflict(locked, latest_move(locked)) from None
+            rules.check_effective_on(
+                effective_on,
+                today=today,
+                latest=(latest.get_kind_display(), latest.effective_on) if latest else None,
+            )
+            seq = locked.version + 1
+            # The part's row lock and version make a clash on (part, seq) impossible for
+            # writers that take them; one that did not is told as a conflict, below.
+            inserting = True
+            move = Move.objects.create(
+                organisation_id=locked.organisation_id,
+                part=locked,
+                seq=seq,
+                kind=kind,
+                from_stage=locked.stage,
+                to_stage=stages[new.stage],
+                from_state=current.state,
+                to_state=new.state,
+                from_cycle=current.cycle,
+                cycle=new.cycle,
+                reason=reason,
+                rationale=rationale,
+                evidence=evidence,
+                effective_on=effective_on,
+                review_on=review_on,
+                recorded_by=by,
+                voids=voided,
+            )
+            inserting = False
 
-        chain = live[:-1] if voided else [*live, move]
-        stage_since, state_since = since_dates(chain)
-        locked.stage = stages[new.stage]
-        locked.state = new.state
-        locked.cycle = new.cycle
-        locked.stage_since = stage_since
-        locked.state_since = state_since
-        locked.review_on = chain[-1].review_on if new.state == State.PAUSED else None
-        locked.version = seq
-        move.part = locked
-        save_with_history(
-            locked, by=by, reason=f"Move {seq}: {move.describe()}", update_fields=POSITION_FIELDS
-        )
-        visits.record(locked, chain)
-        bump_version(locked.organisation_id, innovation_id=locked.innovation_id)
+            chain = live[:-1] if voided else [*live, move]
+            stage_since, state_since = since_dates(chain)
+            locked.stage = stages[new.stage]
+            locked.state = new.state
+            locked.cycle = new.cycle
+            locked.stage_since = stage_since
+            locked.state_since = state_since
+            locked.review_on = chain[-1].review_on if new.state == State.PAUSED else None
+            locked.version = seq
+            move.part = locked
+            save_with_history(
+                locked,
+                by=by,
+                reason=f"Move {seq}: {move.describe()}",
+                update_fields=POSITION_FIELDS,
+            )
+            visits.record(locked, chain)
+            bump_version(locked.organisation_id, innovation_id=locked.innovation_id)
+    except IntegrityError:
+        if not inserting:
+            raise
+        locked = Part.all_objects.select_related("stage").get(pk=part.pk)
+        raise MoveConflict(locked, latest_move(locked)) from None
     part.__dict__.update({k: v for k, v in locked.__dict__.items() if not k.startswith("_")})
     part._state.fields_cache.update(locked._state.fields_cache)
     return move

@@ -292,17 +292,28 @@ class MoveForm(DecisionFields):
     )
 
     def __init__(self, *args, part, kinds, siblings=(), **kwargs):
+        """`siblings`: the other parts of the innovation, or None when they are not read yet
+        (a decision sent for this part alone): `offer` them before the form is shown."""
         super().__init__(*args, **kwargs)
         self.part = part
         self.fields["kind"].choices = [(k, MoveKind(k).label) for k in kinds]
         self.fields["effective_on"].initial = timezone.localdate()
         self.fields["expected_version"].initial = part.version
+        self.siblings_read = siblings is not None
+        if self.siblings_read:
+            self.offer(siblings)
+
+    def offer(self, siblings):
+        """Offer the same decision for each of `siblings`, the other parts of the innovation
+        (their stage selected)."""
+        self.siblings_read = True
+        if not siblings:
+            self.fields.pop("also", None)
+            return
         self.fields["also"].choices = [
             (f"{p.pk}:{p.version}", f"{p.name} ({p.stage.name}, {p.get_state_display().lower()})")
             for p in siblings
         ]
-        if not siblings:
-            del self.fields["also"]
 
     def also_parts(self):
         """[(part id, version)] of the other parts chosen."""

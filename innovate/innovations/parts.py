@@ -161,10 +161,15 @@ def part_move(request: HttpRequest, pk: int):
         return closed(request, innovation, "change its parts")
     position = part.position
     kinds = [k for k in allowed_kinds(position) if k != MoveKind.VOID]
-    siblings = list(
-        Part.objects.filter(innovation=innovation).exclude(pk=part.pk).select_related("stage")
-    )
-    form = MoveForm(posted(request), part=part, kinds=kinds, siblings=siblings)
+
+    def siblings():
+        return list(
+            Part.objects.filter(innovation=innovation).exclude(pk=part.pk).select_related("stage")
+        )
+
+    # A decision sent for this part alone needs the other parts only if the form is shown again.
+    alone = request.method == "POST" and not request.POST.getlist("also")
+    form = MoveForm(posted(request), part=part, kinds=kinds, siblings=None if alone else siblings())
     context = {
         "form": form,
         "part": part,
@@ -173,7 +178,9 @@ def part_move(request: HttpRequest, pk: int):
     }
 
     def render(status=200):
-        # The reminders and the readiness are read only when the form is shown.
+        # The reminders, the readiness and the other parts are read only when the form is shown.
+        if not form.siblings_read:
+            form.offer(siblings())
         readiness = move_readiness(part)
         if not form.is_bound:
             form.initial["evidence"] = readiness["evidence"]

@@ -536,3 +536,39 @@ def test_voiding_asks_an_anonymous_person_to_sign_in(client, moved_part):
 
 def test_voiding_answers_only_get_and_post(client_for, leader, moved_part):
     assert client_for(leader).put(void_url(moved_part)).status_code == 405
+
+
+@pytest.mark.parametrize("size", [2, 20])
+def test_a_move_runs_the_same_queries_whatever_the_parts_and_moves(
+    client_for, leader, innovation, size, django_assert_num_queries
+):
+    """Sent for the part alone: the session, the person, their membership, the part; then,
+    under the part's row lock (a savepoint here, inside the test's transaction), its live
+    moves and the stages, the move, its search entry, the part with its history row and
+    search entry, its visits again and the two versions; then the session saved with the
+    message (three, with its savepoint). The other parts of the innovation are read only to
+    show the form again."""
+    part = make_part(innovation, by=leader, name="North team", on=datetime.date(2024, 1, 1))
+    for n in range(size):
+        make_part(innovation, by=leader, name=f"Team {n:02}", on=datetime.date(2024, 1, 1))
+    for _ in range(size // 2):
+        make_move(part, "pause", by=leader, on=datetime.date(2024, 2, 1))
+        make_move(part, "resume", by=leader, on=datetime.date(2024, 2, 1))
+    client = client_for(leader)
+    fields = decision(part, "pause", reason="workforce", rationale="Two left.")
+    with django_assert_num_queries(21):
+        response = client.post(move_url(part), fields)
+    assert response.status_code == 303
+    assert position(part) == (1, State.PAUSED, 1, size + 2)
+
+
+def test_a_refused_decision_for_one_part_offers_the_other_parts_again(
+    client_for, leader, innovation
+):
+    part = make_part(innovation, by=leader, name="North team", on=datetime.date(2024, 1, 1))
+    make_part(innovation, by=leader, name="South team", on=datetime.date(2024, 1, 1))
+    response = client_for(leader).post(move_url(part), decision(part, "pause"))
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "Apply the same decision to other parts" in html
+    assert "South team (Mobilising, active)" in html
