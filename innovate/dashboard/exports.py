@@ -85,6 +85,7 @@ def portfolio_csv(request: HttpRequest):
         filters_from(form),
         today=form.today,
         innovations=visible_innovations(membership),
+        decisions=True,
     )
 
     def rows():

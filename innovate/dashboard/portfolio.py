@@ -9,7 +9,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import NamedTuple
 
+from django.template.defaultfilters import floatformat, truncatechars
+
 from assessments.queries import organisation as org_queries
+from innovate.access import name_of
 from innovate.pictures.wheel import Marker
 from stages import queries
 from stages.dates import EARLIEST
@@ -24,29 +27,47 @@ def closed_by(innovation, on):
     return innovation.is_closed and (innovation.closed_on is None or innovation.closed_on <= on)
 
 
+class Where(NamedTuple):
+    """Where a part stands now, from its own current position (written in each move's
+    transaction): the fields of its last live move that say so."""
+
+    to_stage: object  # a Stage
+    to_stage_id: int
+    to_state: str
+    cycle: int
+    review_on: date | None
+
+    @classmethod
+    def of(cls, part):
+        """Where `part` stands now; reads `stage`, so select it with the part."""
+        return cls(part.stage, part.stage_id, part.state, part.cycle, part.review_on)
+
+
 @dataclass
 class Row:
     """One part on the portfolio, as it stood at the end of the as-of date."""
 
     part: Part
-    move: Move  # the last live move by then: where it stood and the decision that put it there
+    # Where it stood: its last live move by then, or, for today, its own position (Where).
+    where: Move | Where
     days_in_stage: int
     on_track: int
     measures: int
     stuck: tuple | None = None
     also: list = field(default_factory=list)  # further reasons it needs attention
+    move: Move | None = None  # the decision that put it there, where it was read
 
     @property
     def stage(self):
-        return self.move.to_stage.number
+        return self.where.to_stage.number
 
     @property
     def stage_name(self):
-        return self.move.to_stage.name
+        return self.where.to_stage.name
 
     @property
     def state(self):
-        return self.move.to_state
+        return self.where.to_state
 
     @property
     def state_label(self):
@@ -54,12 +75,12 @@ class Row:
 
     @property
     def cycle(self):
-        return self.move.cycle
+        return self.where.cycle
 
     @property
     def review_on(self):
         """The date to revisit a pause, while the part is paused."""
-        return self.move.review_on if self.state == State.PAUSED else None
+        return self.where.review_on if self.state == State.PAUSED else None
 
     @property
     def next_review_on(self):
@@ -79,6 +100,26 @@ class Group:
     closed: bool
     last_session: date | None
     rows: list = field(default_factory=list)
+
+    @property
+    def stages(self):
+        """[(stage number, name, {state: parts})] of the stages its rows stand at, in the
+        wheel's order: the innovation's row on the dashboard. No query."""
+        found = {}
+        for row in self.rows:
+            counts = found.setdefault(row.stage, (row.stage_name, dict.fromkeys(State.values, 0)))
+            counts[1][row.state] += 1
+        return [(n, *found[n]) for n in sorted(found)]
+
+    @property
+    def stuck(self):
+        return sum(1 for row in self.rows if row.stuck)
+
+    @property
+    def on_track(self):
+        """(parts with every measure of their stage on track, parts with a measure)."""
+        measured = [row for row in self.rows if row.measures]
+        return sum(1 for row in measured if row.on_track == row.measures), len(measured)
 
 
 @dataclass
@@ -148,6 +189,94 @@ def attention_items(alerts):
     return items
 
 
+class Item(NamedTuple):
+    """One item of Needs attention as the pages list it: under which `heading`, what (`name`,
+    linked to `url` where it has a page), of which innovation (`title`, or "") and why."""
+
+    heading: str
+    name: str
+    url: str
+    title: str
+    why: str
+
+
+PAUSES = "Pauses past the date to revisit them"
+REVIEWS = "Parts past their next review"
+STUCK = "Parts that look stuck"
+WAITING = "Decisions waiting to be applied"
+GAPS = "Stages holding parts with no measure of success"
+ACTIONS = "Actions overdue"
+
+
+def no_session_heading(days=NO_SESSION_DAYS):
+    return f"No reflection session in {days} days"
+
+
+def needs_attention(alerts):
+    """[Item] of Needs attention, most urgent first: the pauses and reviews longest overdue,
+    the parts stuck longest, the decisions waiting, then the innovations with stages nobody
+    measures or no recent session, then the overdue actions. Each part, innovation and action
+    once, with all its reasons. No query."""
+    items = []
+
+    def part(heading, group, row, first):
+        why = "; ".join([first, *row.also]) if first else "; ".join(row.also)
+        title = group.innovation.title
+        items.append(Item(heading, row.part.name, row.part.get_absolute_url(), title, why))
+
+    for group, row in alerts.overdue_pauses:
+        part(
+            PAUSES,
+            group,
+            row,
+            f"paused in {row.stage_name}, to revisit on {row.review_on:%-d %B %Y}",
+        )
+    for group, row in alerts.overdue_reviews or []:
+        part(REVIEWS, group, row, f"review was due on {row.next_review_on:%-d %B %Y}")
+    for group, row in alerts.stuck:
+        part(
+            STUCK,
+            group,
+            row,
+            f"{row.stuck[0]} active days in {row.stage_name}; four in five completed stays "
+            f"in {row.stage_name} here ended within {floatformat(row.stuck[1], 0)} days",
+        )
+    for group, row in alerts.waiting_decisions:
+        part(WAITING, group, row, "")
+    for innovation, stages, also in alerts.gaps:
+        where = ", ".join(f"{name} ({n} part{'s' if n != 1 else ''})" for name, n in stages)
+        items.append(
+            Item(
+                GAPS,
+                innovation.title,
+                innovation.get_absolute_url(),
+                "",
+                "; ".join([where, *also]),
+            )
+        )
+    for group in alerts.no_recent_session:
+        why = (
+            f"last session on {group.last_session:%-d %B %Y}"
+            if group.last_session
+            else "no session yet"
+        )
+        innovation = group.innovation
+        items.append(
+            Item(no_session_heading(), innovation.title, innovation.get_absolute_url(), "", why)
+        )
+    for action in alerts.overdue_actions:
+        items.append(
+            Item(
+                ACTIONS,
+                truncatechars(action.text, 120),
+                "",
+                action.session.innovation.title,
+                f"{name_of(action.owner)}, due {action.due_on:%-d %B %Y}",
+            )
+        )
+    return items
+
+
 @dataclass
 class Portfolio:
     on: date
@@ -183,17 +312,25 @@ def _of(organisation, innovations):
     return innovations
 
 
-def portfolio(organisation, on, filters=None, *, today, innovations=None):
+def portfolio(organisation, on, filters=None, *, today, innovations=None, decisions=False):
     """The portfolio as of the end of `on`, the alerts with it, of the innovations the person
-    may see (`innovations`, a queryset; all of the organisation's when None). Ten queries."""
+    may see (`innovations`, a queryset; all of the organisation's when None). For today, where
+    each part stands is its own current position, kept by the write path; for an earlier date,
+    or with `decisions` (each row's `move`, the decision that put the part there), its last
+    live move by then is read as well. Nine queries, ten with the moves."""
     filters = filters or Filters()
     seen = _of(organisation, innovations)
     innovations = list(seen.select_related("lead").order_by("title", "pk"))
     # Every part is read, closed or not, so that the alerts and the filters see the same
     # rows; which are counted is decided by the innovation's status as counted_parts does.
     everything = queries.counted_parts(organisation, on, status="all", innovations=seen)
-    parts = list(everything.select_related("lead").order_by("name"))
-    latest = queries.latest_moves(organisation, on, counted=everything)
+    parts = list(everything.select_related("lead", "stage").order_by("name"))
+    if on == today and not decisions:
+        latest = None
+        where = {part.pk: Where.of(part) for part in parts}
+    else:
+        latest = queries.latest_moves(organisation, on, counted=everything)
+        where = latest
     times = queries.durations(organisation, on, counted=everything)
     stuck = queries.stuck_parts(organisation, on, times=times)
     book = org_queries.MeasureBook(
@@ -201,7 +338,7 @@ def portfolio(organisation, on, filters=None, *, today, innovations=None):
         on,
         innovation_ids=seen.values("pk"),
         positions=org_queries.positions_from(
-            (part, latest[part.pk]) for part in parts if part.pk in latest
+            (part, where[part.pk]) for part in parts if part.pk in where
         ),
     )
     sessions = org_queries.last_sessions(organisation, on)
@@ -209,17 +346,18 @@ def portfolio(organisation, on, filters=None, *, today, innovations=None):
     by_innovation = {i.pk: Group(i, closed_by(i, on), sessions.get(i.pk)) for i in innovations}
     every = []
     for part in parts:
-        move = latest.get(part.pk)
-        if move is None:
+        position = where.get(part.pk)
+        if position is None:
             continue
-        on_track, in_use = book.on_track(part.pk, part.innovation_id, move.to_stage.number)
+        on_track, in_use = book.on_track(part.pk, part.innovation_id, position.to_stage.number)
         row = Row(
             part=part,
-            move=move,
+            where=position,
             days_in_stage=queries.days_in_stage(times.get(part.pk), on),
             on_track=on_track,
             measures=in_use,
             stuck=stuck.get(part.pk),
+            move=latest.get(part.pk) if latest is not None else None,
         )
         every.append((by_innovation[part.innovation_id], row))
 
@@ -356,12 +494,20 @@ def recent_moves(organisation, on, *, status="open", limit=12, innovations=None)
     (stages.queries.counted_parts), newest first, voids and voided moves included. One
     query."""
     counted = queries.counted_parts(organisation, on, status=status, innovations=innovations)
-    return list(
-        Move.objects.filter(
+    order = ("-effective_on", "-recorded_at", "-seq")
+    # The newest moves are found first on the moves alone, then read with what they show:
+    # joining first would join every move of the organisation before keeping twelve.
+    newest = (
+        Move.all_objects.filter(
             organisation=organisation, effective_on__lte=on, part__in=counted.values("pk")
         )
+        .order_by(*order)
+        .values("pk")[:limit]
+    )
+    return list(
+        Move.all_objects.filter(pk__in=newest)
         .select_related("part__innovation", "to_stage", "recorded_by", "voids", "voided_by")
-        .order_by("-effective_on", "-recorded_at", "-seq")[:limit]
+        .order_by(*order)
     )
 
 

@@ -8,6 +8,7 @@ app_name = "dashboard"
 
 urlpatterns = [
     path("dashboard/", views.portfolio, name="portfolio"),
+    path("dashboard/attention/", views.attention, name="attention"),
     path("dashboard/durations/", views.durations, name="durations"),
     path("dashboard/flow/", views.flow_over_time, name="flow"),
     path("dashboard/compare/", views.compare, name="compare"),

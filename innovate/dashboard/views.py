@@ -25,7 +25,11 @@ from innovate.pictures.wheel import wheel_svg
 from stages import queries
 from stages.models import State, stage_names
 
-INNOVATIONS_PER_PAGE = 20
+# The dashboard lists the most urgent items of Needs attention and a row per innovation, so
+# that it stays small at any scale; every item is on the Needs attention page.
+INNOVATIONS_PER_PAGE = 10
+ATTENTION_SHOWN = 10
+ATTENTION_PER_PAGE = 50
 PARTS_PER_PAGE = 50
 # The board report's timeline is drawn narrower than on screen so that its words print at
 # 9 pt or more across an A4 page; its one-page summary lists at most this many items of Needs
@@ -113,7 +117,8 @@ def portfolio(request: HttpRequest):
                 )
                 if q
             ),
-            no_session_days=data.NO_SESSION_DAYS,
+            attention=data.needs_attention(found.alerts)[:ATTENTION_SHOWN],
+            filtered_parts=filters.on_parts,
             summary=data.summary(
                 organisation, found, as_of, form.since_point(), status=filters.status
             ),
@@ -132,6 +137,37 @@ def portfolio(request: HttpRequest):
         return HttpResponse(results)
     context = _common(form, membership, results_html=results)
     return respond(request, "dashboard/portfolio.html", context)
+
+
+@require_GET
+@login_required
+def attention(request: HttpRequest):
+    """Every item of Needs attention, most urgent first, a page at a time, as of the
+    dashboard's date and for the innovations its filters' status counts."""
+    membership = organisation_for(request)
+    organisation = membership.organisation
+    members = cached(organisation, "members", (), lambda: list(member_choices(organisation)))
+    form = PortfolioForm(request.GET, members=members)
+    seen = visible_innovations(membership)
+
+    def compute():
+        found = data.portfolio(
+            organisation, form.as_of_date, filters_from(form), today=form.today, innovations=seen
+        )
+        items = data.needs_attention(found.alerts)
+        page = Paginator(items, ATTENTION_PER_PAGE).get_page(request.GET.get("page"))
+        return _common(form, membership, page=page, alerts=found.alerts, query=form.query())
+
+    results = fragment(
+        request,
+        "dashboard/attention.html#results",
+        compute,
+        organisation=organisation,
+        name="attention-html",
+        parts=(form.today, request.GET.urlencode(), scope_key(membership)),
+    )
+    context = _common(form, membership, results_html=results, dashboard_query=form.query())
+    return respond(request, "dashboard/attention.html", context)
 
 
 @require_GET

@@ -48,7 +48,7 @@ def paused_on(organisation, on):
 
 
 def table_parts(page):
-    return sorted(page.locator("table.app-portfolio tbody th[scope=row]").all_inner_texts())
+    return sorted(page.locator("table.app-portfolio .app-portfolio__part").all_inner_texts())
 
 
 def test_the_demo_manager_reads_the_dashboards(page, live_server, demo, tmp_path):

@@ -320,6 +320,7 @@ EXPECTED = {
     "search:results": ("get", MINE),
     # Dashboards and exports: each person's current organisation.
     "dashboard:portfolio": ("get", SCOPED),
+    "dashboard:attention": ("get", SCOPED),
     "dashboard:durations": ("get", SCOPED),
     "dashboard:flow": ("get", SCOPED),
     "dashboard:compare": ("get", SCOPED),
@@ -475,6 +476,7 @@ STRANGERS = {
         f"dashboard:{name}": NO_ORGANISATION
         for name in (
             "portfolio",
+            "attention",
             "durations",
             "flow",
             "compare",

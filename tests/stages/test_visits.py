@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
 from stages import queries
-from stages.models import Part, Role, StageVisit
+from stages.models import Move, Part, Role, StageVisit
 from stages.rules import MoveRefused
 from tests.factories import (
     InnovationFactory,
@@ -123,6 +123,26 @@ class RandomJourneyTests(TestCase):
         StageVisit.objects.filter(organisation=self.organisation).delete()
         call_command("rebuild_stage_visits", verbosity=0)
         assert table_rows(self.organisation) == kept
+
+    @settings(max_examples=30, deadline=None, database=None)
+    @given(journeys)
+    def test_each_part_stands_where_its_last_live_move_put_it(self, parts):
+        """The part's own position, which the dashboard reads for today, is the fold of the
+        log: its last move that is neither a void nor voided, and its version the number of
+        its moves."""
+        for n, journey in enumerate(parts):
+            self.walk(journey, f"Part {n}")
+        for part in Part.objects.filter(organisation=self.organisation).select_related("stage"):
+            moves = list(Move.objects.filter(part=part).select_related("to_stage").order_by("seq"))
+            voided = {m.voids_id for m in moves if m.voids_id}
+            last = [m for m in moves if m.kind != "void" and m.pk not in voided][-1]
+            assert (part.stage.number, part.state, part.cycle, part.version) == (
+                last.to_stage.number,
+                last.to_state,
+                last.cycle,
+                len(moves),
+            )
+            assert part.review_on == (last.review_on if last.to_state == "paused" else None)
 
     @settings(max_examples=30, deadline=None, database=None)
     @given(journeys, st.integers(0, 60))
