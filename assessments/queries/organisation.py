@@ -66,20 +66,21 @@ class MeasureBook:
             Measure.objects.active()
             .filter(**_of_organisation(organisation))
             .filter(_of_current_innovations(), _of_current_parts(whole=True))
-            .filter(
+        )
+        if on < timezone.localdate():
+            # Every measure defined so far was defined by the end of today.
+            measures = measures.filter(
                 Q(created_at__date__lte=on)
                 | Exists(
                     Reading.objects.current().filter(measure=OuterRef("pk"), observed_on__lte=on)
                 )
             )
-            .select_related("stage", "part")
-            .order_by(
-                "innovation_id",
-                "stage__number",
-                F("part__name").asc(nulls_first=True),
-                "name",
-                "id",
-            )
+        measures = measures.select_related("stage", "part").order_by(
+            "innovation_id",
+            "stage__number",
+            F("part__name").asc(nulls_first=True),
+            "name",
+            "id",
         )
         readings = (
             Reading.objects.current()
@@ -101,6 +102,9 @@ class MeasureBook:
             )
             .filter(rank=1)
             .select_related("part")
+            # In the order of their dates only: the readings' own order by measure would join
+            # three more tables, and they are kept by measure below.
+            .order_by("observed_on", "recorded_at", "id")
         )
         self.latest = {}
         self.readings_of = defaultdict(list)
@@ -300,13 +304,15 @@ def pending_decisions(organisation, on, *, parts=None, user=None):
     first, then by part. One query (part, to_stage and the session with its innovation and
     facilitator selected)."""
     end_of_day = timezone.make_aware(datetime.combine(on + timedelta(days=1), time.min))
-    settled = Decision.history.filter(id=OuterRef("pk")).exclude(status=DecisionStatus.PENDING)
+    waiting = Q(status=DecisionStatus.PENDING)
+    if end_of_day <= timezone.now():
+        # A day already over: a decision settled since was still waiting then. For today,
+        # every settlement is before the end of the day, so the status alone tells.
+        settled = Decision.history.filter(id=OuterRef("pk")).exclude(status=DecisionStatus.PENDING)
+        waiting |= Exists(settled) & ~Exists(settled.filter(history_date__lt=end_of_day))
     decisions = Decision.objects.filter(
         _of_current_parts(), organisation=organisation, decided_on__lte=on
-    ).filter(
-        Q(status=DecisionStatus.PENDING)
-        | (Exists(settled) & ~Exists(settled.filter(history_date__lt=end_of_day)))
-    )
+    ).filter(waiting)
     if parts is not None:
         decisions = decisions.filter(part__in=parts.values("pk"))
     if user is not None:
