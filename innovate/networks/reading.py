@@ -211,38 +211,39 @@ def organisation(request: HttpRequest, pk, organisation_pk):
     member = next((m for m in members if m.organisation_id == organisation_pk), None)
     if member is None:
         raise Http404("No such page")
+    context = _common(network, standing, form, member=member)
 
-    def compute():
+    def body():
         found = queries.picture(network, on, organisation=organisation_pk)
-        return found, queries.measure_statuses(found)
-
-    found, statuses = cache.get_or_set(
-        _key(network, "organisation", members, on, organisation_pk), compute, TIMEOUT
-    )
-    title = f"Shared parts of {member.organisation.name} on the wheel, " + _when(on, form.today)
-    names_of_stages = stage_names()
-    by_innovation = {}
-    for number, part in enumerate(found.parts, start=1):
-        by_innovation.setdefault(part.innovation_id, []).append(
-            (number, part, names_of_stages[part.stage])
-        )
-    innovations = [
-        {
-            "innovation": innovation,
-            "level": ShareLevel(innovation.share_level).label,
-            "parts": by_innovation.get(innovation.pk, []),
-            "statuses": statuses.get(innovation.pk, []),
+        statuses = queries.measure_statuses(found)
+        title = f"Shared parts of {member.organisation.name} on the wheel, " + _when(on, form.today)
+        names_of_stages = stage_names()
+        by_innovation = {}
+        for number, part in enumerate(found.parts, start=1):
+            by_innovation.setdefault(part.innovation_id, []).append(
+                (number, part, names_of_stages[part.stage])
+            )
+        innovations = [
+            {
+                "innovation": innovation,
+                "level": ShareLevel(innovation.share_level).label,
+                "parts": by_innovation.get(innovation.pk, []),
+                "statuses": statuses.get(innovation.pk, []),
+            }
+            for innovation in found.innovations
+        ]
+        return {
+            **context,
+            "wheel": network_wheel(found, title, False),
+            "innovations": innovations,
+            "total": len(found.parts),
         }
-        for innovation in found.innovations
-    ]
-    context = _common(
-        network,
-        standing,
-        form,
-        member=member,
-        wheel=network_wheel(found, title, False),
-        innovations=innovations,
-        total=len(found.parts),
+
+    context["body"] = _html(
+        request,
+        _key(network, "organisation-html", members, on, organisation_pk),
+        "networks/organisation.html#body",
+        body,
     )
     return respond(request, "networks/organisation.html", context, partial="results")
 
