@@ -195,14 +195,16 @@ class VisitRow(NamedTuple):
 def durations_from_visits(organisation, on, *, counted=None):
     """{part id: PartTimes} at the end of day `on` from the table of visits, or None when some
     counted part has a live move dated after `on` (the table holds the journey up to its
-    latest move, so it answers only from then on). One query."""
-    visits = StageVisit.objects.filter(
-        organisation=organisation,
-        part__withdrawn_at__isnull=True,
-        part__innovation__withdrawn_at__isnull=True,
-    )
+    latest move, so it answers only from then on). `counted`: current parts (Part.objects).
+    One query."""
+    visits = StageVisit.objects.filter(organisation=organisation)
     if counted is not None:
+        # Counted parts are current ones already (Part.objects).
         visits = visits.filter(part__in=counted.values("pk"))
+    else:
+        visits = visits.filter(
+            part__withdrawn_at__isnull=True, part__innovation__withdrawn_at__isnull=True
+        )
     result = defaultdict(PartTimes)
     rows = visits.order_by("part_id", "number").values_list(
         "part_id",

@@ -574,11 +574,18 @@ def summary(organisation, found, on, point, *, status="open"):
     after, words = since_point(point, on, max(held, default=None))
     shown = {row.part.pk for row in found.rows}
     counted = queries.counted_parts(organisation, on, status=status)
-    moves = [
-        move
-        for move in queries.moves_between(organisation, after, on, counted=counted)
-        if move.part_id in shown and move.kind != MoveKind.VOID and not is_voided(move)
-    ]
+    # Only the parts of the live moves are needed to count them, not the moves themselves.
+    moved = (
+        Move.all_objects.live()
+        .filter(
+            organisation=organisation,
+            effective_on__gt=after,
+            effective_on__lte=on,
+            part__in=counted.values("pk"),
+        )
+        .values_list("part_id", flat=True)
+    )
+    moves = [part_id for part_id in moved if part_id in shown]
     return Summary(
         innovations=len(found.groups),
         parts=len(found.rows),
@@ -589,7 +596,7 @@ def summary(organisation, found, on, point, *, status="open"):
         after=after,
         since=words,
         moves=len(moves),
-        moved_parts=len({move.part_id for move in moves}),
+        moved_parts=len(set(moves)),
         status=status,
     )
 
