@@ -142,7 +142,7 @@ def table_head(html, caption):
     return [re.sub(r"<[^>]+>", "", th).strip() for th in re.findall(r"<th [^>]*>.*?</th>", table)]
 
 
-def test_the_innovation_page_and_the_dashboard_list_parts_under_the_same_columns(
+def test_the_innovation_page_lists_its_parts_and_the_dashboard_a_row_per_innovation(
     client_for, leader, innovation, part
 ):
     make_move(
@@ -158,11 +158,15 @@ def test_the_innovation_page_and_the_dashboard_list_parts_under_the_same_columns
     portfolio = client.get(reverse("dashboard:portfolio")).content.decode()
     columns = ["Part", "Stage", "State", "Lead", "Days in stage", "Next review", "Last decision"]
     assert table_head(detail, "Parts of") == [*columns, "Actions"]
-    assert table_head(portfolio, "Innovations and their parts") == [
-        *columns,
-        "Measures on track",
+    assert table_head(portfolio, "Innovations and where their parts stand") == [
+        "Innovation",
+        "Where its parts stand",
+        "Parts with every measure on track",
+        "Last session",
     ]
-    # The innovation page says why; the dashboard, denser, leaves it to the part's page.
+    # The innovation page says what was decided and why; the dashboard, a row per innovation,
+    # leaves both to the innovation's page, which its row links to.
     decided = "Pause on 1 Feb 2024: funding"
     assert f'{decided}<br><span class="app-muted">Waiting for the new budget.</span>' in detail
-    assert decided in portfolio and "Waiting for the new budget." not in portfolio
+    assert "Waiting for the new budget." not in portfolio
+    assert f'href="{innovation.get_absolute_url()}"' in portfolio
