@@ -8,7 +8,7 @@ from django.http import HttpResponse
 from django.views.decorators.http import require_GET
 
 from innovate.access import organisation_for, scope_key, visible_innovations
-from innovate.caching import cached, fragment
+from innovate.caching import cached, fragment, fragments
 from innovate.dashboard import portfolio as data
 from innovate.dashboard.forms import CompareForm, DashboardForm, FlowForm, PortfolioForm, ReportForm
 from innovate.forms import member_choices
@@ -125,17 +125,19 @@ def portfolio(request: HttpRequest):
         )
         return context
 
-    results = fragment(
+    # The filters are kept with the results: their fields, the members to choose from and the
+    # organisation's tags are rendered once for each query, as the results are.
+    filters, results = fragments(
         request,
-        "dashboard/portfolio.html#results",
+        ["dashboard/portfolio.html#filters", "dashboard/portfolio.html#results"],
         compute,
         organisation=organisation,
-        name="portfolio-html",
+        name="portfolio-page",
         parts=(form.today, request.GET.urlencode(), bool(request.htmx), scope_key(membership)),
     )
     if request.htmx:
         return HttpResponse(results)
-    context = _common(form, membership, results_html=results)
+    context = _common(form, membership, filters_html=filters, results_html=results)
     return respond(request, "dashboard/portfolio.html", context)
 
 

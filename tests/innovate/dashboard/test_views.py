@@ -295,6 +295,8 @@ def test_filtering_to_stuck_parts_of_a_tag(client_for, viewer, journeys):
     assert parts_listed(html) == ["Slow team", "Steady team"]
     assert "2 parts 2 look stuck 1. Mobilising: 2 active" in table_row(html, "Kinship support")
     assert "1 innovation, 2 parts, today." in html
+    # The tag to filter by is chosen from the organisation's tags, the chosen one selected.
+    assert '<option value="kinship" selected>kinship</option>' in html
 
 
 def test_a_bad_filter_shows_its_message_and_is_left_out(client_for, viewer, journeys):
