@@ -10,6 +10,7 @@ from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRa
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Case, Count, F, IntegerField, Q, Value, When
+from django.db.models.expressions import RawSQL
 
 from search.models import KIND_ORDER, Entry, Kind
 from stages.models import Part
@@ -64,15 +65,35 @@ class Found:
         return sum(self.counts.values())
 
 
+def _kind_order():
+    """The place of a row's kind in KIND_ORDER: on PostgreSQL one call of array_position, which
+    is built far faster than a CASE of every kind; elsewhere the CASE."""
+    if full_text():
+        return RawSQL(
+            "array_position(%s::text[], search_entry.kind::text) - 1",
+            (list(KIND_ORDER),),
+            output_field=IntegerField(),
+        )
+    return Case(
+        *[When(kind=k, then=Value(n)) for k, n in KIND_ORDER.items()], output_field=IntegerField()
+    )
+
+
 def find(text, *, organisation_id, innovations, kind="", page=None, per_page=20):
     """What `text` finds among the rows of `organisation_id` whose innovation is one of
-    `innovations` (the person's visible innovations, a lazy queryset used as a subquery),
-    leaving out withdrawn parts. `kind` keeps to one kind. Two queries."""
+    `innovations` (the person's visible innovations, never a withdrawn one; a lazy queryset
+    used as a subquery), leaving out withdrawn parts. `kind` keeps to one kind. Two queries."""
     entries = Entry.objects.filter(
         organisation_id=organisation_id, innovation__in=innovations
     ).filter(
         Q(part__isnull=True)
-        | Q(part__in=Part.objects.filter(organisation_id=organisation_id).values("pk"))
+        # Parts withdrawn themselves; those of a withdrawn innovation are left out with it,
+        # as `innovations` holds none.
+        | Q(
+            part__in=Part.all_objects.filter(
+                organisation_id=organisation_id, withdrawn_at__isnull=True
+            ).values("pk")
+        )
     )
     if full_text():
         query = SearchQuery(text, search_type="websearch", config=CONFIG)
@@ -86,9 +107,7 @@ def find(text, *, organisation_id, innovations, kind="", page=None, per_page=20)
     numbers = dict(entries.order_by().values_list("kind").annotate(found=Count("pk")))
     counts = {k: numbers[k] for k in KIND_ORDER if numbers.get(k)}
     shown = entries.filter(kind=kind) if kind else entries
-    order = Case(
-        *[When(kind=k, then=Value(n)) for k, n in KIND_ORDER.items()], output_field=IntegerField()
-    )
+    order = _kind_order()
     shown = shown.select_related("innovation", "part", "stage").annotate(order=order)
     if full_text():
         shown = (
