@@ -81,22 +81,28 @@ def send_reminders(today=None, *, seen):
         items = wanted(items, frequencies(membership.user, membership.organisation), today)
         if not items:
             continue
-        sections = {}
-        for item in items:
-            sections.setdefault(item.label, []).append(item)
-        count = len(items)
-        subject = (
-            f"{count} reminder{'' if count == 1 else 's'} from Innovate for "
-            f"{membership.organisation.name}"
-        )
         sent += deliver(
             membership,
             items,
-            subject=subject,
+            subject=lambda claimed, membership=membership: _reminders_subject(
+                len(claimed), membership.organisation
+            ),
             template="email/reminders",
-            context={"sections": sections, "today": today},
+            context={"today": today},
         )
     return sent
+
+
+def _reminders_subject(count, organisation):
+    return f"{count} reminder{'' if count == 1 else 's'} from Innovate for {organisation.name}"
+
+
+def sections(items):
+    """The items under their kinds' headings, in the order given."""
+    found = {}
+    for item in items:
+        found.setdefault(item.label, []).append(item)
+    return found
 
 
 def claim(membership, items):
@@ -125,20 +131,24 @@ def claim(membership, items):
 
 def deliver(membership, items, *, subject, template, context, attachments=()):
     """Claim the items, then send them in one email to the membership's person; 1 when an
-    email went, 0 when every item was already sent or the sending failed."""
+    email went, 0 when every item was already sent or the sending failed. The email tells
+    only of the items this run claimed: one sent earlier is never repeated beside a new one.
+    `subject` may be a function of those items."""
     claimed = claim(membership, items)
     if not claimed:
         return 0
     ids = [pk for _, pk in claimed]
     kinds = sorted({item.kind for item, _ in claimed})
+    fresh = [item for item, _ in claimed]
     message = build(
         membership.user,
         kinds,
-        subject=subject,
+        subject=subject(fresh) if callable(subject) else subject,
         template=template,
         context={
             **context,
-            "items": [item for item, _ in claimed],
+            "items": fresh,
+            "sections": sections(fresh),
             "organisation": membership.organisation,
         },
         attachments=attachments,

@@ -142,3 +142,26 @@ def _another(innovation):
     return MembershipFactory(
         organisation=innovation.organisation, role=Role.MANAGER, user=UserFactory()
     ).user
+
+
+def test_a_later_run_tells_only_of_what_is_new(innovation, leader, facilitator, manager):
+    """A review was sent this morning; a pause falls due later in the day: the next run's
+    email tells of the pause alone, not the review again."""
+    today = clock.localdate()
+    common = {"today": today, "innovation": innovation, "leader": leader}
+    common.update(facilitator=facilitator, manager=manager)
+    make("review", due=True, **common)
+    run(today)
+    (first,) = mail.outbox
+    assert KINDS["review"][1] in first.body
+    mail.outbox.clear()
+    part = make_part(innovation, by=leader, name="South team", lead=leader)
+    make_move(part, "pause", by=leader, on=today - timedelta(days=1), review_on=today)
+    run(today)
+    (second,) = mail.outbox
+    assert second.subject.startswith("1 reminder from Innovate")
+    html = second.alternatives[0][0]
+    for body in (second.body, html):
+        assert "South team of Family group conferencing (Mobilising): paused, to revisit" in body
+        assert "review due on" not in body
+        assert "Reviews due" not in body
