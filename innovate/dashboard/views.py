@@ -136,7 +136,9 @@ def portfolio(request: HttpRequest):
         parts=(form.today, request.GET.urlencode(), bool(request.htmx), scope_key(membership)),
     )
     if request.htmx:
-        return HttpResponse(results)
+        # A refused value is shown at its field as well as in the summary: the filters come
+        # too, swapped in place of the page's own.
+        return HttpResponse(results + filters if form.errors else results)
     context = _common(form, membership, filters_html=filters, results_html=results)
     return respond(request, "dashboard/portfolio.html", context)
 

@@ -1,5 +1,6 @@
-"""Every page each persona of the demo can reach (the organisation's people and the network's
-observer), in Chromium: from the page after sign-in, follow every same-site link (GET only; no
+"""Every page each persona of the demo can reach (the organisation's people, the other
+organisation's manager, the guest on one innovation, the network's observer and the platform's
+administrator), in Chromium: from the page after sign-in, follow every same-site link (GET only; no
 sign-out, no downloads, no ?page= beyond 2), and on every page visited run axe-core (WCAG 2.0,
 2.1 and 2.2 A and AA) and check that nothing scrolls sideways at 320×800 (a phone, or 400%
 zoom: WCAG 1.4.10) or at 1280×800. Every problem on every page is gathered and reported
@@ -17,11 +18,22 @@ from tests.browser.conftest import EXPECTED_STATUS, _page, axe, login
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
-# The demo organisation's people, and the network's observer, who belongs to no organisation
-# and reaches the network's pages and their own account's alone.
-PERSONAS = ["viewer", "leader", "facilitator", "manager", "observer"]
+# The demo organisation's people; the other organisation's manager, who sees only their own
+# organisation's innovations; the police partner, a guest on one innovation; the network's
+# observer, who belongs to no organisation and reaches the network's pages and their own
+# account's alone; and the platform's administrator, who creates networks.
+PERSONAS = [
+    "viewer",
+    "leader",
+    "facilitator",
+    "manager",
+    "southdale-manager",
+    "police-guest",
+    "observer",
+    "platform-admin",
+]
 # The fewest pages each persona must reach, so that a crawl stopped short is seen.
-FEWEST = {"observer": 12}
+FEWEST = {"observer": 12, "platform-admin": 8}
 WIDTHS = [320, 1280]
 HEIGHT = 800
 MAX_PAGES = 150

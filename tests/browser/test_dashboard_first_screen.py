@@ -76,3 +76,39 @@ def test_the_managers_first_screen_answers_how_are_we_doing(page, live_server, d
     expect(page.locator("#summary-line")).to_be_visible()
     assert bottom(page, "#summary-line") < page.locator("#alerts-heading").bounding_box()["y"]
     page.screenshot(path=str(DOCS / "dashboard-320.png"), caret="initial")
+
+
+def test_a_past_date_is_typed_by_keyboard_and_a_wrong_one_is_shown_at_its_field(
+    page, live_server, demo
+):
+    """The as-of date's boxes are typed day, month, year with Tab between them: the page waits
+    for the whole date (Enter), rather than asking after each box and taking the focus away to
+    say the date is incomplete. A date that does not exist is refused at its field and in the
+    summary, with what was typed kept."""
+    login(page, live_server, "manager", DEMO_PASSWORD)
+    page.get_by_text("Filters and a past date").click()
+    group = page.get_by_role("group", name="As of", exact=True)
+    group.get_by_label("Day", exact=True).focus()
+    page.keyboard.type("31")
+    page.keyboard.press("Tab")
+    page.keyboard.type("2")
+    page.keyboard.press("Tab")
+    page.keyboard.type("2027")
+    expect(group.get_by_label("Year", exact=True)).to_be_focused()
+    expect(page.locator(".govuk-error-summary")).to_have_count(0)
+    with page.expect_response(lambda r: "as_of_year=2027" in r.url):
+        page.keyboard.press("Enter")
+
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("The as-of date must be a real date")
+    group = page.get_by_role("group", name="As of", exact=True)
+    expect(group.locator(".govuk-error-message")).to_contain_text(
+        "The as-of date must be a real date"
+    )
+    expect(group.get_by_label("Day", exact=True)).to_have_value("31")
+    expect(group.get_by_label("Month", exact=True)).to_have_value("2")
+    expect(group.get_by_label("Year", exact=True)).to_have_value("2027")
+    # The summary's link takes the keyboard to the boxes.
+    summary.get_by_role("link").click()
+    expect(group.get_by_label("Day", exact=True)).to_be_focused()
+    axe(page)

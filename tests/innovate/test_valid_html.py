@@ -2,9 +2,10 @@
 Java) reports no error on any of them.
 
 The test client follows every same-site link from the home page, GET only, for the viewer, the
-leader, the facilitator and the manager of the demo organisation, saves each HTML page and runs
-the checker once over all of them. It is skipped when Java or the checker is missing, unless
-REQUIRE_BROWSER=1 (as in CI), when it fails instead."""
+leader, the facilitator and the manager of the demo organisation, the other organisation's
+manager, the guest on one innovation, the network's observer and the platform's administrator,
+saves each HTML page and runs the checker once over all of them. It is skipped when Java or
+the checker is missing, unless REQUIRE_BROWSER=1 (as in CI), when it fails instead."""
 
 import hashlib
 import json
@@ -19,19 +20,29 @@ from urllib.parse import urldefrag, urlsplit
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client
 
-from stages.models import Membership
-
 VNU_JAR = Path(settings.BASE_DIR) / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
-PERSONAS = ["viewer", "leader", "facilitator", "manager"]
+PERSONAS = [
+    "viewer",
+    "leader",
+    "facilitator",
+    "manager",
+    "southdale-manager",
+    "police-guest",
+    "observer",
+    "platform-admin",
+]
 PAGES_PER_PERSONA = 150
 # Not pages: signing out ends the crawl's session; files and feeds are not HTML to check.
 SKIPPED = ("/logout", "/accounts/logout", "/admin/", "/static/", "/media/")
 SKIPPED_ENDINGS = (".csv", ".pdf", ".json", ".ics", ".xml", ".txt", "/download", "/export")
 
 pytestmark = pytest.mark.django_db
+
+User = get_user_model()
 
 
 class _Links(HTMLParser):
@@ -118,7 +129,7 @@ def test_every_page_a_persona_reaches_is_valid_html(tmp_path):
     call_command("seed_demo", stdout=StringIO())
     files, reached = {}, {}
     for persona in PERSONAS:
-        user = Membership.objects.get(organisation__slug="northshire", user__username=persona).user
+        user = User.objects.get(username=persona)
         client = Client()
         client.force_login(user)
         pages = crawl(client, PAGES_PER_PERSONA)
@@ -130,7 +141,7 @@ def test_every_page_a_persona_reaches_is_valid_html(tmp_path):
                 path.write_text(html)
                 files[path.name] = f"{persona} {url}"
 
-    assert all(count >= 10 for count in reached.values()), reached
+    assert all(count >= 8 for count in reached.values()), reached
     messages = check(java, sorted(tmp_path.glob("*.html")))
     errors = [
         f"{files[Path(urlsplit(m['url']).path).name]} line {m.get('lastLine')}: {m['message']}"

@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from stages.models import Membership
+from tests.innovate.search.results import results
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +21,7 @@ def found(username, query):
     client.force_login(user)
     response = client.get(reverse("search:results"), {"q": query})
     assert response.status_code == 200
-    return [(row.kind, re.sub(r"<[^>]+>", "", row.title)) for row in response.context["rows"]]
+    return [(row.kind, re.sub(r"<[^>]+>", "", row.title)) for row in results(response)]
 
 
 def test_the_demo_parts_are_found_by_their_names():

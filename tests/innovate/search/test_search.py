@@ -10,10 +10,12 @@ from django.db import connection
 from django.urls import reverse
 
 from attachments import services as attachments
+from stages import services
 from stages.models import Innovation
 from tests.attachments import samples
 from tests.attachments.conftest import stored  # noqa: F401
 from tests.factories import make_part
+from tests.innovate.search.results import results
 from tests.innovate.test_valid_html import _checker_or_skip, check
 
 pytestmark = pytest.mark.django_db
@@ -98,9 +100,13 @@ PERSONAS = {
 }
 
 
+def shown_rows(rows):
+    return [(row.kind, re.sub(r"<[^>]+>", "", row.title)) for row in rows]
+
+
 def shown(response):
     assert response.status_code == 200
-    return [(row.kind, re.sub(r"<[^>]+>", "", row.title)) for row in response.context["rows"]]
+    return shown_rows(results(response))
 
 
 @pytest.mark.parametrize(("query", "expected"), TABLE, ids=[query for query, _ in TABLE])
@@ -141,7 +147,7 @@ def test_a_withdrawn_or_restricted_innovation_leaves_the_results_at_once(client,
 def test_each_result_says_where_it_sits_and_links_to_its_page(client, world):
     client.force_login(world["manager"])
     response = client.get(SEARCH, {"q": "rota"})
-    rows = response.context["rows"]
+    rows = results(response)
     assert [row.where for row in rows] == [
         ["Family group conferencing", "Front door (MASH)", "Designing"],
         ["Family group conferencing", "Front door (MASH)", "Designing"],
@@ -177,7 +183,7 @@ def test_a_long_body_is_cut_to_a_snippet_around_the_word(client, world, innovati
     innovation.summary = f"{words} hidden-treasure {words}"
     innovation.save()
     client.force_login(world["manager"])
-    (row,) = client.get(SEARCH, {"q": "treasure"}).context["rows"]
+    (row,) = results(client.get(SEARCH, {"q": "treasure"}))
     assert "treasure</mark>" in row.snippet
     assert len(re.sub(r"<[^>]+>", "", row.snippet)) < 400
 
@@ -192,7 +198,7 @@ def test_a_search_runs_the_same_queries_for_2_and_20_matches(
     client.get(SEARCH)  # the session and the stage names are warm, as on any page after the first
     with django_assert_num_queries(5):
         response = client.get(SEARCH, {"q": "Lighthouse"})
-    names = [re.sub(r"<[^>]+>", "", row.title) for row in response.context["rows"]]
+    names = [re.sub(r"<[^>]+>", "", row.title) for row in results(response)]
     assert sorted(names) == sorted(f"Lighthouse {number}" for number in range(matches))
     page = response.content.decode()
     assert all(f"Lighthouse</mark> {number}<" in page for number in range(matches))
@@ -203,10 +209,10 @@ def test_results_come_a_page_at_a_time(client, world, innovation, leader):
         make_part(innovation, by=leader, name=f"Lighthouse {number:02}", on=None)
     client.force_login(world["manager"])
     first = client.get(SEARCH, {"q": "Lighthouse"})
-    assert len(first.context["rows"]) == 20
+    assert len(results(first)) == 20
     assert "Page 1 of 2" in first.content.decode()
     second = client.get(SEARCH, {"q": "Lighthouse", "page": 2})
-    assert [re.sub(r"<[^>]+>", "", row.title) for row in second.context["rows"]] == [
+    assert [re.sub(r"<[^>]+>", "", row.title) for row in results(second)] == [
         "Lighthouse 20",
         "Lighthouse 21",
         "Lighthouse 22",
@@ -230,7 +236,8 @@ def test_bad_input_is_answered_with_a_message_at_its_field(client, world, data, 
     client.force_login(world["manager"])
     response = client.get(SEARCH, data)
     assert response.status_code == 422
-    assert response.context["rows"] == []
+    assert results(response) == []
+    assert 'id="results"' not in response.content.decode()
     page = response.content.decode()
     assert f'<a href="#id_{field}">{message}</a>' in page
     assert f'id="{field}-error"' in page
@@ -248,7 +255,7 @@ def test_an_empty_search_shows_the_form_alone(client, world):
     client.force_login(world["viewer"])
     response = client.get(SEARCH, {"q": "  "})
     assert response.status_code == 200
-    assert response.context["found"] is None
+    assert response.context["results_html"] == ""
     assert "found for" not in response.content.decode()
 
 
@@ -279,6 +286,33 @@ def test_an_evidence_file_is_found_by_its_name_and_opens_its_list(
     client.force_login(world["viewer"])
     response = client.get(SEARCH, {"q": "feedback"})
     assert shown(response) == [("file", "Eastfield feedback.pdf")]
-    (row,) = response.context["rows"]
+    (row,) = results(response)
     assert row.url == reverse("files:list", args=[innovation.pk])
     assert client.get(row.url).status_code == 200
+
+
+def test_a_search_asked_again_is_answered_from_its_kept_results(
+    client, world, django_assert_num_queries
+):
+    client.force_login(world["manager"])
+    first = client.get(SEARCH, {"q": "Eastfield"})
+    with django_assert_num_queries(3):  # the session, the person and their organisation
+        again = client.get(SEARCH, {"q": "Eastfield"})
+    assert results(again) == results(first) != []
+
+
+def test_a_write_after_a_search_is_found_by_the_next_one(client, world, innovation, leader):
+    client.force_login(world["manager"])
+    before = results(client.get(SEARCH, {"q": "Eastfield"}))
+    part = make_part(innovation, by=leader, name="Eastfield annexe", on=None)
+    after = results(client.get(SEARCH, {"q": "Eastfield"}))
+    assert ("part", "Eastfield annexe") in shown_rows(after)
+    services.withdraw_part(part, by=world["manager"], reason="Added by mistake.")
+    assert results(client.get(SEARCH, {"q": "Eastfield"})) == before
+
+
+def test_people_who_see_less_are_not_shown_results_kept_for_a_manager(client, world):
+    client.force_login(world["manager"])
+    assert ("part", "Eastfield youth panel") in shown(client.get(SEARCH, {"q": "Eastfield"}))
+    client.force_login(world["viewer"])
+    assert ("part", "Eastfield youth panel") not in shown(client.get(SEARCH, {"q": "Eastfield"}))
