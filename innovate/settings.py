@@ -25,9 +25,14 @@ DEBUG = env_flag("DJANGO_DEBUG")
 TESTING = "pytest" in sys.modules or env_flag("INNOVATE_TESTING")
 
 # Management commands that serve nothing (migrate, check, ...) may run without a key: they
-# get a random one that signs nothing that lasts. Serving without a key stops at start-up.
+# get a random one that signs nothing that lasts. Serving without a key stops at start-up, and
+# so do the worker and the reminder command: the unsubscribe links in their emails are signed
+# with the key and must still be valid when the web servers read them.
+SIGNING_COMMANDS = {"runserver", "qcluster", "send_reminders"}
 ADMIN_COMMAND = (
-    Path(sys.argv[0]).name == "manage.py" and len(sys.argv) > 1 and sys.argv[1] != "runserver"
+    Path(sys.argv[0]).name == "manage.py"
+    and len(sys.argv) > 1
+    and sys.argv[1] not in SIGNING_COMMANDS
 )
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:

@@ -264,7 +264,16 @@ def send_invitations(session_id, person_ids, method, *, seen):
         if chosen[Kind.INVITATION] == Frequency.OFF:
             continue
         cancelled = method == "CANCEL"
-        words = "Cancelled" if cancelled else ("Updated" if session.calendar_sequence else "")
+        # An update only to someone already invited: a person first invited after the
+        # session changed receives a plain invitation.
+        told = Delivery.objects.filter(
+            user_id=membership.user_id,
+            kind=Kind.INVITATION,
+            item__startswith=f"session:{session.pk}:",
+            item__endswith=":request",
+            status=DeliveryStatus.SENT,
+        ).exists()
+        words = "Cancelled" if cancelled else ("Updated" if told else "")
         text = f"{session.title} ({session.innovation.title}): {session.when()}"
         item = rules.Item(
             Kind.INVITATION,

@@ -1,6 +1,7 @@
 import datetime
 import os
 import secrets
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -147,6 +148,43 @@ def test_start_up_stops_without_a_secret_key_outside_debug():
     )
     assert result.returncode != 0
     assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_the_worker_stops_without_a_secret_key_outside_debug():
+    """The worker signs the unsubscribe links of its emails: with a random key of its own
+    they would be refused by the web servers, so it does not start without the real one.
+    Commands that sign nothing lasting still run."""
+    env = _production_env()
+    env.pop("SECRET_KEY")
+    for command in ["qcluster", "send_reminders"]:
+        # In a process group of its own, so a worker that did start is stopped with its
+        # children.
+        started = subprocess.Popen(
+            [sys.executable, "manage.py", command],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        )
+        try:
+            _, stderr = started.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(started.pid, signal.SIGKILL)
+            started.communicate()
+            raise
+        assert started.returncode != 0, command
+        assert "SECRET_KEY is not set" in stderr, command
+    check = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert "SECRET_KEY is not set" not in check.stderr
 
 
 def test_every_free_text_field_says_no_child_s_personal_data_belongs_there(

@@ -178,3 +178,37 @@ def test_people_who_may_not_see_the_innovation_cannot_be_invited(
     assert "Choose people from the list." in response.content.decode()
     assert session.attendees.count() == 0
     assert mail.outbox == []
+
+
+def test_someone_first_invited_after_a_change_receives_an_invitation_not_an_update(
+    client, session, facilitator, viewer, leader, django_capture_on_commit_callbacks
+):
+    """The session's time changed before anyone was invited: its sequence is 1, but to the
+    person invited now it is new, so the email invites them rather than saying it changed;
+    an update goes only to someone already invited."""
+    client.force_login(facilitator)
+    sessions.update_session(
+        session,
+        by=facilitator,
+        held_on=session.held_on,
+        title=session.title,
+        facilitator=facilitator,
+        parts=list(session.parts.all()),
+        starts_at=time(14, 0),
+        ends_at=time(15, 0),
+        place=session.place,
+        online_link=session.online_link,
+    )
+    session.refresh_from_db()
+    assert session.calendar_sequence == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("sessions:invite", args=[session.pk]),
+            {"people": [viewer.pk], "level": "operational"},
+        )
+    (invitation,) = mail.outbox
+    assert invitation.subject.startswith("Invitation: Summer reflection")
+    assert "You are invited to a reflection session" in invitation.body
+    assert "has changed" not in invitation.alternatives[0][0]
+    _, event = read(attachment(invitation)[0])
+    assert event["sequence"] == 1
