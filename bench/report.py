@@ -39,12 +39,21 @@ TARGETS = [
         lambda r: r["median_ms"] <= 60,
     ),
     ("single", "move POST", "one client: median ≤ 20 ms", lambda r: r["median_ms"] <= 20),
-    # Search reads what it finds afresh each time (nothing cached): the uncached page's targets.
+    # Search keeps each page of results under the organisation's version, as the dashboard
+    # keeps its portfolio: a search asked again is held to the warm pages' target, a search
+    # nobody has asked since the last write (its query string new each time) to the target of
+    # a page right after a write.
     (
         "warm",
         "search",
-        "throughput ≥ 0.10 of the bare view's (wrk)",
-        lambda r: (r.get("rps_vs_bare") or 0) >= 0.10,
+        "throughput ≥ 0.25 of the bare view's (wrk)",
+        lambda r: (r.get("rps_vs_bare") or 0) >= 0.25,
+    ),
+    (
+        "single",
+        "search, each time new",
+        "one client: median ≤ 60 ms",
+        lambda r: r["median_ms"] <= 60,
     ),
     ("single", "search", "one client: median ≤ 60 ms", lambda r: r["median_ms"] <= 60),
     # Not cached: each request reads its page of 500 parts afresh, as a page right after a

@@ -179,10 +179,29 @@ done = function(summary, latency, requests)
     + summary.errors.write + summary.errors.status + summary.errors.timeout))
 end
 """
+# Every request a query string of its own (`fresh=<thread>-<count>`, which the page ignores),
+# so that nothing is answered from what an earlier request kept.
+FRESH_SCRIPT = """
+local threads = 0
+setup = function(thread)
+  threads = threads + 1
+  thread:set("id", threads)
+end
+local count = 0
+request = function()
+  count = count + 1
+  return wrk.format(nil, wrk.path .. "&fresh=" .. id .. "-" .. count)
+end
+"""
 
 
-def wrk(port, path, *, cookie, seconds, connections, threads=2):
-    """(requests/s, median ms, p95 ms, requests, errors) of `path` under wrk."""
+# Pages read with a query string of their own each time (see FRESH_SCRIPT).
+FRESH = {"search, each time new"}
+
+
+def wrk(port, path, *, cookie, seconds, connections, threads=2, fresh=False):
+    """(requests/s, median ms, p95 ms, requests, errors) of `path` under wrk; with `fresh`, each
+    request's query string its own."""
     import re
     import shutil
     import tempfile
@@ -190,7 +209,7 @@ def wrk(port, path, *, cookie, seconds, connections, threads=2):
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: apt-get install wrk (make bench installs it)")
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(WRK_SCRIPT)
+        script.write(WRK_SCRIPT + (FRESH_SCRIPT if fresh else ""))
     out = subprocess.run(
         [
             "wrk",
@@ -360,6 +379,9 @@ def run(args):
         "timeline": f"/innovations/{timeline_of}/timeline/",
         # Every part named "... locality" and whatever mentions one: a page of 20 of many.
         "search": "/search/?q=locality",
+        # The same, each request with a query string of its own: what a search costs when
+        # nobody has asked it since the organisation's last write.
+        "search, each time new": "/search/?q=locality",
         # The API's busiest list: a page of parts with their positions and durations.
         "API parts": "/api/parts?limit=500",
     }
@@ -402,8 +424,10 @@ def run(args):
         for name, path in pages.items():
             reader = cookies.get(name, cookie)
             request(args.port, "GET", path, cookie=reader)
+            # A page read afresh each time is measured so: its query string not seen before.
+            measured = f"{path}&fresh=shape" if name in FRESH else path
             status, _, queries, sql_ms, total_ms, size = request(
-                args.port, "GET", path, cookie=reader
+                args.port, "GET", measured, cookie=reader
             )
             shape[name] = {
                 "queries": queries,
@@ -419,6 +443,7 @@ def run(args):
                 cookie=cookies.get(name, cookie),
                 seconds=args.seconds,
                 connections=args.clients,
+                fresh=name in FRESH,
             )
             row = {"page": name, "client": "wrk", **found, **shape[name]}
             if name == "bare view":
@@ -457,11 +482,15 @@ def run(args):
 
         # One client at a time: what a request costs when nothing queues in front of it.
         for name, path in [*pages.items(), ("move POST", None)]:
+            reader = cookies.get(name, cookie)
+            fresh = name in FRESH
 
-            def make_single(index, n, path=path, reader=cookies.get(name, cookie)):  # noqa: B008
+            def make_single(index, n, path=path, reader=reader, fresh=fresh):
                 if path is None:
                     move = move_request(index)
                     return [move] if move else []
+                if fresh:
+                    return [("GET", f"{path}&fresh={index}-{n}", None, reader, True)]
                 return [("GET", path, None, reader, True)]
 
             samples, errors, wall = load(
