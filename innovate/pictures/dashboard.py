@@ -3,11 +3,12 @@ and state), the median days in each stage as bars, and parts per stage over time
 The markup is in templates/svg/. Each picture has role="img", a title and a description; every
 page that shows one also shows the same numbers as a table."""
 
+import math
 import re
 
 from django.utils.safestring import mark_safe
 
-from innovate.pictures import render_svg
+from innovate.pictures import render_svg, spread
 from innovate.pictures.wheel import CX, CY, _point, _segment_angles, marker_shape, segment
 from stages.models import State, stage_names
 
@@ -80,10 +81,20 @@ def aggregate_wheel_svg(counts, *, title, id_prefix="portfolio-wheel", suppress=
     for stage in STAGES:
         a0, a1 = _segment_angles(stage)
         middle = (a0 + a1) / 2
+        # The segments beside the top and the bottom of the wheel have their words a little
+        # nearer the sides, so that two long names (6. System Change, 1. Mobilising) keep apart.
+        if abs(math.sin(math.radians(middle))) > 0.5:
+            middle -= (
+                6
+                * math.copysign(1, math.cos(math.radians(middle)))
+                * math.copysign(1, math.sin(math.radians(middle)))
+            )
         here = counts[stage]
         in_stage = sum(here.values())
         total += in_stage
         cx, cy = _point(146, middle)
+        if middle < -45 or middle > 225:
+            cy += 10  # lower in the top segments, where they are wider
         lx, ly = cx, cy - 26
         states = []
         for index, state in enumerate(State.values):
@@ -193,6 +204,9 @@ def _days(value):
 
 FLOW_WIDTH, FLOW_HEIGHT, FLOW_LEFT, FLOW_TOP, FLOW_BOTTOM = 960, 340, 56, 16, 48
 FLOW_BADGE = 16  # the side of the white square that carries a segment's stage number
+# A segment too small for its badge has its stage number beside the bar, on its right: the bars
+# leave a column FLOW_SIDE wide for them, the numbers FLOW_LABEL_GAP apart.
+FLOW_SIDE, FLOW_LABEL_GAP = 12, 13
 FLOW_STATES = (State.ACTIVE, State.PAUSED)
 
 
@@ -202,6 +216,34 @@ def _step(top):
         if top / step <= 6:
             return step
     return max(top // 5, 1)
+
+
+def _label_segments(segments, right):
+    """Gives each small segment of a bar whose right edge is at `right` its stage number
+    beside the bar, the numbers kept FLOW_LABEL_GAP apart, and a leader from the segment."""
+    small = sorted((s for s in segments if s["side"]), key=lambda s: s["middle"])
+    places = spread(
+        [s["middle"] for s in small],
+        FLOW_LABEL_GAP,
+        FLOW_TOP - 4,
+        FLOW_HEIGHT - FLOW_BOTTOM - 5,
+    )
+    for drawn, place in zip(small, places, strict=True):
+        # Level with its segment the number needs no line (a short one would read as a minus
+        # sign); moved up or down to keep clear of another, a line joins it to its segment.
+        moved = abs(place - drawn["middle"]) >= 1
+        drawn.update(
+            label_x=f"{right + 2:.1f}",
+            label_y=f"{place + 4.5:.1f}",
+            leader=(
+                f"{right + 0.5:.1f}",
+                f"{drawn['middle']:.1f}",
+                f"{right + 1.5:.1f}",
+                f"{place + (-5 if place > drawn['middle'] else 5):.1f}",
+            )
+            if moved
+            else None,
+        )
 
 
 def flow_bars_svg(points, *, title, id_prefix="flow"):
@@ -219,6 +261,20 @@ def flow_bars_svg(points, *, title, id_prefix="flow"):
     def y_of(value):
         return FLOW_TOP + inner_h * (1 - value / top)
 
+    def too_small(value, width):
+        return inner_h * value / top < FLOW_BADGE or width < FLOW_BADGE
+
+    side = any(
+        too_small(counts[n][state], bar)
+        for _on, counts in points
+        for n in STAGES
+        for state in FLOW_STATES
+        if counts[n][state]
+    )
+    if side:
+        # Room beside each bar for the numbers of its small segments.
+        bar = min(bar, slot - FLOW_SIDE - 2)
+
     grid = [
         {"y": f"{y_of(tick):.1f}", "text_y": f"{y_of(tick) + 4:.1f}", "text": tick}
         for tick in range(0, top + 1, step)
@@ -227,7 +283,7 @@ def flow_bars_svg(points, *, title, id_prefix="flow"):
     bars = []
     previous_year = None
     for index, (on, counts) in enumerate(points):
-        x = FLOW_LEFT + index * slot + (slot - bar) / 2
+        x = FLOW_LEFT + index * slot + (slot - bar - (FLOW_SIDE if side else 0)) / 2
         base = 0
         # Each stage's active parts, then its paused ones (hatched in the stage's colour); the
         # stopped parts of every stage on top, in a grey cross-hatch of their own.
@@ -251,15 +307,17 @@ def flow_bars_svg(points, *, title, id_prefix="flow"):
                     "css": f"app-stage-{stage}" if stage else "app-chart__stopped",
                     "pattern": "stopped" if stage is None else str(state),
                     "title": f"{on:%-d %B %Y}: {_plural(value, 'part')}{words}",
-                    # The stage's number where the segment is tall and wide enough for it.
-                    "number": stage
-                    if stage and y0 - y1 >= FLOW_BADGE and bar >= FLOW_BADGE
-                    else "",
+                    # The stage's number on a badge where the segment is tall and wide enough
+                    # for it, else beside the bar.
+                    "number": stage if stage and not too_small(value, bar) else "",
+                    "side": stage if stage and too_small(value, bar) else "",
+                    "middle": (y0 + y1) / 2,
                     "badge_y": f"{(y0 + y1) / 2 - FLOW_BADGE / 2:.1f}",
                     "number_y": f"{(y0 + y1) / 2 + 4.5:.1f}",
                 }
             )
             base += value
+        _label_segments(drawn, x + bar)
         bars.append(
             {
                 "x": f"{x:.1f}",
@@ -271,6 +329,11 @@ def flow_bars_svg(points, *, title, id_prefix="flow"):
             }
         )
         previous_year = on.year
+    # A year's label too near the next year's (a first bar in December) is left out.
+    years = [b for b in bars if b["year"]]
+    for this, following in zip(years, years[1:], strict=False):
+        if float(following["middle"]) - float(this["middle"]) < 40:
+            this["year"] = None
     description = (
         f"Parts in each stage at the end of each month from {points[0][0]:%B %Y} to "
         f"{points[-1][0]:%-d %B %Y}; the table below gives every number."

@@ -4,11 +4,15 @@ The markup is templates/svg/timeline.svg."""
 from collections import Counter, defaultdict
 from datetime import date, timedelta
 
-from innovate.pictures import render_svg
+from innovate.pictures import label_rows, render_svg
 from stages.models import MoveKind, State, stage_names
 
 LANE, GUTTER, WIDTH, TOP = 34, 170, 960, 34
 BADGE = 16  # the side of the white square that carries a bar's stage number
+# A bar too narrow for its badge has its stage number below it, on a row of such labels under
+# the lane (more rows if one cannot hold them LABEL_GAP apart), joined to it by a thin line.
+LABEL_ROW, LABEL_GAP = 15, 12
+TRAILING = 3  # the most numbers of a lane's last bars drawn after its end, on its line
 NAME_CHARS = 22  # about the characters of a name that fit the gutter on one line
 # The bars (and as many marks) the whole timeline draws, about, and the least and most one lane
 # may draw. A lane with a longer journey is summarised by period (summarise_lane), so the
@@ -128,6 +132,49 @@ def name_lines(name, *, per_line=NAME_CHARS, lines=2):
     return [line if len(line) <= per_line else line[: per_line - 1] + "…" for line in out]
 
 
+def _run(bars):
+    """How many of the last bars of a lane are too narrow for their badges."""
+    count = 0
+    for bar in reversed(bars):
+        if not bar["narrow"]:
+            break
+        count += 1
+    return count
+
+
+def _trailing(segments, days):
+    """_run of a lane's segments drawn `days` units a day."""
+    return _run(
+        [
+            {
+                "narrow": seg["state"] != State.STOPPED
+                and (seg["end"] - seg["start"]).days * days < BADGE + 4
+            }
+            for seg in segments
+        ]
+    )
+
+
+def _label_bars(bars, y, *, low, high):
+    """Gives each narrow bar of a lane at `y` its stage number below it: "label_x",
+    "label_y" and a leader from the bar to the label. The rows of labels the lane needs."""
+    narrow = sorted((bar for bar in bars if bar["narrow"]), key=lambda bar: bar["centre"])
+    placed = label_rows([bar["centre"] for bar in narrow], LABEL_GAP, low, high)
+    for bar, (row, x) in zip(narrow, placed, strict=True):
+        baseline = y + LANE + 10 + LABEL_ROW * row
+        bar.update(
+            label_x=f"{x:.1f}",
+            label_y=f"{baseline:.1f}",
+            leader=(
+                f"{bar['centre']:.1f}",
+                f"{y + LANE - 6 + 0.5:.1f}",
+                f"{x:.1f}",
+                f"{baseline - 11:.1f}",
+            ),
+        )
+    return max((row + 1 for row, _x in placed), default=0)
+
+
 def timeline_svg(lanes, *, start, end, title, width=WIDTH, fixed=True):
     """`lanes`: [(part name, [segment dicts])] where a segment has start, end, stage, state,
     and events: [(date, kind, label, voided)]. A lane with more segments or events than its
@@ -137,15 +184,31 @@ def timeline_svg(lanes, *, start, end, title, width=WIDTH, fixed=True):
     markup is templates/svg/timeline.svg."""
     start = min(start, end - timedelta(days=1))
     span = max((end - start).days, 1)
-    inner = width - GUTTER - 16
     budget = lane_budget(len(lanes))
     summarised = False
     names = stage_names()
+    shown = []
+    for name, segments, events in lanes:
+        if len(segments) > budget or len(events) > budget:
+            segments, events = summarise_lane(
+                name, segments, events, start=start, end=end, periods=budget
+            )
+            summarised = True
+        shown.append((name, segments, events))
+    # The last bars of a lane too narrow for their badges (a short recent stretch) have their
+    # numbers just after the lane's end, on its line: a margin on the right holds them.
+    inner = width - GUTTER - 16
+    margin = 0
+    for _pass in range(2):
+        days = inner / span
+        runs = [_trailing(segments, days) for _name, segments, _events in shown]
+        margin = LABEL_GAP * min(max(runs, default=0), TRAILING) + (2 if any(runs) else 0)
+        inner = width - GUTTER - 16 - margin
+    trailing = (margin - 2) // LABEL_GAP if margin else 0
 
     def x_of(day):
         return GUTTER + inner * ((day - start).days / span)
 
-    height = TOP + LANE * max(len(lanes), 1) + 12
     ticks = []
     for year in range(start.year, end.year + 1):
         tick = date(year, 1, 1)
@@ -154,13 +217,8 @@ def timeline_svg(lanes, *, start, end, title, width=WIDTH, fixed=True):
         x = x_of(tick)
         ticks.append({"x": f"{x:.1f}", "text_x": f"{x + 3:.1f}", "year": year})
     drawn = []
-    for index, (name, segments, events) in enumerate(lanes):
-        if len(segments) > budget or len(events) > budget:
-            segments, events = summarise_lane(
-                name, segments, events, start=start, end=end, periods=budget
-            )
-            summarised = True
-        y = TOP + index * LANE
+    y = TOP
+    for name, segments, events in shown:
         bars = []
         for seg in segments:
             x0, x1 = x_of(seg["start"]), x_of(seg["end"])
@@ -175,6 +233,9 @@ def timeline_svg(lanes, *, start, end, title, width=WIDTH, fixed=True):
                     "state": seg["state"],
                     "badge_x": f"{(x0 + x1) / 2 - BADGE / 2:.1f}" if badge else "",
                     "number_x": f"{(x0 + x1) / 2:.1f}",
+                    "centre": (x0 + x1) / 2,
+                    "right": x1,
+                    "narrow": not badge and seg["state"] != State.STOPPED,
                     "label": (
                         f"{name}: {'mostly ' if seg.get('mostly') else ''}"
                         f"{State(seg['state']).label.lower()} in {names[seg['stage']]}, "
@@ -182,6 +243,14 @@ def timeline_svg(lanes, *, start, end, title, width=WIDTH, fixed=True):
                     ),
                 }
             )
+        after = bars[-1]["right"] if bars else 0
+        for index, bar in enumerate(bars[len(bars) - min(_run(bars), trailing) :]):
+            bar.update(
+                narrow=False,
+                label_x=f"{after + 2 + LABEL_GAP * index + LABEL_GAP / 2 - 2:.1f}",
+                label_y=f"{y + 6 + (LANE - 12) / 2 + 4.5:.1f}",
+            )
+        rows = _label_bars(bars, y, low=GUTTER + 4, high=width - 6)
         cy = y + LANE / 2
         marks = []
         for day, kind, label, voided in events:
@@ -225,6 +294,8 @@ def timeline_svg(lanes, *, start, end, title, width=WIDTH, fixed=True):
                 "marks": marks,
             }
         )
+        y += LANE + LABEL_ROW * rows
+    height = y + 12 if lanes else TOP + LANE + 12
     return render_svg(
         "timeline.svg",
         {
