@@ -92,7 +92,8 @@ def aggregate_wheel_svg(counts, *, title, id_prefix="portfolio-wheel", suppress=
         here = counts[stage]
         in_stage = sum(here.values())
         total += in_stage
-        cx, cy = _point(146, middle)
+        # The side segments are narrowest across: their words sit a little nearer the hole.
+        cx, cy = _point(146 if abs(math.sin(math.radians(middle))) > 0.5 else 140, middle)
         if middle < -45 or middle > 225:
             cy += 10  # lower in the top segments, where they are wider
         lx, ly = cx, cy - 26
@@ -113,7 +114,7 @@ def aggregate_wheel_svg(counts, *, title, id_prefix="portfolio-wheel", suppress=
             )
         stages.append(
             {
-                "segment": segment(stage, names, (lx, ly + 4)),
+                "segment": segment(stage, names, (lx, ly + 4), split=True),
                 "x": f"{cx:.1f}",
                 "y": f"{cy - 2:.1f}",
                 "total": parts(in_stage),

@@ -72,13 +72,25 @@ def _band_path(stage, outer=R_OUT, inner=R_OUT - 10):
     )
 
 
-def segment(stage, names, label_at):
+def label_lines(stage, name, *, longest=12):
+    """A segment's label, "N. Name", as its lines: one, or two for a name of several words
+    longer than `longest` characters, which would otherwise reach past its segment."""
+    label = f"{stage}. {name}"
+    first, _, rest = name.partition(" ")
+    if len(label) <= longest or not rest:
+        return [label]
+    return [f"{stage}. {first}", rest]
+
+
+def segment(stage, names, label_at, *, split=False):
     """A stage's segment, its coloured band and its label at `label_at` (x, y), for
-    templates/svg/_segment.svg."""
+    templates/svg/_segment.svg; with `split`, a long label of several words on two lines, the
+    second where the one line would be."""
     x, y = label_at
     return {
         "stage": stage,
         "name": names[stage],
+        "lines": label_lines(stage, names[stage]) if split else [],
         "path": _segment_path(stage),
         "band": _band_path(stage),
         "x": _f(x),

@@ -13,7 +13,7 @@ import pytest
 from innovate.pictures.charts import Point, Series, key_icon, measure_chart_svg
 from innovate.pictures.dashboard import aggregate_wheel_svg, flow_bars_svg, median_bars_svg
 from innovate.pictures.timeline import timeline_svg
-from innovate.pictures.wheel import Marker, wheel_svg
+from innovate.pictures.wheel import Marker, label_lines, wheel_svg
 from stages.models import Stage
 
 pytestmark = pytest.mark.django_db
@@ -163,3 +163,28 @@ def test_a_stage_renamed_in_its_row_is_renamed_in_every_picture():
         assert re.search(r"\bDesigning\b", svg) is None, name
     assert ">2. Co-designing</text>" in str(drawn["wheel"])
     assert ">2. Co-designing</text>" in str(drawn["median bars"])
+
+
+@pytest.mark.parametrize(
+    ("stage", "name", "lines"),
+    [
+        (6, "System Change", ["6. System", "Change"]),
+        (2, "Designing", ["2. Designing"]),
+        (3, "Developing something very long", ["3. Developing", "something very long"]),
+        (1, "Go", ["1. Go"]),
+    ],
+)
+def test_a_long_name_of_several_words_takes_two_lines_on_the_portfolio_wheel(stage, name, lines):
+    assert label_lines(stage, name) == lines
+
+
+def test_the_portfolio_wheel_draws_system_change_on_two_lines_within_its_segment():
+    counts = {stage: {"active": 1, "paused": 0, "stopped": 0} for stage in range(1, 7)}
+    svg = ET.fromstring(aggregate_wheel_svg(counts, title="Today"))
+    labels = [
+        [span.text for span in text.iter("{http://www.w3.org/2000/svg}tspan")] or [text.text]
+        for text in svg.iter("{http://www.w3.org/2000/svg}text")
+        if text.get("class") == "app-wheel__label"
+    ]
+    assert ["6. System", "Change"] in labels
+    assert ["1. Mobilising"] in labels
