@@ -152,8 +152,8 @@ def test_the_summary_links_to_the_moves_it_counted(client_for, viewer, moved):
 
 def test_filters_fold_away_until_one_is_set(client_for, viewer, moved):
     client = client_for(viewer)
-    folded = '<details class="govuk-details app-no-print">'
-    opened = '<details class="govuk-details app-no-print" open>'
+    folded = '<details class="govuk-details app-no-print" id="filters-panel">'
+    opened = '<details class="govuk-details app-no-print" id="filters-panel" open>'
     assert folded in page(client)
     assert folded in page(client, since="quarter")
     assert opened in page(client, state="paused")
