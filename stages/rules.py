@@ -124,9 +124,11 @@ def next_position(
     if review_on is not None:
         if kind != MoveKind.PAUSE:
             raise MoveRefused("A date to revisit belongs only to a pause.", "review_on")
-        if effective_on is not None and review_on <= effective_on:
+        # The same day is allowed: "look at this again today" is a pause someone may decide.
+        if effective_on is not None and review_on < effective_on:
             raise MoveRefused(
-                "The date to revisit must be after the date the pause takes effect.", "review_on"
+                "The date to revisit cannot be before the date the pause takes effect.",
+                "review_on",
             )
 
     if kind in NEEDS_TARGET and to_stage is None:

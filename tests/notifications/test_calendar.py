@@ -212,3 +212,21 @@ def test_someone_first_invited_after_a_change_receives_an_invitation_not_an_upda
     assert "has changed" not in invitation.alternatives[0][0]
     _, event = read(attachment(invitation)[0])
     assert event["sequence"] == 1
+
+
+def test_the_attendees_table_names_invited_people_under_who(
+    client, session, facilitator, viewer, django_capture_on_commit_callbacks
+):
+    """An invited member is listed by name, so the column is headed Who, not Role."""
+    client.force_login(facilitator)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("sessions:invite", args=[session.pk]),
+            {"people": [viewer.pk], "level": "operational"},
+        )
+    html = client.get(reverse("sessions:detail", args=[session.pk])).content.decode()
+    table = html[html.index('aria-label="Attendees by level"') :]
+    table = table[: table.index("</table>")]
+    assert '<th scope="col" class="govuk-table__header">Who</th>' in table
+    assert ">Role</th>" not in table
+    assert f'<td class="govuk-table__cell">{viewer.get_full_name()}</td>' in table

@@ -67,7 +67,10 @@ def test_managers_receive_it_once_and_others_never(week, manager, leader, viewer
     (message,) = mail.outbox
     assert message.to == [manager.email]
     assert "What moved" in message.body
-    assert "North team of Family group conferencing: advance" in message.alternatives[0][0]
+    html = message.alternatives[0][0]
+    assert "North team of Family group conferencing: advance" in html
+    since = week - timedelta(days=7)
+    assert f"here is the week from {since:%-d %B} to {week:%-d %B %Y}." in html
     assert sending.send_digests(week, seen=visible_innovations, attention=_attention) == 0
 
 

@@ -165,3 +165,14 @@ def test_a_later_run_tells_only_of_what_is_new(innovation, leader, facilitator, 
         assert "South team of Family group conferencing (Mobilising): paused, to revisit" in body
         assert "review due on" not in body
         assert "Reviews due" not in body
+
+
+def test_a_pause_decided_today_to_revisit_today_is_reminded_at_the_next_run(innovation, leader):
+    """As a new user tries it: pause a part today, to revisit today; the next run tells them."""
+    today = clock.localdate()
+    part = make_part(innovation, by=leader, name="North team", lead=leader)
+    make_move(part, "pause", by=leader, on=today, review_on=today)
+    run(today)
+    (email,) = mail.outbox
+    assert email.to == [leader.email]
+    assert KINDS["pause"][1] in email.body

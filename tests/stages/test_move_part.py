@@ -219,7 +219,7 @@ REFUSED = {
             "rationale": "Recess.",
             "review_on": date(2024, 1, 31),
         },
-        "The date to revisit must be after the date the pause takes effect.",
+        "The date to revisit cannot be before the date the pause takes effect.",
     ),
     "a date in the future": (
         3,

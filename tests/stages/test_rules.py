@@ -565,8 +565,8 @@ def test_a_pause_may_have_a_date_to_revisit_after_it_takes_effect():
     ) == Position(3, "paused", 1)
 
 
-@pytest.mark.parametrize("review_on", [date(2024, 7, 1), date(2024, 6, 30)])
-def test_a_date_to_revisit_on_or_before_the_pause_is_refused(review_on):
+@pytest.mark.parametrize("review_on", [date(2024, 6, 30), date(2023, 7, 1)])
+def test_a_date_to_revisit_before_the_pause_is_refused(review_on):
     with pytest.raises(MoveRefused) as refused:
         next_position(
             Position(3, "active", 1),
@@ -577,9 +577,20 @@ def test_a_date_to_revisit_on_or_before_the_pause_is_refused(review_on):
             review_on=review_on,
         )
     assert refused.value.message == (
-        "The date to revisit must be after the date the pause takes effect."
+        "The date to revisit cannot be before the date the pause takes effect."
     )
     assert refused.value.field == "review_on"
+
+
+def test_a_date_to_revisit_may_be_the_day_the_pause_takes_effect():
+    assert next_position(
+        Position(3, "active", 1),
+        "pause",
+        reason="planned_pause",
+        rationale="Look again at the end of the day.",
+        effective_on=date(2024, 7, 1),
+        review_on=date(2024, 7, 1),
+    ) == Position(3, "paused", 1)
 
 
 @pytest.mark.parametrize(

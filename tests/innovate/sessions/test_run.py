@@ -361,7 +361,7 @@ def test_a_decision_for_htmx_is_the_decision_fragment(client_for, facilitator, s
         (
             {"kind": "pause", "reason": "funding", "rationale": "Grant", "review_on": "2024-02-01"},
             "review_on",
-            "The date to revisit must be after the date the pause takes effect.",
+            "The date to revisit cannot be before the date the pause takes effect.",
         ),
     ],
 )
