@@ -71,6 +71,9 @@ def test_managers_receive_it_once_and_others_never(week, manager, leader, viewer
     assert "North team of Family group conferencing: advance" in html
     since = week - timedelta(days=7)
     assert f"here is the week from {since:%-d %B} to {week:%-d %B %Y}." in html
+    # The attention items lead to the page that lists them all, in both parts.
+    assert "/dashboard/attention/" in html
+    assert "Every item needing attention now: http" in message.body
     assert sending.send_digests(week, seen=visible_innovations, attention=_attention) == 0
 
 

@@ -101,6 +101,8 @@ def test_managers_see_who_signed_in_and_how_and_people_see_their_own(
     assert "Signed in</td>" in own and "Refused" in own
     assert SignInEvent.objects.filter(user=outsider).count() == 1
     assert outsider.get_full_name() not in own
+    # A member's own account page leads to the emails they choose.
+    assert f'href="{reverse("notifications:preferences")}"' in own
 
 
 def test_the_people_page_leads_managers_to_the_settings_and_the_sign_ins(manager):
